@@ -1,0 +1,1 @@
+System.Console.WriteLine("EntitlementService sample: not written yet (issue 5).");

@@ -1,0 +1,1 @@
+System.Console.WriteLine("NPlusOneQueries sample: not written yet (issue 6).");

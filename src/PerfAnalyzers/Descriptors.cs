@@ -1,0 +1,80 @@
+using Microsoft.CodeAnalysis;
+
+namespace PerfAnalyzers;
+
+/// <summary>Every diagnostic this package reports: ID, title, message, category, severity and help link, in one place.</summary>
+internal static class Descriptors
+{
+    internal const string PerformanceCategory = "Performance";
+    internal const string StateMachineCategory = "StateMachine";
+    internal const string HelpLinkBase = "https://github.com/perfanalyzers/perfanalyzers/blob/main/rules/";
+
+    internal static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description, bool enabledByDefault = true) =>
+        new(id, title, message, category, severity, enabledByDefault, description, HelpLink(id));
+
+    internal static readonly DiagnosticDescriptor PERF001StringConcatenationInLoop = Create(
+        "PERF001",
+        "String concatenation in a loop",
+        "'{0}' is grown by string concatenation in a loop; each step copies the whole string (O(n²)): use a StringBuilder",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "Every concatenation allocates a new string and copies everything before it, so building a string across n iterations costs O(n²) time and garbage. Append to a StringBuilder and convert once after the loop.");
+
+    internal static readonly DiagnosticDescriptor PERF002UnboundedTaskSpawning = Create(
+        "PERF002",
+        "Unbounded task spawning",
+        "{0} starts work once per element with no concurrency limit: bound it with Parallel.ForEachAsync or BoundedParallel",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "Starting one task per element of a collection of unknown size floods the thread pool, the network and downstream services. Limit the number of operations in flight.");
+
+    internal static readonly DiagnosticDescriptor PERF003NPlusOneQuery = Create(
+        "PERF003",
+        "Database query executed once per element (N+1)",
+        "{0} runs one database round-trip per element of {1}: load the data for all elements in one query before the loop",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "A query inside a loop costs one round-trip per element (1 + N queries). Fetch the rows for every key at once (a Contains filter, Include, or a join) and look them up in memory.");
+
+    internal static readonly DiagnosticDescriptor PERF004NonTailRecursion = Create(
+        "PERF004",
+        "Non-tail recursion with depth linear in the input",
+        "The recursive call to '{0}' is not in tail position and the recursion depth grows with the input: deep input overflows the stack; use an accumulator and a loop",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "Each pending recursive call keeps a stack frame. .NET does not guarantee tail calls and a StackOverflowException cannot be caught: it ends the process.");
+
+    internal static readonly DiagnosticDescriptor PERF005TailRecursion = Create(
+        "PERF005",
+        "Tail recursion is not guaranteed to be optimized",
+        "'{0}' calls itself in tail position; C# does not guarantee tail calls, so deep input overflows the stack; a loop is as clear and cannot",
+        PerformanceCategory,
+        DiagnosticSeverity.Info,
+        "The C# compiler does not emit tail calls and the JIT does not promise them. A tail-recursive method uses one stack frame per step; a loop uses one in all.");
+
+    internal static readonly DiagnosticDescriptor PERF006CacheEntryWithoutExpiration = Create(
+        "PERF006",
+        "Cache entry without expiration",
+        "{0} stores a cache entry that never expires: set an explicit expiration (TTL)",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "An entry with no expiration stays until evicted for memory pressure or removed by hand: it serves stale data and grows the cache. Give every entry an explicit time to live.");
+
+    internal static readonly DiagnosticDescriptor PERF007UnboundedQueue = Create(
+        "PERF007",
+        "Unbounded queue or mailbox",
+        "{0} creates an unbounded queue: bound its capacity so that producers feel backpressure",
+        PerformanceCategory,
+        DiagnosticSeverity.Info,
+        "An unbounded queue grows without limit when producers outpace consumers: latency climbs and memory runs out. A bounded queue makes producers wait or rejects their work.");
+
+    internal static readonly DiagnosticDescriptor PERF008CacheThatOnlyGrows = Create(
+        "PERF008",
+        "Static cache that only grows",
+        "Static dictionary '{0}' is only ever added to and its keys are unbounded: use IMemoryCache with a size limit and an expiration",
+        PerformanceCategory,
+        DiagnosticSeverity.Info,
+        "A static dictionary that entries are added to but never removed from grows for the life of the process: a memory leak.");
+}
