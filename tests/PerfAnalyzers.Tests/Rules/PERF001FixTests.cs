@@ -587,6 +587,41 @@ public class PERF001FixTests
         },
     }.RunAsync();
 
+    [Fact]
+    public Task Fix_all_started_from_one_kind_fixes_both_kinds() => new CodeFixTest<PERF001StringConcatenationInLoopAnalyzer, PERF001UseStringBuilderCodeFix>
+    {
+        TestCode = """
+            using System.Linq;
+            using System.Text;
+
+            class C
+            {
+                string M(string[] items)
+                {
+                    var s = "";
+                    foreach (var item in items) [|s += item|];
+                    return s + items.[|Aggregate((a, b) => a + "," + b)|];
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Linq;
+            using System.Text;
+
+            class C
+            {
+                string M(string[] items)
+                {
+                    var s = "";
+                    var sBuilder = new StringBuilder(s);
+                    foreach (var item in items) sBuilder.Append(item);
+                    s = sBuilder.ToString();
+                    return s + string.Join(",", items);
+                }
+            }
+            """,
+    }.RunAsync();
+
     // ---------------------------------------------------------------- no fix
 
     [Fact]
