@@ -118,6 +118,16 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             return;
         }
 
+        // A source with a small constant count (new[] { a, b }.Aggregate(...)) is not worth reporting, as for loops.
+        var threshold = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0 && Loops.TryGetCollectionCount(argument.Value, out var count) && count <= threshold)
+            {
+                return;
+            }
+        }
+
         var syntax = invocation.Syntax;
         var start = syntax.SpanStart;
         if (syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax memberAccess })
