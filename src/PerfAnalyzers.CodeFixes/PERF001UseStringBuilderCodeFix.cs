@@ -197,6 +197,12 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             statement = labeled;
         }
 
+        if (statement is LabeledStatementSyntax label && root.DescendantNodes().OfType<GotoStatementSyntax>().Any(g => g.Expression is IdentifierNameSyntax target && target.Identifier.ValueText == label.Identifier.ValueText))
+        {
+            // A goto back to the loop would run it again with the builder, skipping whatever the code did to the string in between.
+            return null;
+        }
+
         if (statement?.Parent is not (BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax) ||
             statement.DescendantNodes().Any(n => n.IsKind(SyntaxKind.GotoStatement)))
         {
@@ -403,7 +409,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
 
         foreach (var piece in pieces)
         {
-            if (!IsAppendableAsIs(piece, split) || piece.Syntax is not ExpressionSyntax syntax)
+            if (!IsAppendableAsIs(piece, split, model.Compilation) || piece.Syntax is not ExpressionSyntax syntax)
             {
                 return false;
             }
@@ -434,7 +440,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     /// Not for <c>char[]</c> (Append writes the characters, concatenation "System.Char[]"), user-defined conversions,
     /// dynamic, or a null literal.
     /// </summary>
-    private static bool IsAppendableAsIs(IOperation piece, bool split)
+    private static bool IsAppendableAsIs(IOperation piece, bool split, Compilation compilation)
     {
         while (piece is IConversionOperation { IsImplicit: true } conversion)
         {
@@ -476,6 +482,26 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             {
                 if (member is IMethodSymbol { Parameters.Length: 1 } conversion &&
                     SymbolEqualityComparer.Default.Equals(conversion.Parameters[0].Type.OriginalDefinition, current.OriginalDefinition))
+                {
+                    return false;
+                }
+            }
+        }
+
+        // Conversions declared by the target types (ReadOnlySpan<char> from ArraySegment<char>, ...) count as well.
+        if (compilation is CSharpCompilation csharp)
+        {
+            var charType = compilation.GetSpecialType(SpecialType.System_Char);
+            var targets = new ITypeSymbol?[]
+            {
+                compilation.GetSpecialType(SpecialType.System_String),
+                compilation.CreateArrayTypeSymbol(charType),
+                compilation.GetTypeByMetadataName("System.ReadOnlySpan`1")?.Construct(charType),
+                compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1")?.Construct(charType),
+            };
+            foreach (var target in targets)
+            {
+                if (target is not null && csharp.ClassifyConversion(type, target) is { Exists: true, IsImplicit: true, IsIdentity: false })
                 {
                     return false;
                 }

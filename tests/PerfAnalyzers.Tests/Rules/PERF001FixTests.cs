@@ -997,7 +997,24 @@ public class PERF001FixTests
                 foreach (var n in names) [|s += n|];
                 var t = "";
                 foreach (var n in names) [|t += d|];
-                return s + t;
+                var u = "";
+                foreach (var n in names) [|u += new System.ArraySegment<char>(new[] { 'a' })|];
+                return s + t + u;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_a_labeled_loop_that_a_goto_reenters() => Verify.VerifyNoFixAsync("""
+        class C
+        {
+            string M(string[] items, bool again)
+            {
+                var s = "";
+                top:
+                foreach (var item in items) [|s += item|];
+                if (again) { again = false; s = ""; goto top; }
+                return s;
             }
         }
         """);
