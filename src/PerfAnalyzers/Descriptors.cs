@@ -57,7 +57,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF006CacheEntryWithoutExpiration = Create(
         "PERF006",
         "Cache entry without expiration",
-        "{0} stores a cache entry that never expires: set an explicit expiration (TTL)",
+        "'{0}' stores a cache entry that never expires: set an explicit expiration (TTL)",
         PerformanceCategory,
         DiagnosticSeverity.Warning,
         "An entry with no expiration stays until evicted for memory pressure or removed by hand: it serves stale data and grows the cache. Give every entry an explicit time to live.");
