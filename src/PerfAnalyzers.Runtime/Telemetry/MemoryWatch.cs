@@ -142,11 +142,11 @@ public sealed class MemoryWatch : IDisposable
 
     private void Report(MemoryWindowEventArgs window)
     {
-        var tags = new TagList { { StateMachineTelemetry.Tags.Watch, Options.Name } };
-        StateMachineTelemetry.MemoryWindowGrowthHistogram.Record(window.Growth, tags);
+        var tags = new TagList { { TelemetryNames.WatchTag, Options.Name } };
+        TelemetryInstruments.MemoryWindowGrowth.Record(window.Growth, tags);
         if (window.IsAboveThreshold)
         {
-            StateMachineTelemetry.MemoryGrowthAlertCounter.Add(1, tags);
+            TelemetryInstruments.MemoryGrowthAlerts.Add(1, tags);
             Raise(GrowthDetected, window);
         }
 

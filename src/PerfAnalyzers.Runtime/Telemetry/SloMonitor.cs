@@ -7,8 +7,8 @@ namespace PerfAnalyzers.Runtime.Telemetry;
 
 /// <summary>
 /// Evaluates latency SLOs over sliding windows, in process (the seed's <c>monitor_slo_compliance</c>): every
-/// <see cref="EvaluationInterval"/> it judges each target on its window, raises <see cref="Violated"/> and adds to the
-/// <c>perfanalyzers.slo.violations</c> counter for each exceeded percentile, then rotates the windows.
+/// <see cref="EvaluationInterval"/> it judges each objective on its window, raises <see cref="Violated"/> and adds to the
+/// <c>statemachine.slo.violations</c> counter for each exceeded percentile, then rotates the windows.
 /// </summary>
 /// <remarks>
 /// A target's window is split into ceil(window / evaluation interval) intervals, so the window slides by one evaluation
@@ -22,6 +22,7 @@ public sealed class SloMonitor : IDisposable
     private SloTracker[] _trackers = Array.Empty<SloTracker>();
     private ITimer? _timer;
     private bool _disposed;
+    private int _version;
 
     /// <summary>Creates a monitor; call <see cref="Start"/> to evaluate on a timer, or <see cref="EvaluateAndRotate"/> yourself.</summary>
     /// <param name="evaluationInterval">How often to evaluate (default 10 seconds).</param>
@@ -46,27 +47,50 @@ public sealed class SloMonitor : IDisposable
     /// <summary>The tracked targets.</summary>
     public IReadOnlyList<SloTracker> Trackers => Volatile.Read(ref _trackers);
 
-    /// <summary>Tracks a target; record latencies into the returned tracker.</summary>
-    public SloTracker Track(SloTarget target)
+    /// <summary>The window used when <see cref="Track"/> is given none (default 60 seconds, the seed's one-minute check).</summary>
+    public TimeSpan DefaultWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Tracks an objective (e.g. one of a generated machine's <c>SloTargets</c>); record latencies into the returned
+    /// tracker, or let a <see cref="StateMachineLatencyListener"/> do it. The window is split into
+    /// ceil(window / <see cref="EvaluationInterval"/>) intervals.
+    /// </summary>
+    /// <param name="machine">The machine type name (the <c>statemachine.type</c> tag).</param>
+    /// <param name="message">The message type name, or <see langword="null"/> for every message of the machine.</param>
+    /// <param name="p95Seconds">The 95th-percentile target in seconds, if any.</param>
+    /// <param name="p99Seconds">The 99th-percentile target in seconds, if any.</param>
+    /// <param name="window">The sliding window (default <see cref="DefaultWindow"/>).</param>
+    /// <param name="minimumCount">The fewest samples in the window for the objective to be judged (default 1, as in the seed).</param>
+    public SloTracker Track(string machine, string? message, double? p95Seconds, double? p99Seconds, TimeSpan? window = null, int minimumCount = 1)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        if (target.Window <= TimeSpan.Zero)
+        ArgumentException.ThrowIfNullOrEmpty(machine);
+        TimeSpan span = window ?? DefaultWindow;
+        if (span <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(target), target.Window, "The SLO window must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(window), span, "The SLO window must be positive.");
         }
 
-        int intervals = (int)Math.Min(10_000, Math.Max(1, Math.Ceiling(target.Window.Ticks / (double)EvaluationInterval.Ticks)));
-        var tracker = new SloTracker(target, intervals);
+        if (p95Seconds is <= 0 || p99Seconds is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(p95Seconds is <= 0 ? nameof(p95Seconds) : nameof(p99Seconds), "A percentile target must be positive.");
+        }
+
+        int intervals = (int)Math.Min(10_000, Math.Max(1, Math.Ceiling(span.Ticks / (double)EvaluationInterval.Ticks)));
+        var tracker = new SloTracker(machine, message, p95Seconds, p99Seconds, span, minimumCount, intervals);
         lock (_gate)
         {
             var next = new SloTracker[_trackers.Length + 1];
             _trackers.CopyTo(next, 0);
             next[^1] = tracker;
             Volatile.Write(ref _trackers, next);
+            Interlocked.Increment(ref _version);
         }
 
         return tracker;
     }
+
+    /// <summary>Changes each time a tracker is added (lets listeners refresh their routing caches).</summary>
+    internal int Version => Volatile.Read(ref _version);
 
     /// <summary>Starts evaluating every <see cref="EvaluationInterval"/>. Calling it again has no effect.</summary>
     public void Start()
@@ -105,18 +129,18 @@ public sealed class SloMonitor : IDisposable
             {
                 if (!evaluation.P95Met)
                 {
-                    Report(evaluation, "p95", evaluation.Target.P95!.Value, evaluation.Window.P95, now);
+                    Report(evaluation, "p95", evaluation.Tracker.P95Seconds!.Value, evaluation.Window.P95, now);
                 }
 
                 if (!evaluation.P99Met)
                 {
-                    Report(evaluation, "p99", evaluation.Target.P99!.Value, evaluation.Window.P99, now);
+                    Report(evaluation, "p99", evaluation.Tracker.P99Seconds!.Value, evaluation.Window.P99, now);
                 }
             }
 
             foreach (SloTracker tracker in Volatile.Read(ref _trackers))
             {
-                tracker.Window.Rotate();
+                tracker.Histogram.Rotate();
             }
 
             return results;
@@ -147,17 +171,17 @@ public sealed class SloMonitor : IDisposable
         EvaluateAndRotate();
     }
 
-    private void Report(SloEvaluation evaluation, string percentile, TimeSpan limit, double observedSeconds, DateTimeOffset now)
+    private void Report(SloEvaluation evaluation, string percentile, double targetSeconds, double observedSeconds, DateTimeOffset now)
     {
-        SloTarget target = evaluation.Target;
-        var tags = new TagList
+        SloTracker tracker = evaluation.Tracker;
+        var tags = new TagList { { TelemetryNames.MachineTag, tracker.Machine } };
+        if (tracker.Message is not null)
         {
-            { StateMachineTelemetry.Tags.Slo, target.Name },
-            { StateMachineTelemetry.Tags.Machine, target.Machine },
-            { StateMachineTelemetry.Tags.Message, target.Message },
-            { StateMachineTelemetry.Tags.Percentile, percentile },
-        };
-        StateMachineTelemetry.SloViolationCounter.Add(1, tags);
+            tags.Add(TelemetryNames.MessageTag, tracker.Message);
+        }
+
+        tags.Add(TelemetryNames.PercentileTag, percentile);
+        TelemetryInstruments.SloViolations.Add(1, tags);
 
         EventHandler<SloViolationEventArgs>? handlers = Violated;
         if (handlers is null)
@@ -165,7 +189,7 @@ public sealed class SloMonitor : IDisposable
             return;
         }
 
-        var args = new SloViolationEventArgs(target, percentile, limit, observedSeconds, evaluation.Window, now);
+        var args = new SloViolationEventArgs(tracker, percentile, targetSeconds, observedSeconds, evaluation.Window, now);
         foreach (EventHandler<SloViolationEventArgs> handler in handlers.GetInvocationList())
         {
             try

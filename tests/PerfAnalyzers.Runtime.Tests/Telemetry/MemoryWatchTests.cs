@@ -21,7 +21,7 @@ public class MemoryWatchTests
         // 100 MB growing 2.5 MB a minute: +25% over 10 minutes.
         long Reader() => 100_000_000 + (long)((time.GetUtcNow() - t0).TotalMinutes * 2_500_000);
         string name = "leak-" + Guid.NewGuid().ToString("N");
-        using var metrics = new MetricCapture(StateMachineTelemetry.Tags.Watch, name);
+        using var metrics = new MetricCapture(TelemetryNames.WatchTag, name);
         using var watch = new MemoryWatch(new MemoryWatchOptions { Name = name }, time, Reader);
         var alerts = new List<MemoryWindowEventArgs>();
         var windows = new List<MemoryWindowEventArgs>();
@@ -42,8 +42,8 @@ public class MemoryWatchTests
         Assert.Equal(new MemorySample(t0 + TimeSpan.FromMinutes(10), 125_000_000), alert.End);
         Assert.Equal("WARNING: Memory grew 25.0% over 10 minutes (100000000 -> 125000000 bytes)", alert.ToString());
 
-        Assert.Equal(1, metrics.Of(StateMachineTelemetry.Instruments.MemoryGrowthAlerts).Sum(m => m.Value));
-        Assert.Equal(0.25, Assert.Single(metrics.Of(StateMachineTelemetry.Instruments.MemoryWindowGrowth)).Value, 9);
+        Assert.Equal(1, metrics.Of(TelemetryNames.MemoryGrowthAlerts).Sum(m => m.Value));
+        Assert.Equal(0.25, Assert.Single(metrics.Of(TelemetryNames.MemoryWindowGrowth)).Value, 9);
 
         // Tumbling windows: the next one starts at 125 MB; +25 MB over it is +20%, not above the threshold.
         time.Advance(TimeSpan.FromMinutes(10));
@@ -60,7 +60,7 @@ public class MemoryWatchTests
         var time = new ManualTimeProvider();
         var readings = new Queue<long>(new long[] { 1000, 1500, 900, 1100, 1050, 2000, 1000 });
         string name = "stable-" + Guid.NewGuid().ToString("N");
-        using var metrics = new MetricCapture(StateMachineTelemetry.Tags.Watch, name);
+        using var metrics = new MetricCapture(TelemetryNames.WatchTag, name);
         using var watch = new MemoryWatch(
             new MemoryWatchOptions { Name = name, SampleInterval = TimeSpan.FromSeconds(30), Window = TimeSpan.FromMinutes(1), GrowthThreshold = 0.10 },
             time, () => readings.Dequeue());
@@ -76,7 +76,7 @@ public class MemoryWatchTests
             new DoubleComparer());
         Assert.Equal(1, alerts); // 900 → 1050 is +16.7% > 10%; the 2000 spike mid-window is not an end point
         Assert.StartsWith("Memory stable: -10.0% growth over 1 minutes", windows[0].ToString());
-        Assert.Equal(3, metrics.Of(StateMachineTelemetry.Instruments.MemoryWindowGrowth).Count());
+        Assert.Equal(3, metrics.Of(TelemetryNames.MemoryWindowGrowth).Count());
     }
 
     [Fact]

@@ -8,45 +8,33 @@ namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 public class MeterConventionTests
 {
     [Fact]
-    public void Meter_name_is_dotted_upper_camel_case_and_created_once()
+    public void Meter_name_is_dotted_upper_camel_case()
     {
-        Assert.Matches(new Regex("^[A-Z][A-Za-z0-9]*(\\.[A-Z][A-Za-z0-9]*)+$"), StateMachineTelemetry.MeterName);
-        Assert.Equal("PerfAnalyzers.StateMachines", StateMachineTelemetry.MeterName);
-        Assert.Same(StateMachineTelemetry.Meter, StateMachineTelemetry.Meter);
-        Assert.Equal(StateMachineTelemetry.MeterName, StateMachineTelemetry.Meter.Name);
-        Assert.False(string.IsNullOrEmpty(StateMachineTelemetry.Meter.Version));
-        Assert.Equal(StateMachineTelemetry.ActivitySourceName, StateMachineTelemetry.ActivitySource.Name);
+        Assert.Matches(new Regex("^[A-Z][A-Za-z0-9]*(\\.[A-Z][A-Za-z0-9]*)+$"), TelemetryNames.MeterName);
+        Assert.Equal("PerfAnalyzers.StateMachines", TelemetryNames.MeterName);
+        Assert.Equal(TelemetryNames.MeterName, TelemetryInstruments.Meter.Name);
+        Assert.False(string.IsNullOrEmpty(TelemetryInstruments.Meter.Version));
     }
 
     [Fact]
     public void Instrument_names_and_tag_keys_follow_OpenTelemetry_naming()
     {
-        var instrumentName = new Regex("^perfanalyzers(\\.[a-z][a-z0-9_]*)+$");
-        foreach (string name in Constants(typeof(StateMachineTelemetry.Instruments)))
-        {
-            Assert.Matches(instrumentName, name);
-        }
-
-        var tagKey = new Regex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
-        foreach (string key in Constants(typeof(StateMachineTelemetry.Tags)))
-        {
-            Assert.Matches(tagKey, key);
-        }
-
-        Assert.Equal(Constants(typeof(StateMachineTelemetry.Instruments)).Count(), Constants(typeof(StateMachineTelemetry.Instruments)).Distinct().Count());
+        string[] names = Constants(typeof(TelemetryNames)).Where(c => c != TelemetryNames.MeterName).ToArray();
+        var lowerDotted = new Regex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$");
+        Assert.All(names, name => Assert.Matches(lowerDotted, name));
+        Assert.Equal(names.Length, names.Distinct().Count());
     }
 
     [Fact]
-    public void Runtime_instruments_publish_as_documented()
+    public void Instruments_publish_as_documented()
     {
-        // The instruments are created by StateMachineTelemetry's static constructor; touching it publishes them.
-        _ = StateMachineTelemetry.Meter;
+        _ = TelemetryInstruments.SloViolations; // creates the instruments
         var published = new Dictionary<string, Instrument>();
         using (var listener = new MeterListener())
         {
             listener.InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name == StateMachineTelemetry.MeterName)
+                if (instrument.Meter.Name == TelemetryNames.MeterName)
                 {
                     lock (published) published[instrument.Name] = instrument;
                 }
@@ -54,9 +42,9 @@ public class MeterConventionTests
             listener.Start(); // reports every instrument already published
         }
 
-        AssertInstrument<Counter<long>>(published, StateMachineTelemetry.Instruments.SloViolations, "{violation}");
-        AssertInstrument<Counter<long>>(published, StateMachineTelemetry.Instruments.MemoryGrowthAlerts, "{alert}");
-        AssertInstrument<Histogram<double>>(published, StateMachineTelemetry.Instruments.MemoryWindowGrowth, "1");
+        AssertInstrument<Counter<long>>(published, TelemetryNames.SloViolations, "{violation}");
+        AssertInstrument<Counter<long>>(published, TelemetryNames.MemoryGrowthAlerts, "{alert}");
+        AssertInstrument<Histogram<double>>(published, TelemetryNames.MemoryWindowGrowth, "1");
     }
 
     private static void AssertInstrument<T>(Dictionary<string, Instrument> published, string name, string unit)
@@ -65,7 +53,6 @@ public class MeterConventionTests
         Assert.IsType<T>(instrument);
         Assert.Equal(unit, instrument.Unit);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));
-        Assert.Same(StateMachineTelemetry.Meter, instrument.Meter);
     }
 
     private static IEnumerable<string> Constants(Type type)

@@ -17,7 +17,8 @@ internal sealed class MetricCapture : IDisposable
         _tagValue = tagValue;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == StateMachineTelemetry.MeterName)
+            // Only this folder's own instruments: tests that simulate state machines on the same Meter name stay unobserved.
+            if (instrument.Meter.Name == TelemetryNames.MeterName && OwnInstruments.Contains(instrument.Name))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -26,6 +27,11 @@ internal sealed class MetricCapture : IDisposable
         _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(i, v, tags));
         _listener.Start();
     }
+
+    private static readonly HashSet<string> OwnInstruments = new()
+    {
+        TelemetryNames.SloViolations, TelemetryNames.MemoryGrowthAlerts, TelemetryNames.MemoryWindowGrowth,
+    };
 
     public ConcurrentQueue<Measurement> Measurements { get; } = new();
 

@@ -4,7 +4,7 @@ using PerfAnalyzers.Runtime.Telemetry;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
-/// <summary>The OpenTelemetry SDK, wired as docs/telemetry.md says (<c>AddMeter(StateMachineTelemetry.MeterName)</c>), reads the runtime's metrics.</summary>
+/// <summary>The OpenTelemetry SDK, wired as docs/telemetry.md says (<c>AddMeter(TelemetryNames.MeterName)</c>), reads the runtime's metrics.</summary>
 public class OpenTelemetrySdkTests
 {
     [Fact]
@@ -12,7 +12,7 @@ public class OpenTelemetrySdkTests
     {
         var exporter = new CollectingExporter();
         using MeterProvider provider = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(StateMachineTelemetry.MeterName)
+            .AddMeter(TelemetryNames.MeterName)
             .AddReader(new BaseExportingMetricReader(exporter))
             .Build();
 
@@ -20,7 +20,7 @@ public class OpenTelemetrySdkTests
         var time = new ManualTimeProvider();
         using (var monitor = new SloMonitor(TimeSpan.FromSeconds(10), time))
         {
-            SloTracker tracker = monitor.Track(new SloTarget(machine, "GetState", TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30)));
+            SloTracker tracker = monitor.Track(machine, "GetState", p95Seconds: 0.005, p99Seconds: 0.010, TimeSpan.FromSeconds(30));
             for (int i = 0; i < 50; i++) tracker.Record(TimeSpan.FromMilliseconds(20));
             monitor.EvaluateAndRotate(); // p95 and p99 both violated
             monitor.EvaluateAndRotate(); // again: still in the window
@@ -38,23 +38,22 @@ public class OpenTelemetrySdkTests
 
         Assert.True(provider.ForceFlush());
 
-        var violations = exporter.Points.Where(p => p.Name == StateMachineTelemetry.Instruments.SloViolations
-            && Equals(p.Tags.GetValueOrDefault(StateMachineTelemetry.Tags.Machine), machine)).ToList();
+        var violations = exporter.Points.Where(p => p.Name == TelemetryNames.SloViolations
+            && Equals(p.Tags.GetValueOrDefault(TelemetryNames.MachineTag), machine)).ToList();
         Assert.Equal(2, violations.Count); // one stream per percentile
         Assert.All(violations, p =>
         {
             Assert.Equal("{violation}", p.Unit);
             Assert.Equal(2, p.Value);
-            Assert.Equal(machine + ".GetState", p.Tags[StateMachineTelemetry.Tags.Slo]);
-            Assert.Equal("GetState", p.Tags[StateMachineTelemetry.Tags.Message]);
+            Assert.Equal("GetState", p.Tags[TelemetryNames.MessageTag]);
         });
-        Assert.Equal(new[] { "p95", "p99" }, violations.Select(p => (string)p.Tags[StateMachineTelemetry.Tags.Percentile]!).Order());
+        Assert.Equal(new[] { "p95", "p99" }, violations.Select(p => (string)p.Tags[TelemetryNames.PercentileTag]!).Order());
 
-        var alerts = Assert.Single(exporter.Points, p => p.Name == StateMachineTelemetry.Instruments.MemoryGrowthAlerts
-            && Equals(p.Tags.GetValueOrDefault(StateMachineTelemetry.Tags.Watch), watchName));
+        var alerts = Assert.Single(exporter.Points, p => p.Name == TelemetryNames.MemoryGrowthAlerts
+            && Equals(p.Tags.GetValueOrDefault(TelemetryNames.WatchTag), watchName));
         Assert.Equal(1, alerts.Value);
-        var growth = Assert.Single(exporter.Points, p => p.Name == StateMachineTelemetry.Instruments.MemoryWindowGrowth
-            && Equals(p.Tags.GetValueOrDefault(StateMachineTelemetry.Tags.Watch), watchName));
+        var growth = Assert.Single(exporter.Points, p => p.Name == TelemetryNames.MemoryWindowGrowth
+            && Equals(p.Tags.GetValueOrDefault(TelemetryNames.WatchTag), watchName));
         Assert.Equal("1", growth.Unit);
         Assert.Equal(1, growth.Count);
         Assert.Equal(0.5, growth.Value, 9);

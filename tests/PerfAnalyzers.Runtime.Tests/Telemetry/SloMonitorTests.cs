@@ -4,37 +4,15 @@ namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
 public class SloMonitorTests
 {
-    private sealed class Grant;
-
-    [Slo(P99Milliseconds = 50)]
-    [Slo(typeof(Grant), P95Milliseconds = 30, P99Milliseconds = 50, WindowSeconds = 120, MinimumCount = 20)]
-    private sealed class Governor;
-
-    [Fact]
-    public void Attribute_maps_to_a_target()
-    {
-        var attributes = typeof(Governor).GetCustomAttributes(typeof(SloAttribute), false).Cast<SloAttribute>()
-            .OrderBy(a => a.Message is null ? 0 : 1).ToArray();
-        Assert.Equal(2, attributes.Length);
-
-        SloTarget machine = attributes[0].ToTarget("Governor");
-        Assert.Equal(new SloTarget("Governor", null, null, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(60), 1), machine);
-        Assert.Equal("Governor", machine.Name);
-
-        SloTarget grant = attributes[1].ToTarget("Governor");
-        Assert.Equal(new SloTarget("Governor", "Grant", TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(120), 20), grant);
-        Assert.Equal("Governor.Grant", grant.Name);
-        Assert.Equal("Governor.grant_entitlement", attributes[1].ToTarget("Governor", "grant_entitlement").Name);
-    }
-
     [Fact]
     public void Window_is_split_into_evaluation_intervals()
     {
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), new ManualTimeProvider());
-        Assert.Equal(6, monitor.Track(Target("a", p99Ms: 1, windowSeconds: 60)).Window.IntervalCount);
-        Assert.Equal(7, monitor.Track(Target("b", p99Ms: 1, windowSeconds: 61)).Window.IntervalCount);
-        Assert.Equal(1, monitor.Track(Target("c", p99Ms: 1, windowSeconds: 1)).Window.IntervalCount);
-        Assert.Equal(3, monitor.Trackers.Count);
+        Assert.Equal(6, Track(monitor, "a", p99Ms: 1, windowSeconds: 60).Histogram.IntervalCount);
+        Assert.Equal(7, Track(monitor, "b", p99Ms: 1, windowSeconds: 61).Histogram.IntervalCount);
+        Assert.Equal(1, Track(monitor, "c", p99Ms: 1, windowSeconds: 1).Histogram.IntervalCount);
+        Assert.Equal(6, monitor.Track("d", null, null, 0.001).Histogram.IntervalCount); // DefaultWindow: 60 s
+        Assert.Equal(4, monitor.Trackers.Count);
     }
 
     [Fact]
@@ -43,8 +21,8 @@ public class SloMonitorTests
         var time = new ManualTimeProvider();
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), time);
         string machine = "SloTest" + Guid.NewGuid().ToString("N");
-        using var metrics = new MetricCapture(StateMachineTelemetry.Tags.Machine, machine);
-        SloTracker tracker = monitor.Track(new SloTarget(machine, "Grant", null, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(60)));
+        using var metrics = new MetricCapture(TelemetryNames.MachineTag, machine);
+        SloTracker tracker = monitor.Track(machine, "Grant", p95Seconds: null, p99Seconds: 0.050, TimeSpan.FromSeconds(60));
         var violations = new List<SloViolationEventArgs>();
         monitor.Violated += (_, e) => violations.Add(e);
         monitor.Start();
@@ -57,12 +35,13 @@ public class SloMonitorTests
         time.Advance(TimeSpan.FromSeconds(10)); // tick 2
         SloViolationEventArgs v = Assert.Single(violations);
         Assert.Equal("p99", v.Percentile);
-        Assert.Equal(TimeSpan.FromMilliseconds(50), v.Limit);
+        Assert.Equal(0.050, v.TargetSeconds);
         Assert.InRange(v.ObservedSeconds, 0.080 * 0.99, 0.080 * 1.01);
         Assert.Equal(1_100, v.Window.Count);
         Assert.Equal(time.GetUtcNow(), v.At);
-        Assert.Equal(machine + ".Grant", v.Target.Name);
-        Assert.StartsWith($"SLO VIOLATION: {machine}.Grant p99 ", v.ToString());
+        Assert.Equal(machine + ".Grant", v.Tracker.Name);
+        Assert.StartsWith($"SLO VIOLATION: {machine}.Grant p99 latency 80", v.ToString());
+        Assert.EndsWith(" ms (target: 50 ms) over 1100 samples", v.ToString());
 
         // The slow interval stays in the 6-interval window for 6 evaluations (ticks 2..7), then slides out.
         time.Advance(TimeSpan.FromSeconds(50)); // ticks 3..7
@@ -71,13 +50,13 @@ public class SloMonitorTests
         Assert.Equal(6, violations.Count);
         Assert.True(monitor.Evaluate().Single().IsMet);
 
-        var counted = metrics.Of(StateMachineTelemetry.Instruments.SloViolations).ToList();
+        var counted = metrics.Of(TelemetryNames.SloViolations).ToList();
         Assert.Equal(6, counted.Sum(m => m.Value));
         Assert.All(counted, m =>
         {
-            Assert.Equal(machine + ".Grant", m.Tags[StateMachineTelemetry.Tags.Slo]);
-            Assert.Equal("Grant", m.Tags[StateMachineTelemetry.Tags.Message]);
-            Assert.Equal("p99", m.Tags[StateMachineTelemetry.Tags.Percentile]);
+            Assert.Equal(3, m.Tags.Count);
+            Assert.Equal("Grant", m.Tags[TelemetryNames.MessageTag]);
+            Assert.Equal("p99", m.Tags[TelemetryNames.PercentileTag]);
         });
     }
 
@@ -86,7 +65,7 @@ public class SloMonitorTests
     {
         var time = new ManualTimeProvider();
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), time);
-        SloTracker tracker = monitor.Track(Target("Both", p95Ms: 30, p99Ms: 50, windowSeconds: 10));
+        SloTracker tracker = Track(monitor, "Both", p95Ms: 30, p99Ms: 50, windowSeconds: 10);
         var violations = new List<string>();
         monitor.Violated += (_, e) => violations.Add(e.Percentile);
 
@@ -97,13 +76,14 @@ public class SloMonitorTests
         Assert.False(results[0].P99Met);
         Assert.False(results[0].IsMet);
         Assert.True(results[0].Judged);
+        Assert.Equal("Both: p95 <= 30 ms, p99 <= 50 ms over 10 s", tracker.ToString());
     }
 
     [Fact]
     public void A_value_at_the_target_is_not_a_violation()
     {
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), new ManualTimeProvider());
-        SloTracker tracker = monitor.Track(Target("AtLimit", p99Ms: 10, windowSeconds: 10));
+        SloTracker tracker = Track(monitor, "AtLimit", p99Ms: 10, windowSeconds: 10);
         for (int i = 0; i < 100; i++) tracker.Record(TimeSpan.FromMilliseconds(10));
         Assert.True(monitor.EvaluateAndRotate().Single().IsMet);
     }
@@ -112,7 +92,7 @@ public class SloMonitorTests
     public void Too_few_samples_are_not_judged()
     {
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), new ManualTimeProvider());
-        SloTracker tracker = monitor.Track(Target("Few", p99Ms: 1, windowSeconds: 10, minimumCount: 10));
+        SloTracker tracker = Track(monitor, "Few", p99Ms: 1, windowSeconds: 10, minimumCount: 10);
         var raised = 0;
         monitor.Violated += (_, _) => raised++;
         for (int i = 0; i < 9; i++) tracker.Record(TimeSpan.FromSeconds(1));
@@ -130,19 +110,19 @@ public class SloMonitorTests
     public void Evaluate_neither_raises_nor_slides()
     {
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), new ManualTimeProvider());
-        SloTracker tracker = monitor.Track(Target("Query", p99Ms: 1, windowSeconds: 10));
+        SloTracker tracker = Track(monitor, "Query", p99Ms: 1, windowSeconds: 10);
         monitor.Violated += (_, _) => throw new Xunit.Sdk.XunitException("Evaluate must not raise");
         tracker.Record(TimeSpan.FromSeconds(1));
         Assert.False(monitor.Evaluate().Single().IsMet);
         Assert.False(monitor.Evaluate().Single().IsMet);
-        Assert.Equal(1, tracker.Window.GetSnapshot().Count);
+        Assert.Equal(1, tracker.Histogram.GetSnapshot().Count);
     }
 
     [Fact]
     public void A_throwing_subscriber_does_not_stop_the_others()
     {
         using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), new ManualTimeProvider());
-        SloTracker tracker = monitor.Track(Target("Throwing", p99Ms: 1, windowSeconds: 10));
+        SloTracker tracker = Track(monitor, "Throwing", p99Ms: 1, windowSeconds: 10);
         var seen = 0;
         monitor.Violated += (_, _) => throw new InvalidOperationException("subscriber bug");
         monitor.Violated += (_, _) => seen++;
@@ -156,7 +136,7 @@ public class SloMonitorTests
     {
         var time = new ManualTimeProvider();
         var monitor = new SloMonitor(TimeSpan.FromSeconds(10), time);
-        SloTracker tracker = monitor.Track(Target("Disposed", p99Ms: 1, windowSeconds: 60));
+        SloTracker tracker = Track(monitor, "Disposed", p99Ms: 1, windowSeconds: 60);
         var raised = 0;
         monitor.Violated += (_, _) => raised++;
         monitor.Start();
@@ -178,13 +158,12 @@ public class SloMonitorTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SloMonitor(TimeSpan.Zero));
         using var monitor = new SloMonitor();
-        Assert.Throws<ArgumentOutOfRangeException>(() => monitor.Track(Target("Bad", p99Ms: 1, windowSeconds: 0)));
-        Assert.Throws<ArgumentNullException>(() => monitor.Track(null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Track(monitor, "Bad", p99Ms: 1, windowSeconds: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Track(monitor, "Bad", p95Ms: -1));
+        Assert.Throws<ArgumentNullException>(() => monitor.Track(null!, null, 1, 1));
+        Assert.Throws<ArgumentException>(() => monitor.Track("", null, 1, 1));
     }
 
-    private static SloTarget Target(string machine, double? p95Ms = null, double? p99Ms = null, double windowSeconds = 60, int minimumCount = 1)
-        => new(machine, null,
-            p95Ms is { } a ? TimeSpan.FromMilliseconds(a) : null,
-            p99Ms is { } b ? TimeSpan.FromMilliseconds(b) : null,
-            TimeSpan.FromSeconds(windowSeconds), minimumCount);
+    private static SloTracker Track(SloMonitor monitor, string machine, double? p95Ms = null, double? p99Ms = null, double windowSeconds = 60, int minimumCount = 1)
+        => monitor.Track(machine, null, p95Ms / 1e3, p99Ms / 1e3, TimeSpan.FromSeconds(windowSeconds), minimumCount);
 }
