@@ -91,6 +91,23 @@ public class StateMachineLatencyListenerTests
     }
 
     [Fact]
+    public void Equal_tag_values_from_different_instances_land_together()
+    {
+        string machine = Unique("Copies");
+        using var listener = new StateMachineLatencyListener();
+        for (int i = 0; i < 5_000; i++)
+        {
+            // New string instances each time (as a publisher building names would): found by value, identity cache bounded.
+            Handle(new string(machine.AsSpan()), new string("Grant".AsSpan()), 0.001);
+        }
+
+        Duration.Record(0.001, new TagList { { TelemetryNames.MachineTag, machine }, { TelemetryNames.MessageTag, 42 } });
+        Assert.Equal(5_000, listener.GetSnapshot(machine, "Grant").Count);
+        Assert.Equal(1, listener.GetSnapshot(machine, "42").Count);
+        Assert.Equal(5_001, listener.GetSnapshot(machine).Count);
+    }
+
+    [Fact]
     public void Dispose_stops_listening()
     {
         string machine = Unique("Disposed");
