@@ -34,7 +34,9 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Analyzer.RuleId);
 
     // Fixes in one document interact (builder names, the using directive, several appends to one loop), so Fix All
-    // applies them one after another on the updated document instead of merging independent edits.
+    // applies them one after another on the updated document instead of merging independent edits. It applies every
+    // PERF001 fix kind in its scope, whichever key started it: `dotnet format analyzers --diagnostics PERF001` runs one
+    // Fix All with the key of the first fix it finds, and must still fix the Aggregate calls as well as the loops.
     public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -138,7 +140,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (TryFix(root, model, target, cancellationToken) is { } fix && fix.Key == context.CodeActionEquivalenceKey)
+            if (TryFix(root, model, target, cancellationToken) is { } fix)
             {
                 document = document.WithSyntaxRoot(fix.NewRoot);
             }
@@ -466,11 +468,17 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             return true;
         }
 
+        // A user-defined implicit conversion from the value's type (to string, char[], ReadOnlySpan<char>, ...) could
+        // make Append pick another overload than the object one concatenation uses.
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (!current.GetMembers("op_Implicit").IsEmpty)
+            foreach (var member in current.GetMembers("op_Implicit"))
             {
-                return false;
+                if (member is IMethodSymbol { Parameters.Length: 1 } conversion &&
+                    SymbolEqualityComparer.Default.Equals(conversion.Parameters[0].Type.OriginalDefinition, current.OriginalDefinition))
+                {
+                    return false;
+                }
             }
         }
 
@@ -541,31 +549,17 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                     return false;
                 }
 
-                for (var ancestor = reference.Parent; ancestor is not null && ancestor != loop; ancestor = ancestor.Parent)
+                if (!OnlyPerElementLambdasBetween(reference, loop, model, types, cancellationToken))
                 {
-                    if (ancestor is LocalFunctionStatementSyntax)
-                    {
-                        return false;
-                    }
-
-                    if (ancestor is AnonymousFunctionExpressionSyntax lambda &&
-                        !(model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation operation &&
-                          Loops.TryGetInvocationTakingLambda(operation, out var invocation) &&
-                          types.IsPerElementCall(invocation)))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
 
                 continue;
             }
 
-            for (var ancestor = reference.Parent; ancestor is not null && ancestor != scope; ancestor = ancestor.Parent)
+            if (!OnlyPerElementLambdasBetween(reference, scope, model, types, cancellationToken))
             {
-                if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-                {
-                    return false;
-                }
+                return false;
             }
 
             switch (reference.Parent)
@@ -581,6 +575,32 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                     }
 
                     break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when no lambda or local function lies between <paramref name="reference"/> and <paramref name="outer"/>
+    /// except lambdas run on the spot once per element (<c>List&lt;T&gt;.ForEach</c>): those cannot run later, while
+    /// the string lives in the builder.
+    /// </summary>
+    private static bool OnlyPerElementLambdasBetween(SyntaxNode reference, SyntaxNode outer, SemanticModel model, Analyzer.KnownTypes types, CancellationToken cancellationToken)
+    {
+        for (var ancestor = reference.Parent; ancestor is not null && ancestor != outer; ancestor = ancestor.Parent)
+        {
+            if (ancestor is LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+
+            if (ancestor is AnonymousFunctionExpressionSyntax lambda &&
+                !(model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation operation &&
+                  Loops.TryGetInvocationTakingLambda(operation, out var invocation) &&
+                  types.IsPerElementCall(invocation)))
+            {
+                return false;
             }
         }
 
