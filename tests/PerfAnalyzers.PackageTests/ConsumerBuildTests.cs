@@ -5,6 +5,7 @@ namespace PerfAnalyzers.PackageTests;
 /// <summary>
 /// The packages as a user meets them: a project references PerfAnalyzers from a feed, `dotnet build -warnaserror`
 /// fails on PERF001, `dotnet format analyzers` fixes it, and the build passes with the program's output unchanged.
+/// The program also runs a [StateMachine] class: the generator from PerfAnalyzers and the library from PerfAnalyzers.Runtime.
 /// </summary>
 [Collection(LocalFeedCollection.Name)]
 public sealed class ConsumerBuildTests(LocalFeedFixture feed)
@@ -17,7 +18,42 @@ public sealed class ConsumerBuildTests(LocalFeedFixture feed)
         Console.WriteLine(ReportBuilder.Build(["alpha", "beta", "gamma"]));
         Console.WriteLine(ReportBuilder.Stars());
         Console.WriteLine(ReportBuilder.Greetings(["Ada", "Joe"]));
-        Console.WriteLine(typeof(PerfAnalyzers.Runtime.RuntimeAssemblyMarker).Assembly.GetName().Name);
+
+        await using var light = new Light();
+        light.Start();
+        Console.WriteLine(await light.AskAsync(new Light.Toggle()));
+        Console.WriteLine(await light.AskAsync(new Light.Toggle()));
+        await light.StopAsync();
+
+        """;
+
+    // The [StateMachine] generator ships in the analyzer package and its generated code calls PerfAnalyzers.Runtime.
+    private const string Light = """
+        using PerfAnalyzers.Runtime.StateMachines;
+
+        namespace Consumer;
+
+        public enum LightState { Off, On }
+
+        [StateMachine(LightState.Off, MailboxCapacity = 16)]
+        public partial class Light
+        {
+            public sealed record Toggle : IMessage;
+
+            [On(LightState.Off)]
+            private LightState SwitchOn(Toggle toggle)
+            {
+                TransitionTo(LightState.On);
+                return LightState.On;
+            }
+
+            [On(LightState.On)]
+            private LightState SwitchOff(Toggle toggle)
+            {
+                TransitionTo(LightState.Off);
+                return LightState.Off;
+            }
+        }
 
         """;
 
@@ -117,7 +153,8 @@ public sealed class ConsumerBuildTests(LocalFeedFixture feed)
         Report: alpha beta gamma
         ***
         20
-        PerfAnalyzers.Runtime
+        On
+        Off
 
         """;
 
@@ -128,6 +165,7 @@ public sealed class ConsumerBuildTests(LocalFeedFixture feed)
         {
             ["Program.cs"] = Program,
             [ReportBuilderPath] = ReportBuilder,
+            ["Light.cs"] = Light,
         });
 
         var restore = consumer.Restore();
@@ -146,6 +184,7 @@ public sealed class ConsumerBuildTests(LocalFeedFixture feed)
         Assert.True(format.ExitCode == 0, $"dotnet format failed.\n{format}");
         Assert.Equal(FixedReportBuilder, consumer.Read(ReportBuilderPath));
         Assert.Equal(Program, consumer.Read("Program.cs"));
+        Assert.Equal(Light, consumer.Read("Light.cs"));
 
         // 3. The build now passes with no diagnostic at all, and the program prints what it printed before.
         var passing = consumer.BuildWithWarningsAsErrors();
