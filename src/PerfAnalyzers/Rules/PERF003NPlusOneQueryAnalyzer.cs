@@ -55,6 +55,11 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeInvocation(OperationAnalysisContext context, DatabaseApis apis, PerElementCalls perElement)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        if (!Loops.TryGetEnclosingLoop(invocation, perElement.IsPerElementCall, out _))
+        {
+            return; // cheap: most calls are not in a loop
+        }
+
         var kind = apis.Classify(invocation);
         if (kind == DatabaseCallKind.None)
         {
@@ -172,43 +177,64 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
     private static bool IsCollectionUse(IOperation reference, DatabaseApis apis)
     {
-        var type = reference.Type;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            if (!IsCollectionType(reference.Type, apis))
+            {
+                return false;
+            }
+
+            // Used whole (an argument, a Contains receiver), not through one of its members (group.Key).
+            var parent = reference.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IMemberReferenceOperation:
+                    return false;
+                case IInvocationOperation call:
+                    return call.TargetMethod.Name == "Contains";
+                case IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } call }:
+                    if (call.TargetMethod.Name == "Contains")
+                    {
+                        return true;
+                    }
+
+                    // A LINQ call on it: group.Select(g => g.Id) is still a set of keys; group.First() is one element.
+                    reference = call;
+                    continue;
+                default:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCollectionType(ITypeSymbol? type, DatabaseApis apis)
+    {
         if (type is null || type.SpecialType == SpecialType.System_String || apis.IsQueryable(type))
         {
             return false;
         }
 
-        var isCollection = type is IArrayTypeSymbol;
-        if (!isCollection)
+        if (type is IArrayTypeSymbol)
         {
-            foreach (var implemented in type.AllInterfaces)
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
             {
-                if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
-                {
-                    isCollection = true;
-                    break;
-                }
+                return true;
             }
         }
 
-        if (!isCollection)
-        {
-            return false;
-        }
-
-        // Used whole (an argument, a Contains receiver), not through one of its members (group.Key).
-        var parent = reference.Parent;
-        while (parent is IConversionOperation)
-        {
-            parent = parent.Parent;
-        }
-
-        return parent switch
-        {
-            IMemberReferenceOperation => false,
-            IInvocationOperation call when ReferenceEquals(Loops.Unwrap(call.Instance ?? reference), reference) && call.Instance is not null => call.TargetMethod.Name == "Contains",
-            _ => true,
-        };
+        return false;
     }
 
     /// <summary>

@@ -595,6 +595,22 @@ public class PERF003Tests
         """);
 
     [Fact]
+    public Task One_element_taken_from_a_collection_element_is_a_scalar_key() => Verify("""
+        class C
+        {
+            void M(ShopContext db, List<Order> orders)
+            {
+                foreach (var group in orders.GroupBy(o => o.CustomerId))
+                {
+                    var byKey = db.Customers.[|Find(group.Key)|];
+                    var byFirst = db.Customers.[|Find(group.First().CustomerId)|];
+                    var batch = db.Orders.Where(o => group.Select(g => g.Id).Contains(o.Id)).ToList();
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task AsQueryable_over_memory_and_in_memory_linq_are_not_reported() => Verify("""
         class C
         {
