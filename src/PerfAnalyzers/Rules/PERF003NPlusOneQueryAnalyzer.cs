@@ -267,6 +267,12 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
                     break;
 
+                case ILiteralOperation { ConstantValue: { HasValue: true, Value: string sql } } when IsPagedSql(sql):
+                    // Dapper/ADO.NET SQL with a page clause and a moving bound: "... where Id > @last order by Id limit 500".
+                    hasTake = true;
+                    movesByIteration = true;
+                    break;
+
                 case IBinaryOperation binary when binary.OperatorKind is BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual:
                     if (dependence.IsReferencedIn(binary))
                     {
@@ -278,6 +284,30 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         return hasTake && movesByIteration;
+    }
+
+    /// <summary>SQL text with a page clause (<c>LIMIT</c>, <c>TOP</c>, <c>FETCH</c>) and a range or offset (<c>&gt;</c>, <c>&lt;</c>, <c>OFFSET</c>).</summary>
+    private static bool IsPagedSql(string sql)
+    {
+        var upper = sql.ToUpperInvariant();
+        var pages = ContainsWord(upper, "LIMIT") || ContainsWord(upper, "TOP") || ContainsWord(upper, "FETCH");
+        var moves = upper.IndexOf('>') >= 0 || upper.IndexOf('<') >= 0 || ContainsWord(upper, "OFFSET");
+        return pages && moves;
+    }
+
+    private static bool ContainsWord(string text, string word)
+    {
+        for (var index = text.IndexOf(word, System.StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + 1, System.StringComparison.Ordinal))
+        {
+            var before = index == 0 || !char.IsLetterOrDigit(text[index - 1]);
+            var after = index + word.Length == text.Length || !char.IsLetterOrDigit(text[index + word.Length]);
+            if (before && after)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Location InvocationLocation(IInvocationOperation invocation)
