@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using PerfAnalyzers.Rules;
@@ -86,22 +87,32 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
     private static Document Apply(Document document, SyntaxNode root, IReadOnlyList<FixPlan> plans)
     {
-        var map = plans.ToDictionary(p => p.Original, p => p.Replacement);
-        var newRoot = root.ReplaceNodes(map.Keys, (original, _) => map[original]);
-        if (plans.Any(p => p.NeedsRuntimeImport) && newRoot is CompilationUnitSyntax unit && !HasUsing(unit, RuntimeNamespace))
+        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+        foreach (var plan in plans)
         {
-            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(RuntimeNamespace))
-                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
-            var endOfLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            if (endOfLine != default)
+            foreach (var removed in plan.Removed)
             {
-                directive = directive.WithTrailingTrivia(endOfLine);
+                editor.RemoveNode(removed, SyntaxRemoveOptions.KeepNoTrivia);
             }
 
+            editor.ReplaceNode(plan.Original, plan.Replacement);
+        }
+
+        var newRoot = editor.GetChangedRoot();
+        if (plans.Any(p => p.NeedsRuntimeImport) && newRoot is CompilationUnitSyntax unit && !HasUsing(unit, RuntimeNamespace))
+        {
+            var endOfLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            if (endOfLine == default)
+            {
+                endOfLine = SyntaxFactory.ElasticCarriageReturnLineFeed;
+            }
+
+            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(RuntimeNamespace))
+                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithTrailingTrivia(endOfLine);
             newRoot = unit.Usings.Count > 0
                 ? unit.WithUsings(unit.Usings.Add(directive))
-                : unit.WithUsings(SyntaxFactory.SingletonList(directive.WithTrailingTrivia(endOfLine == default ? SyntaxFactory.ElasticCarriageReturnLineFeed : endOfLine, endOfLine == default ? SyntaxFactory.ElasticCarriageReturnLineFeed : endOfLine)));
+                : unit.WithUsings(SyntaxFactory.SingletonList(directive.WithTrailingTrivia(endOfLine, endOfLine)));
         }
 
         return document.WithSyntaxRoot(newRoot);
@@ -120,9 +131,12 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         return false;
     }
 
-    private sealed class FixPlan(SyntaxNode original, SyntaxNode replacement, string key, bool needsRuntimeImport)
+    private sealed class FixPlan(SyntaxNode original, SyntaxNode replacement, string key, bool needsRuntimeImport, params SyntaxNode[] removed)
     {
         public SyntaxNode Original { get; } = original;
+
+        /// <summary>Statements deleted along with the replacement (the loop form's declaration and loop).</summary>
+        public IReadOnlyList<SyntaxNode> Removed { get; } = removed;
 
         public SyntaxNode Replacement { get; } = replacement;
 
@@ -133,8 +147,17 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
     private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (!diagnostic.Properties.TryGetValue(PERF002UnboundedTaskSpawningAnalyzer.FormProperty, out var form) ||
-            form != PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect)
+        if (!diagnostic.Properties.TryGetValue(PERF002UnboundedTaskSpawningAnalyzer.FormProperty, out var form))
+        {
+            return null;
+        }
+
+        if (form is PERF002UnboundedTaskSpawningAnalyzer.FormStoredInLoop or PERF002UnboundedTaskSpawningAnalyzer.FormSpawnInLoop)
+        {
+            return PlanLoop(root, model, diagnostic, cancellationToken);
+        }
+
+        if (form != PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect)
         {
             return null;
         }
@@ -227,6 +250,150 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 SyntaxFactory.Argument(body).WithLeadingTrivia(SyntaxFactory.Space),
             })));
         return new FixPlan(whenAllSyntax, forEach.WithTriviaFrom(whenAllSyntax), ParallelForEachKey, needsRuntimeImport: false);
+    }
+
+    /// <summary>
+    /// The canonical loop, exactly: <c>var tasks = new List&lt;Task&gt;(); foreach (var x in xs) tasks.Add(F(x)); await Task.WhenAll(tasks);</c>
+    /// (<c>List&lt;Task&lt;T&gt;&gt;</c> with <c>var results = await Task.WhenAll(tasks);</c> too), with <c>tasks</c> used nowhere else.
+    /// </summary>
+    private static FixPlan? PlanLoop(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax work ||
+            work.Parent is not ArgumentSyntax { NameColon: null, Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax add } } ||
+            add.Expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax listName, Name.Identifier.ValueText: "Add" } ||
+            add.Parent is not ExpressionStatementSyntax addStatement)
+        {
+            return null;
+        }
+
+        var loopNode = addStatement.Parent is BlockSyntax { Statements.Count: 1 } loopBlock ? loopBlock.Parent : addStatement.Parent;
+        if (loopNode is not ForEachStatementSyntax { AwaitKeyword.RawKind: 0 } loop ||
+            !loop.Type.IsVar ||
+            loop.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(loop);
+        if (index < 1 || index + 1 >= block.Statements.Count ||
+            block.Statements[index - 1] is not LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } declaration ||
+            declaration.Declaration.Variables[0] is not { Initializer.Value: BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0, Initializer: null } } declarator ||
+            declarator.Identifier.ValueText != listName.Identifier.ValueText)
+        {
+            return null;
+        }
+
+        var list = model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol;
+        if (list?.Type is not INamedTypeSymbol { Name: "List", TypeArguments.Length: 1 } listType ||
+            listType.ContainingNamespace?.ToDisplayString() != "System.Collections.Generic" ||
+            listType.TypeArguments[0] is not INamedTypeSymbol taskType ||
+            taskType.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
+            taskType.Name != "Task")
+        {
+            return null;
+        }
+
+        // The third statement: await Task.WhenAll(tasks), as a statement or a local's initializer.
+        var after = block.Statements[index + 1];
+        var whenAllSyntax = after.DescendantNodes().OfType<InvocationExpressionSyntax>().FirstOrDefault(i =>
+            i.ArgumentList.Arguments.Count == 1 && i.ArgumentList.Arguments[0].Expression is IdentifierNameSyntax { Identifier.ValueText: var name } && name == listName.Identifier.ValueText);
+        if (whenAllSyntax is null ||
+            model.GetOperation(whenAllSyntax, cancellationToken) is not IInvocationOperation { TargetMethod.Name: "WhenAll" } whenAll ||
+            whenAll.TargetMethod.ContainingType?.ToDisplayString() != "System.Threading.Tasks.Task" ||
+            !IsAwaited(whenAll, out var resultUsed) ||
+            (resultUsed && after is not LocalDeclarationStatementSyntax))
+        {
+            return null;
+        }
+
+        // The list must be used only by the Add and the WhenAll.
+        var body = block.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax or CompilationUnitSyntax) ?? block;
+        var uses = 0;
+        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText == listName.Identifier.ValueText &&
+                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, list))
+            {
+                uses++;
+            }
+        }
+
+        if (uses != 2 || model.GetOperation(work, cancellationToken) is not { } workOperation)
+        {
+            return null;
+        }
+
+        var hasResult = taskType.IsGenericType;
+        var maxConcurrency = MaxConcurrency(diagnostic, workOperation);
+        var source = loop.Expression.WithoutTrivia();
+        var parameter = SyntaxFactory.Parameter(loop.Identifier.WithoutTrivia());
+        ExpressionSyntax replacement;
+        if (hasResult)
+        {
+            if (model.Compilation.GetTypeByMetadataName(RuntimeNamespace + ".BoundedParallel") is null)
+            {
+                return null;
+            }
+
+            var selector = SyntaxFactory.SimpleLambdaExpression(parameter, work.WithoutTrivia()).WithArrowToken(Arrow());
+            replacement = BoundedSelect(source, selector, maxConcurrency);
+        }
+        else
+        {
+            var tokenName = UniqueName(model, work, "cancellationToken");
+            var lambda = SyntaxFactory.ParenthesizedLambdaExpression(
+                SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+                {
+                    parameter,
+                    SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName)).WithLeadingTrivia(SyntaxFactory.Space),
+                })),
+                WrapInValueTask(work.WithoutTrivia())).WithArrowToken(Arrow());
+            replacement = ParallelForEach(source, lambda, maxConcurrency);
+        }
+
+        var newAfter = after.ReplaceNode(whenAllSyntax, replacement.WithTriviaFrom(whenAllSyntax))
+            .WithLeadingTrivia(declaration.GetLeadingTrivia());
+        return new FixPlan(after, newAfter, hasResult ? BoundedSelectKey : ParallelForEachKey, needsRuntimeImport: hasResult, declaration, loop);
+    }
+
+    private static ExpressionSyntax BoundedSelect(ExpressionSyntax source, ExpressionSyntax selector, ExpressionSyntax maxConcurrency) =>
+        SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression,
+                Qualified("global::" + RuntimeNamespace + ".BoundedParallel"),
+                SyntaxFactory.IdentifierName("SelectAsync")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(source),
+                SyntaxFactory.Argument(selector).WithLeadingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.Argument(maxConcurrency)
+                    .WithNameColon(SyntaxFactory.NameColon("maxConcurrency").WithTrailingTrivia(SyntaxFactory.Space))
+                    .WithLeadingTrivia(SyntaxFactory.Space),
+            })));
+
+    private static ExpressionSyntax ParallelForEach(ExpressionSyntax source, ExpressionSyntax body, ExpressionSyntax maxConcurrency)
+    {
+        var options = SyntaxFactory.ObjectCreationExpression(
+            SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+            Qualified("global::System.Threading.Tasks.ParallelOptions").WithTrailingTrivia(SyntaxFactory.Space),
+            null,
+            SyntaxFactory.InitializerExpression(
+                SyntaxKind.ObjectInitializerExpression,
+                SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(
+                    SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("MaxDegreeOfParallelism"), maxConcurrency)),
+                SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)));
+        return SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression,
+                Qualified("global::System.Threading.Tasks.Parallel"),
+                SyntaxFactory.IdentifierName("ForEachAsync")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(source),
+                SyntaxFactory.Argument(options).WithLeadingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.Argument(body).WithLeadingTrivia(SyntaxFactory.Space),
+            })));
     }
 
     private static ExpressionSyntax? ArgumentSyntaxOf(IArgumentOperation argument) => argument.Syntax switch

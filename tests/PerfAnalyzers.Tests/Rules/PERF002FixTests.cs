@@ -177,3 +177,122 @@ public class PERF002FixTests
                 """,
         }.RunAsync();
 }
+
+public class PERF002LoopFixTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        """;
+
+    private const string Members = """
+            Task SendAsync(int x) => Task.CompletedTask;
+            Task<string> LoadAsync(int x) => Task.FromResult(x.ToString());
+            void Work(int x) { }
+
+        """;
+
+    [Fact]
+    public Task Canonical_loop_without_results_becomes_Parallel_ForEachAsync() =>
+        new CodeFixTest<PERF002UnboundedTaskSpawningAnalyzer, PERF002BoundConcurrencyCodeFix>
+        {
+            TestCode = Usings + "class C\n{\n" + Members + """
+                    async Task M(List<int> ids)
+                    {
+                        Console.WriteLine("start");
+                        // Send them all.
+                        var tasks = new List<Task>();
+                        foreach (var id in ids)
+                        {
+                            tasks.Add([|SendAsync(id)|]);
+                        }
+
+                        await Task.WhenAll(tasks);
+                        var cpu = new List<Task>();
+                        foreach (var id in ids) cpu.Add([|Task.Run(() => Work(id))|]);
+                        await Task.WhenAll(cpu).ConfigureAwait(false);
+                    }
+                }
+
+                """,
+            FixedCode = Usings + "class C\n{\n" + Members + """
+                    async Task M(List<int> ids)
+                    {
+                        Console.WriteLine("start");
+                        // Send them all.
+                        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (id, cancellationToken) => new ValueTask(SendAsync(id)));
+                        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id)))).ConfigureAwait(false);
+                    }
+                }
+
+                """,
+            CodeActionEquivalenceKey = PERF002BoundConcurrencyCodeFix.ParallelForEachKey,
+        }.RunAsync();
+
+    [Fact]
+    public Task Canonical_loop_with_results_becomes_BoundedParallel_SelectAsync() =>
+        new CodeFixTest<PERF002UnboundedTaskSpawningAnalyzer, PERF002BoundConcurrencyCodeFix>
+        {
+            TestCode = Usings + "class C\n{\n" + Members + """
+                    async Task<string[]> M(IEnumerable<int> ids)
+                    {
+                        var pending = new List<Task<string>>();
+                        foreach (var id in ids) pending.Add([|LoadAsync(id * 2)|]);
+                        var results = await Task.WhenAll(pending);
+                        return results;
+                    }
+                }
+
+                """,
+            FixedCode = Usings.TrimEnd('\n') + "\nusing PerfAnalyzers.Runtime.Concurrency;\n" + "class C\n{\n" + Members + """
+                    async Task<string[]> M(IEnumerable<int> ids)
+                    {
+                        var results = await BoundedParallel.SelectAsync(ids, id => LoadAsync(id * 2), maxConcurrency: 16);
+                        return results;
+                    }
+                }
+
+                """,
+            CodeActionEquivalenceKey = PERF002BoundConcurrencyCodeFix.BoundedSelectKey,
+        }.RunAsync();
+
+    [Fact]
+    public Task Loops_that_are_not_exactly_the_canonical_shape_get_no_fix()
+    {
+        const string code = """
+                async Task M(List<int> ids, List<Task> field)
+                {
+                    var a = new List<Task>();
+                    foreach (var id in ids) a.Add([|SendAsync(id)|]);
+                    Console.WriteLine(a.Count);
+                    await Task.WhenAll(a);
+
+                    var b = new List<Task>();
+                    foreach (var id in ids) { Work(id); b.Add([|SendAsync(id)|]); }
+                    await Task.WhenAll(b);
+
+                    var c = new List<Task>();
+                    foreach (int id in ids) c.Add([|SendAsync(id)|]);
+                    await Task.WhenAll(c);
+
+                    foreach (var id in ids) field.Add([|SendAsync(id)|]);
+                    await Task.WhenAll(field);
+
+                    var d = new List<Task>();
+                    foreach (var id in ids) d.Add([|SendAsync(id)|]);
+                    await Task.WhenAny(d);
+                }
+            }
+
+            """;
+        return new CodeFixTest<PERF002UnboundedTaskSpawningAnalyzer, PERF002BoundConcurrencyCodeFix>
+        {
+            TestCode = Usings + "class C\n{\n" + Members + code,
+            FixedCode = Usings + "class C\n{\n" + Members + code,
+        }.RunAsync();
+    }
+}
