@@ -24,8 +24,10 @@ public class DescriptorTests
             }
         }
 
-        // Descriptors reported by generators are declared on Descriptors with the state machine category.
-        foreach (var field in typeof(PerfAnalyzers.Descriptors).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public))
+        // Descriptors reported by generators: on Descriptors with the state machine category, and StateMachineDescriptors.
+        var generatorDescriptorFields = typeof(PerfAnalyzers.Descriptors).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
+            .Concat(typeof(PerfAnalyzers.StateMachines.StateMachineDescriptors).GetFields(BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public));
+        foreach (var field in generatorDescriptorFields)
         {
             if (field.GetValue(null) is DiagnosticDescriptor { Category: PerfAnalyzers.Descriptors.StateMachineCategory } descriptor)
             {

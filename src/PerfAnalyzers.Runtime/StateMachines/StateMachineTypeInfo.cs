@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+namespace PerfAnalyzers.Runtime.StateMachines;
+
+/// <summary>
+/// What the runtime knows about one generated state machine type: names of its states and messages, options and
+/// the metric tags, computed once per type so that reporting a measurement allocates nothing.
+/// </summary>
+public sealed class StateMachineTypeInfo
+{
+    /// <summary>Created once per generated type (the generator calls this).</summary>
+    /// <param name="name">The machine type name.</param>
+    /// <param name="stateNames">State names, indexed by the state's ordinal in the generated code.</param>
+    /// <param name="messageNames">Message type names, indexed by message kind.</param>
+    /// <param name="initialState">The initial state's index.</param>
+    /// <param name="options">Mailbox, supervision and priority options.</param>
+    /// <param name="messagePriorities">The priority of each message kind.</param>
+    /// <param name="batchSizes">The batch size of each message kind (0 = not batched).</param>
+    /// <param name="batchDelaysMilliseconds">How long a partial batch of each kind may wait.</param>
+    public StateMachineTypeInfo(
+        string name,
+        string[] stateNames,
+        string[] messageNames,
+        int initialState,
+        StateMachineOptions options,
+        MessagePriority[]? messagePriorities = null,
+        int[]? batchSizes = null,
+        int[]? batchDelaysMilliseconds = null)
+    {
+        Name = name;
+        StateNames = stateNames;
+        MessageNames = messageNames;
+        InitialState = initialState;
+        Options = options;
+        MessagePriorities = messagePriorities ?? new MessagePriority[messageNames.Length];
+        BatchSizes = batchSizes ?? new int[messageNames.Length];
+        var delays = batchDelaysMilliseconds ?? new int[messageNames.Length];
+        BatchDelayTicks = new long[delays.Length];
+        for (var i = 0; i < delays.Length; i++)
+        {
+            BatchDelayTicks[i] = delays[i] * System.Diagnostics.Stopwatch.Frequency / 1000;
+        }
+
+        TypeTag = new(StateMachineTelemetry.MachineTag, name);
+        MessageTags = new KeyValuePair<string, object?>[messageNames.Length];
+        ActivityNames = new string[messageNames.Length];
+        for (var i = 0; i < messageNames.Length; i++)
+        {
+            MessageTags[i] = new(StateMachineTelemetry.MessageTag, messageNames[i]);
+            ActivityNames[i] = name + " " + messageNames[i];
+        }
+
+        StateTags = new KeyValuePair<string, object?>[stateNames.Length];
+        FromTags = new KeyValuePair<string, object?>[stateNames.Length];
+        ToTags = new KeyValuePair<string, object?>[stateNames.Length];
+        for (var i = 0; i < stateNames.Length; i++)
+        {
+            StateTags[i] = new(StateMachineTelemetry.StateTag, stateNames[i]);
+            FromTags[i] = new(StateMachineTelemetry.FromTag, stateNames[i]);
+            ToTags[i] = new(StateMachineTelemetry.ToTag, stateNames[i]);
+        }
+    }
+
+    /// <summary>The machine type name (the <c>statemachine.type</c> tag).</summary>
+    public string Name { get; }
+
+    /// <summary>State names by index.</summary>
+    public IReadOnlyList<string> StateNames { get; }
+
+    /// <summary>Message type names by kind.</summary>
+    public IReadOnlyList<string> MessageNames { get; }
+
+    /// <summary>The initial state's index.</summary>
+    public int InitialState { get; }
+
+    /// <summary>Mailbox, supervision and priority options.</summary>
+    public StateMachineOptions Options { get; }
+
+    internal MessagePriority[] MessagePriorities { get; }
+
+    internal int[] BatchSizes { get; }
+
+    internal long[] BatchDelayTicks { get; }
+
+    internal KeyValuePair<string, object?> TypeTag { get; }
+
+    internal KeyValuePair<string, object?>[] MessageTags { get; }
+
+    internal KeyValuePair<string, object?>[] StateTags { get; }
+
+    internal KeyValuePair<string, object?>[] FromTags { get; }
+
+    internal KeyValuePair<string, object?>[] ToTags { get; }
+
+    internal string[] ActivityNames { get; }
+
+    internal string StateName(int state) => (uint)state < (uint)StateTags.Length ? (string)StateTags[state].Value! : state.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Options of a state machine type (from <see cref="StateMachineAttribute"/>).</summary>
+public sealed class StateMachineOptions
+{
+    /// <summary>Most messages the mailbox holds.</summary>
+    public int MailboxCapacity { get; init; } = 1024;
+
+    /// <summary>What happens to a message sent to a full mailbox.</summary>
+    public MailboxFullMode FullMode { get; init; } = MailboxFullMode.Wait;
+
+    /// <summary>What a handler exception does.</summary>
+    public SupervisionPolicy Supervision { get; init; } = SupervisionPolicy.Resume;
+
+    /// <summary>More restarts than this within <see cref="RestartWindow"/> stop the machine.</summary>
+    public int MaxRestarts { get; init; } = 10;
+
+    /// <summary>The window of the restart intensity limit.</summary>
+    public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>High-priority messages handled in a row before one waiting normal message.</summary>
+    public int StarvationLimit { get; init; } = 8;
+}

@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace PerfAnalyzers.StateMachines;
+
+// The generator's model: strings, numbers and equatable arrays only — no ISymbol, SyntaxNode or Compilation — so that
+// the incremental pipeline can compare two runs by value and skip the emitter when nothing relevant changed.
+
+/// <summary>What the parser found for one [StateMachine] class: a model to emit (if valid enough) and diagnostics.</summary>
+internal sealed record StateMachineParseResult(StateMachineModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>One machine to emit.</summary>
+internal sealed record StateMachineModel(
+    string Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string TypeDeclaration,
+    string HintName,
+    string MachineName,
+    string StateType,
+    EquatableArray<string> States,
+    int InitialState,
+    MachineOptionsModel Options,
+    EquatableArray<MessageModel> Messages,
+    EquatableArray<SloModel> Slos);
+
+/// <summary>A type the machine is nested in: its declaration keyword and name with type parameters (e.g. <c>class Outer&lt;T&gt;</c>).</summary>
+internal sealed record ContainingTypeModel(string Declaration);
+
+internal sealed record MachineOptionsModel(int MailboxCapacity, int FullMode, int Supervision, int MaxRestarts, double RestartWindowSeconds, int StarvationLimit);
+
+/// <summary>A message type and the handlers for it.</summary>
+/// <param name="Type">Fully qualified, with nullable annotation, for signatures.</param>
+/// <param name="BareType">Fully qualified, without top-level nullable annotation (for casts).</param>
+/// <param name="Name">The short name (metric tag).</param>
+/// <param name="ReplyType">Fully qualified reply type, or null when handlers return void.</param>
+/// <param name="BatchKind">0 = not batched, 1 = IReadOnlyList, 2 = ReadOnlySpan.</param>
+internal sealed record MessageModel(
+    string Type,
+    string BareType,
+    string Name,
+    bool IsValueType, // true when not known to be a reference type: travels unboxed in the envelope's Values struct
+    string? ReplyType,
+    int Priority,
+    int BatchKind,
+    int BatchSize,
+    int BatchDelayMilliseconds,
+    EquatableArray<HandlerModel> Handlers);
+
+/// <summary>A handler method and the state indices it applies in (empty = every state).</summary>
+internal sealed record HandlerModel(string MethodName, EquatableArray<int> States);
+
+internal sealed record SloModel(string? Message, double P95Milliseconds, double P99Milliseconds);
+
+/// <summary>A diagnostic as data: descriptor ID, a location that does not hold the syntax tree, and message arguments.</summary>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+{
+    public Diagnostic ToDiagnostic()
+    {
+        var descriptor = StateMachineDescriptors.ById(Id);
+        var arguments = new object?[Arguments.Count];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = Arguments[i];
+        }
+
+        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, arguments);
+    }
+}
+
+internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
+{
+    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+
+    public static LocationInfo? From(Location? location)
+    {
+        if (location is null || location.SourceTree is null)
+        {
+            return null;
+        }
+
+        return new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+    }
+
+    public static LocationInfo? From(SyntaxNode node) => From(node.GetLocation());
+
+    public static LocationInfo? From(SyntaxToken token) => From(token.GetLocation());
+}

@@ -1,0 +1,493 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace PerfAnalyzers.StateMachines;
+
+/// <summary>Turns a [StateMachine] class (symbols and syntax) into a value-equatable <see cref="StateMachineModel"/> and diagnostics.</summary>
+internal static class StateMachineParser
+{
+    internal const string RuntimeNamespace = "PerfAnalyzers.Runtime.StateMachines";
+    internal const string StateMachineAttributeName = RuntimeNamespace + ".StateMachineAttribute";
+    private const string OnAttributeName = RuntimeNamespace + ".OnAttribute";
+    private const string BatchAttributeName = RuntimeNamespace + ".BatchAttribute";
+    private const string PriorityAttributeName = RuntimeNamespace + ".PriorityAttribute";
+    private const string SloAttributeName = RuntimeNamespace + ".SloAttribute";
+    private const string MessageInterfaceName = RuntimeNamespace + ".IMessage";
+
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    private static readonly SymbolDisplayFormat s_nameFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+    public static StateMachineParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var compilation = context.SemanticModel.Compilation;
+        var attribute = context.Attributes[0];
+        var attributeLocation = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) ?? declaration);
+
+        // PERFSM001: the class and every type it is nested in must be partial.
+        var notPartial = false;
+        for (SyntaxNode? node = declaration; node is TypeDeclarationSyntax typeDeclaration; node = node.Parent)
+        {
+            if (!typeDeclaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(Diagnostic("PERFSM001", LocationInfo.From(typeDeclaration.Identifier), typeDeclaration.Identifier.ValueText));
+                notPartial = true;
+            }
+        }
+
+        // PERFSM002: the initial state is a member of an enum that has members.
+        var initial = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0] : default;
+        if (initial.Kind != TypedConstantKind.Enum || initial.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } stateType)
+        {
+            diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, "the argument must be an enum member, e.g. [StateMachine(MyState.Initial)]"));
+            return new StateMachineParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var stateFields = new List<IFieldSymbol>();
+        var seenValues = new HashSet<object>();
+        foreach (var member in stateType.GetMembers())
+        {
+            if (member is IFieldSymbol { HasConstantValue: true } field && field.ConstantValue is not null && seenValues.Add(field.ConstantValue))
+            {
+                stateFields.Add(field);
+            }
+        }
+
+        var initialIndex = stateFields.FindIndex(f => Equals(f.ConstantValue, initial.Value));
+        if (stateFields.Count == 0 || initialIndex < 0)
+        {
+            diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, stateFields.Count == 0 ? $"'{stateType.Name}' has no members" : "the initial state is not a member of the enum"));
+            return new StateMachineParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        int StateIndex(object? value) => stateFields.FindIndex(f => Equals(f.ConstantValue, value));
+
+        var options = ReadOptions(attribute);
+        var machineName = NamedString(attribute, "Name") ?? type.ToDisplayString(s_nameFormat);
+
+        // Handlers.
+        var onAttribute = compilation.GetTypeByMetadataName(OnAttributeName);
+        var batchAttribute = compilation.GetTypeByMetadataName(BatchAttributeName);
+        var priorityAttribute = compilation.GetTypeByMetadataName(PriorityAttributeName);
+        var sloAttribute = compilation.GetTypeByMetadataName(SloAttributeName);
+        var messageInterface = compilation.GetTypeByMetadataName(MessageInterfaceName);
+        var readOnlyList = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1");
+        var readOnlySpan = compilation.GetTypeByMetadataName("System.ReadOnlySpan`1");
+
+        var messages = new List<MessageBuilder>();
+        var slos = new List<SloModel>();
+        var handlerMethods = new List<(IMethodSymbol Method, ImmutableArray<int> States)>();
+        var classSlo = FindAttribute(type, sloAttribute);
+        if (classSlo is not null)
+        {
+            slos.Add(new SloModel(null, NamedDouble(classSlo, "P95Milliseconds"), NamedDouble(classSlo, "P99Milliseconds")));
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is not IMethodSymbol method || FindAttribute(method, onAttribute) is not { } on)
+            {
+                continue;
+            }
+
+            var location = LocationInfo.From(method.Locations.FirstOrDefault());
+            string? problem = null;
+            ITypeSymbol? messageType = null;
+            var batchKind = 0;
+            var batch = FindAttribute(method, batchAttribute);
+            if (method.IsStatic)
+            {
+                problem = "must be an instance method";
+            }
+            else if (method.IsGenericMethod)
+            {
+                problem = "must not be generic";
+            }
+            else if (method.Parameters.Length != 1)
+            {
+                problem = "must take exactly one parameter: the message";
+            }
+            else if (method.Parameters[0].RefKind != RefKind.None)
+            {
+                problem = "must take its message by value (no ref, in or out)";
+            }
+            else if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            {
+                problem = "must not return by reference";
+            }
+            else if (IsAwaitable(method.ReturnType))
+            {
+                problem = $"returns '{method.ReturnType.ToDisplayString()}': handlers are synchronous; return the reply itself";
+            }
+            else
+            {
+                var parameterType = method.Parameters[0].Type;
+                if (batch is not null)
+                {
+                    if (parameterType is INamedTypeSymbol { IsGenericType: true } generic
+                        && (SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, readOnlyList) || SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, readOnlySpan)))
+                    {
+                        batchKind = SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, readOnlySpan) ? 2 : 1;
+                        messageType = generic.TypeArguments[0];
+                        if (!method.ReturnsVoid)
+                        {
+                            problem = "has [Batch] and must return void";
+                        }
+                    }
+                    else
+                    {
+                        problem = "has [Batch] and must take IReadOnlyList<T> or ReadOnlySpan<T> of messages";
+                    }
+                }
+                else
+                {
+                    messageType = parameterType;
+                }
+
+                if (problem is null && (messageType is null || messageType.IsRefLikeType || messageType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Error || messageType.IsStatic))
+                {
+                    problem = $"takes '{parameterType.ToDisplayString()}', which cannot be a message";
+                }
+            }
+
+            // States.
+            var states = ImmutableArray.CreateBuilder<int>();
+            if (problem is null && on.ConstructorArguments.Length == 1 && on.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            {
+                foreach (var state in on.ConstructorArguments[0].Values)
+                {
+                    var index = state.Kind == TypedConstantKind.Enum && SymbolEqualityComparer.Default.Equals(state.Type, stateType) ? StateIndex(state.Value) : -1;
+                    if (index < 0)
+                    {
+                        problem = $"lists '{(state.IsNull ? "null" : state.ToCSharpString())}', which is not a state of '{stateType.Name}'";
+                        break;
+                    }
+
+                    if (!states.Contains(index))
+                    {
+                        states.Add(index);
+                    }
+                }
+            }
+
+            if (problem is not null)
+            {
+                diagnostics.Add(Diagnostic("PERFSM003", location, method.Name, problem));
+                continue;
+            }
+
+            var bare = messageType!.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+            var typeName = bare.ToDisplayString(s_typeFormat);
+            var replyType = method.ReturnsVoid ? null : method.ReturnType.ToDisplayString(s_typeFormat);
+            var builder = messages.FirstOrDefault(m => m.BareType == typeName);
+            if (builder is null)
+            {
+                var priority = FindAttribute(bare, priorityAttribute) is { ConstructorArguments.Length: 1 } p && p.ConstructorArguments[0].Value is int value ? value : 0;
+                builder = new MessageBuilder(messageType.ToDisplayString(s_typeFormat), typeName, bare.Name, !bare.IsReferenceType, replyType, priority, batchKind,
+                    batch is null ? 0 : Math.Max(1, NamedInt(batch, "MaxSize") ?? 100), batch is null ? 0 : Math.Max(0, NamedInt(batch, "MaxDelayMilliseconds") ?? 0), bare);
+                messages.Add(builder);
+            }
+            else if (builder.ReplyType != replyType)
+            {
+                diagnostics.Add(Diagnostic("PERFSM003", location, method.Name, $"returns '{replyType ?? "void"}' but another handler of '{bare.Name}' returns '{builder.ReplyType ?? "void"}': one message type has one reply type"));
+                continue;
+            }
+            else if (builder.BatchKind != batchKind)
+            {
+                diagnostics.Add(Diagnostic("PERFSM003", location, method.Name, $"must {(batchKind == 0 ? "be" : "not be")} a [Batch] handler like the other handlers of '{bare.Name}'"));
+                continue;
+            }
+
+            // PERFSM004: overlapping states with an earlier handler of the same message.
+            var duplicate = false;
+            foreach (var existing in builder.Handlers)
+            {
+                var overlap = Overlap(existing.States, states, stateFields.Count);
+                if (overlap >= 0)
+                {
+                    diagnostics.Add(Diagnostic("PERFSM004", location, existing.MethodName, method.Name, bare.Name, stateFields[overlap].Name));
+                    duplicate = true;
+                    break;
+                }
+            }
+
+            if (duplicate)
+            {
+                continue;
+            }
+
+            builder.Handlers.Add(new HandlerModel(method.Name, states.ToImmutable().ToEquatableArray()));
+            handlerMethods.Add((method, states.ToImmutable()));
+            if (FindAttribute(method, sloAttribute) is { } slo)
+            {
+                slos.Add(new SloModel(bare.Name, NamedDouble(slo, "P95Milliseconds"), NamedDouble(slo, "P99Milliseconds")));
+            }
+        }
+
+        // PERFSM005: states no transition reaches.
+        ReportUnreachableStates(type, stateType, stateFields, initialIndex, handlerMethods, compilation, attributeLocation, diagnostics, cancellationToken);
+
+        // PERFSM006: nested IMessage types no handler takes.
+        if (messageInterface is not null)
+        {
+            foreach (var nested in type.GetTypeMembers())
+            {
+                if (nested.AllInterfaces.Contains(messageInterface, SymbolEqualityComparer.Default)
+                    && !messages.Any(m => SymbolEqualityComparer.Default.Equals(m.Symbol.OriginalDefinition, nested)))
+                {
+                    diagnostics.Add(Diagnostic("PERFSM006", LocationInfo.From(nested.Locations.FirstOrDefault()), nested.Name, type.Name));
+                }
+            }
+        }
+
+        if (notPartial)
+        {
+            return new StateMachineParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var containing = new List<ContainingTypeModel>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containing.Insert(0, new ContainingTypeModel(Declaration(outer)));
+        }
+
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        var hint = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)
+            .WithGenericsOptions(SymbolDisplayGenericsOptions.None));
+        if (type.Arity > 0)
+        {
+            hint += "_" + type.Arity.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var model = new StateMachineModel(
+            ns,
+            containing.ToEquatableArray(),
+            Declaration(type),
+            hint.Replace('<', '{').Replace('>', '}') + ".StateMachine.g.cs",
+            machineName,
+            stateType.ToDisplayString(s_typeFormat),
+            stateFields.Select(f => f.Name).ToEquatableArray(),
+            initialIndex,
+            options,
+            messages.Select(m => m.Build()).ToEquatableArray(),
+            slos.ToEquatableArray());
+        return new StateMachineParseResult(model, diagnostics.ToEquatableArray());
+    }
+
+    private static void ReportUnreachableStates(
+        INamedTypeSymbol type,
+        INamedTypeSymbol stateType,
+        List<IFieldSymbol> stateFields,
+        int initialIndex,
+        List<(IMethodSymbol Method, ImmutableArray<int> States)> handlers,
+        Compilation compilation,
+        LocationInfo? fallbackLocation,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        // Transition targets per handler; TransitionTo calls outside handlers count as reachable from anywhere.
+        var reachable = new bool[stateFields.Count];
+        reachable[initialIndex] = true;
+        var edges = new List<(ImmutableArray<int> From, List<int> Targets)>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            var semanticModel = compilation.GetSemanticModel(syntax.SyntaxTree);
+            foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                var name = invocation.Expression switch
+                {
+                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name != "TransitionTo" || invocation.ArgumentList.Arguments.Count != 1)
+                {
+                    continue;
+                }
+
+                var constant = semanticModel.GetConstantValue(invocation.ArgumentList.Arguments[0].Expression, cancellationToken);
+                var target = constant.HasValue ? stateFields.FindIndex(f => Equals(f.ConstantValue, constant.Value)) : -1;
+                if (target < 0)
+                {
+                    return; // a computed target: we cannot know what is reachable
+                }
+
+                var enclosing = invocation.FirstAncestorOrSelf<MethodDeclarationSyntax>();
+                var handler = enclosing is null ? default : handlers.FirstOrDefault(h => h.Method.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == enclosing.SyntaxTree && r.Span == enclosing.Span));
+                if (handler.Method is null)
+                {
+                    reachable[target] = true;
+                }
+                else
+                {
+                    edges.Add((handler.States, new List<int> { target }));
+                }
+            }
+        }
+
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var (from, targets) in edges)
+            {
+                var active = from.IsEmpty ? reachable.Any(r => r) : from.Any(s => reachable[s]);
+                if (!active)
+                {
+                    continue;
+                }
+
+                foreach (var target in targets)
+                {
+                    if (!reachable[target])
+                    {
+                        reachable[target] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        while (changed);
+
+        for (var i = 0; i < stateFields.Count; i++)
+        {
+            if (!reachable[i])
+            {
+                var field = stateFields[i];
+                var location = field.Locations.FirstOrDefault() is { IsInSource: true } l ? LocationInfo.From(l) : fallbackLocation;
+                diagnostics.Add(Diagnostic("PERFSM005", location, field.Name, type.Name, stateType.Name + "." + field.Name));
+            }
+        }
+    }
+
+    private static int Overlap(EquatableArray<int> existing, ImmutableArray<int>.Builder added, int stateCount)
+    {
+        for (var state = 0; state < stateCount; state++)
+        {
+            if ((existing.Count == 0 || existing.Items.Contains(state)) && (added.Count == 0 || added.Contains(state)))
+            {
+                return state;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsAwaitable(ITypeSymbol type)
+    {
+        var definition = type.OriginalDefinition.ToDisplayString();
+        return definition is "System.Threading.Tasks.Task" or "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask" or "System.Threading.Tasks.ValueTask<TResult>";
+    }
+
+    private static string Declaration(INamedTypeSymbol type)
+    {
+        var keyword = type.TypeKind == TypeKind.Struct
+            ? (type.IsRecord ? "record struct" : "struct")
+            : type.TypeKind == TypeKind.Interface ? "interface" : (type.IsRecord ? "record" : "class");
+        var name = type.Name;
+        if (type.TypeParameters.Length > 0)
+        {
+            name += "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+        }
+
+        return "partial " + keyword + " " + name;
+    }
+
+    private static MachineOptionsModel ReadOptions(AttributeData attribute) => new(
+        Math.Max(1, NamedInt(attribute, "MailboxCapacity") ?? 1024),
+        NamedInt(attribute, "FullMode") ?? 0,
+        NamedInt(attribute, "Supervision") ?? 0,
+        NamedInt(attribute, "MaxRestarts") ?? 10,
+        NamedDouble(attribute, "RestartWindowSeconds", 60),
+        Math.Max(1, NamedInt(attribute, "StarvationLimit") ?? 8));
+
+    private static AttributeData? FindAttribute(ISymbol symbol, INamedTypeSymbol? attributeType)
+    {
+        if (attributeType is null)
+        {
+            return null;
+        }
+
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    private static int? NamedInt(AttributeData attribute, string name)
+    {
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Value is int value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static double NamedDouble(AttributeData attribute, string name, double fallback = 0)
+    {
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Value is { } value)
+            {
+                return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return fallback;
+    }
+
+    private static string? NamedString(AttributeData attribute, string name)
+    {
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Value is string value && value.Length != 0)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static DiagnosticInfo Diagnostic(string id, LocationInfo? location, params string[] arguments) =>
+        new(id, location, arguments.ToEquatableArray());
+
+    private sealed class MessageBuilder(string type, string bareType, string name, bool isValueType, string? replyType, int priority, int batchKind, int batchSize, int batchDelay, ITypeSymbol symbol)
+    {
+        public string BareType { get; } = bareType;
+
+        public string? ReplyType { get; } = replyType;
+
+        public int BatchKind { get; } = batchKind;
+
+        public ITypeSymbol Symbol { get; } = symbol;
+
+        public List<HandlerModel> Handlers { get; } = new();
+
+        public MessageModel Build() => new(type, BareType, name, isValueType, ReplyType, priority, BatchKind, batchSize, batchDelay, Handlers.ToEquatableArray());
+    }
+}

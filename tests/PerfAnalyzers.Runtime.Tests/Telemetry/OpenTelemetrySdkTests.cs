@@ -1,0 +1,91 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using PerfAnalyzers.Runtime.Telemetry;
+
+namespace PerfAnalyzers.Runtime.Tests.Telemetry;
+
+/// <summary>The OpenTelemetry SDK, wired as docs/telemetry.md says (<c>AddMeter(TelemetryNames.MeterName)</c>), reads the runtime's metrics.</summary>
+public class OpenTelemetrySdkTests
+{
+    [Fact]
+    public void MeterProvider_with_AddMeter_collects_slo_and_memory_metrics()
+    {
+        var exporter = new CollectingExporter();
+        using MeterProvider provider = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TelemetryNames.MeterName)
+            .AddReader(new BaseExportingMetricReader(exporter))
+            .Build();
+
+        string machine = "OtelMachine" + Guid.NewGuid().ToString("N");
+        var time = new ManualTimeProvider();
+        using (var monitor = new SloMonitor(TimeSpan.FromSeconds(10), time))
+        {
+            SloTracker tracker = monitor.Track(machine, "GetState", p95Seconds: 0.005, p99Seconds: 0.010, TimeSpan.FromSeconds(30));
+            for (int i = 0; i < 50; i++) tracker.Record(TimeSpan.FromMilliseconds(20));
+            monitor.EvaluateAndRotate(); // p95 and p99 both violated
+            monitor.EvaluateAndRotate(); // again: still in the window
+        }
+
+        string watchName = machine + "-heap";
+        long memory = 100;
+        using (var watch = new MemoryWatch(new MemoryWatchOptions { Name = watchName }, time, () => memory))
+        {
+            watch.SampleNow();
+            time.Advance(TimeSpan.FromMinutes(10));
+            memory = 150;
+            watch.SampleNow();
+        }
+
+        Assert.True(provider.ForceFlush());
+
+        var violations = exporter.Points.Where(p => p.Name == TelemetryNames.SloViolations
+            && Equals(p.Tags.GetValueOrDefault(TelemetryNames.MachineTag), machine)).ToList();
+        Assert.Equal(2, violations.Count); // one stream per percentile
+        Assert.All(violations, p =>
+        {
+            Assert.Equal("{violation}", p.Unit);
+            Assert.Equal(2, p.Value);
+            Assert.Equal("GetState", p.Tags[TelemetryNames.MessageTag]);
+        });
+        Assert.Equal(new[] { "p95", "p99" }, violations.Select(p => (string)p.Tags[TelemetryNames.PercentileTag]!).Order());
+
+        var alerts = Assert.Single(exporter.Points, p => p.Name == TelemetryNames.MemoryGrowthAlerts
+            && Equals(p.Tags.GetValueOrDefault(TelemetryNames.WatchTag), watchName));
+        Assert.Equal(1, alerts.Value);
+        var growth = Assert.Single(exporter.Points, p => p.Name == TelemetryNames.MemoryWindowGrowth
+            && Equals(p.Tags.GetValueOrDefault(TelemetryNames.WatchTag), watchName));
+        Assert.Equal("1", growth.Unit);
+        Assert.Equal(1, growth.Count);
+        Assert.Equal(0.5, growth.Value, 9);
+    }
+
+    /// <summary>Copies each exported point (the SDK reuses its batch), since the InMemory exporter package is not referenced.</summary>
+    private sealed class CollectingExporter : BaseExporter<Metric>
+    {
+        public List<Point> Points { get; } = new();
+
+        public override ExportResult Export(in Batch<Metric> batch)
+        {
+            foreach (Metric metric in batch)
+            {
+                foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+                {
+                    var tags = new Dictionary<string, object?>();
+                    foreach (KeyValuePair<string, object?> tag in point.Tags) tags[tag.Key] = tag.Value;
+                    (double value, long count) = metric.MetricType switch
+                    {
+                        MetricType.LongSum => (point.GetSumLong(), 0L),
+                        MetricType.DoubleSum => (point.GetSumDouble(), 0L),
+                        MetricType.Histogram => (point.GetHistogramSum(), point.GetHistogramCount()),
+                        _ => (double.NaN, 0L),
+                    };
+                    lock (Points) Points.Add(new Point(metric.Name, metric.Unit, metric.MeterName, tags, value, count));
+                }
+            }
+
+            return ExportResult.Success;
+        }
+    }
+
+    internal sealed record Point(string Name, string Unit, string MeterName, Dictionary<string, object?> Tags, double Value, long Count);
+}
