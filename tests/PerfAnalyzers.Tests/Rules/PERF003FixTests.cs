@@ -641,6 +641,27 @@ public class PERF003FixTests
         """);
 
     [Fact]
+    public Task No_fix_when_the_source_projects_joins_or_pages() => VerifyNoFix("""
+        public class CustomerRow
+        {
+            public int Id { get; set; }
+        }
+
+        class C
+        {
+            void M(ShopContext db, List<Order> orders)
+            {
+                foreach (var order in orders)
+                {
+                    var row = db.Customers.Select(c => new CustomerRow { Id = c.Id }).[|FirstOrDefault(r => r.Id == order.CustomerId)|];
+                    var twice = db.Customers.Concat(db.Customers).[|FirstOrDefault(c => c.Id == order.CustomerId)|];
+                    var paged = db.Lines.Take(10).Where(l => l.OrderId == order.Id).[|ToList()|];
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task No_fix_for_string_keys_or_configured_keys() => VerifyNoFix("""
         using System.ComponentModel.DataAnnotations;
 
