@@ -786,7 +786,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             return true;
         }
 
-        if (loop.Lambda is { } lambda && loop.PerElementCall is { } select && lambda.Symbol.Parameters.Length == 1)
+        if (loop.Lambda is { Symbol.IsAsync: false } lambda && loop.PerElementCall is { } select && lambda.Symbol.Parameters.Length == 1)
         {
             // source.Select(element => ...).ToList(): the statement holding it runs the lookups at once.
             if (DatabaseApis.ReceiverOf(select) is not { } source || !IsStable(source, out var collection) ||
