@@ -1,7 +1,7 @@
 // PERF001: strings grown by concatenation in a loop. Each `+=` copies everything built so far: O(n²) time and garbage.
 // `dotnet build samples/AntiPatterns` reports each case below; `dotnet format analyzers --diagnostics PERF001` fixes
 // the ones the "Use StringBuilder" / "Use string.Join" fixes can rewrite without changing behaviour.
-namespace AntiPatterns;
+namespace AntiPatterns.Perf001;
 
 public sealed record Donation(int Id, decimal Amount, string Donor);
 

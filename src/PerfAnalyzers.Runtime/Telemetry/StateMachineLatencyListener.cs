@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace PerfAnalyzers.Runtime.Telemetry;
@@ -16,7 +15,7 @@ namespace PerfAnalyzers.Runtime.Telemetry;
 /// <remarks>
 /// The state machines publish through <c>System.Diagnostics.Metrics</c> only, so they pay nothing for this until a
 /// listener exists. Per measurement the listener reads two tags, looks up its (machine, message) entry in a concurrent
-/// dictionary (by the tag strings' identity first, so no string hashing) and makes one lock-free histogram record per
+/// dictionary (first in a short array by the tag strings' identity, so no string hashing) and makes one lock-free histogram record per
 /// (machine, message) plus one per matching SLO tracker; it does not allocate once an entry exists. Each histogram takes
 /// about 19 KB, so memory grows with the number of (machine, message) types, never with instances.
 /// </remarks>
@@ -24,14 +23,15 @@ public sealed class StateMachineLatencyListener : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly SloMonitor? _sloMonitor;
-    private const int MaxIdentityEntries = 4096;
+    private const int MaxIdentityEntries = 64;
 
     private readonly ConcurrentDictionary<(string Machine, string Message), Entry> _byMessage = new();
 
-    // Generated machines pass the same string instances as tag values every time, so a lookup by reference identity
-    // (cheap hash, no string hashing) finds the entry first; it is bounded in case some publisher makes new strings.
-    private readonly ConcurrentDictionary<(object Machine, object Message), Entry> _byIdentity = new(IdentityPairComparer.Instance);
-    private int _identityCount;
+    // Generated machines pass the same string instances as tag values every time, so a short array scanned by reference
+    // identity finds the entry first, without hashing strings (a ConcurrentDictionary lookup costs several times more).
+    // It is copied on write and bounded, in case a publisher makes new strings per measurement.
+    private readonly object _gate = new();
+    private IdentityEntry[] _byIdentity = Array.Empty<IdentityEntry>();
 
     /// <summary>Starts listening.</summary>
     /// <param name="sloMonitor">A monitor whose trackers should receive the latencies of their machine (and message), if any.</param>
@@ -119,10 +119,17 @@ public sealed class StateMachineLatencyListener : IDisposable
         }
 
         messageTag ??= string.Empty;
-        if (!_byIdentity.TryGetValue((machineTag, messageTag), out Entry? entry))
+        Entry? entry = null;
+        foreach (IdentityEntry candidate in Volatile.Read(ref _byIdentity))
         {
-            entry = Lookup(machineTag, messageTag);
+            if (ReferenceEquals(candidate.Machine, machineTag) && ReferenceEquals(candidate.Message, messageTag))
+            {
+                entry = candidate.Entry;
+                break;
+            }
         }
+
+        entry ??= Lookup(machineTag, messageTag);
 
         long nanoseconds = (long)(seconds * 1e9);
         entry.Histogram.RecordNanoseconds(nanoseconds);
@@ -147,13 +154,30 @@ public sealed class StateMachineLatencyListener : IDisposable
         string machine = machineTag as string ?? machineTag.ToString() ?? string.Empty;
         string message = messageTag as string ?? messageTag.ToString() ?? string.Empty;
         Entry entry = _byMessage.GetOrAdd((machine, message), static key => new Entry(key.Machine, key.Message));
-        if (Volatile.Read(ref _identityCount) < MaxIdentityEntries && _byIdentity.TryAdd((machineTag, messageTag), entry))
+        lock (_gate)
         {
-            Interlocked.Increment(ref _identityCount);
+            IdentityEntry[] current = _byIdentity;
+            if (current.Length < MaxIdentityEntries)
+            {
+                foreach (IdentityEntry existing in current)
+                {
+                    if (ReferenceEquals(existing.Machine, machineTag) && ReferenceEquals(existing.Message, messageTag))
+                    {
+                        return entry;
+                    }
+                }
+
+                var next = new IdentityEntry[current.Length + 1];
+                current.CopyTo(next, 0);
+                next[^1] = new IdentityEntry(machineTag, messageTag, entry);
+                Volatile.Write(ref _byIdentity, next);
+            }
         }
 
         return entry;
     }
+
+    private sealed record IdentityEntry(object Machine, object Message, Entry Entry);
 
     private sealed class Entry(string machine, string message)
     {
@@ -194,16 +218,4 @@ public readonly record struct MachineLatency(string Machine, string? Message, La
 {
     /// <inheritdoc />
     public override string ToString() => (Message is null ? Machine : Machine + "." + Message) + ": " + Latency;
-}
-
-/// <summary>Compares pairs of tag values by reference.</summary>
-internal sealed class IdentityPairComparer : IEqualityComparer<(object Machine, object Message)>
-{
-    public static readonly IdentityPairComparer Instance = new();
-
-    public bool Equals((object Machine, object Message) x, (object Machine, object Message) y)
-        => ReferenceEquals(x.Machine, y.Machine) && ReferenceEquals(x.Message, y.Message);
-
-    public int GetHashCode((object Machine, object Message) pair)
-        => HashCode.Combine(RuntimeHelpers.GetHashCode(pair.Machine), RuntimeHelpers.GetHashCode(pair.Message));
 }
