@@ -34,7 +34,9 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Analyzer.RuleId);
 
     // Fixes in one document interact (builder names, the using directive, several appends to one loop), so Fix All
-    // applies them one after another on the updated document instead of merging independent edits.
+    // applies them one after another on the updated document instead of merging independent edits. It applies every
+    // PERF001 fix kind in its scope, whichever key started it: `dotnet format analyzers --diagnostics PERF001` runs one
+    // Fix All with the key of the first fix it finds, and must still fix the Aggregate calls as well as the loops.
     public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -138,7 +140,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (TryFix(root, model, target, cancellationToken) is { } fix && fix.Key == context.CodeActionEquivalenceKey)
+            if (TryFix(root, model, target, cancellationToken) is { } fix)
             {
                 document = document.WithSyntaxRoot(fix.NewRoot);
             }
@@ -193,6 +195,12 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         while (statement?.Parent is LabeledStatementSyntax labeled)
         {
             statement = labeled;
+        }
+
+        if (statement is LabeledStatementSyntax label && root.DescendantNodes().OfType<GotoStatementSyntax>().Any(g => g.Expression is IdentifierNameSyntax target && target.Identifier.ValueText == label.Identifier.ValueText))
+        {
+            // A goto back to the loop would run it again with the builder, skipping whatever the code did to the string in between.
+            return null;
         }
 
         if (statement?.Parent is not (BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax) ||
@@ -401,7 +409,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
 
         foreach (var piece in pieces)
         {
-            if (!IsAppendableAsIs(piece, split) || piece.Syntax is not ExpressionSyntax syntax)
+            if (!IsAppendableAsIs(piece, split, model.Compilation) || piece.Syntax is not ExpressionSyntax syntax)
             {
                 return false;
             }
@@ -432,7 +440,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     /// Not for <c>char[]</c> (Append writes the characters, concatenation "System.Char[]"), user-defined conversions,
     /// dynamic, or a null literal.
     /// </summary>
-    private static bool IsAppendableAsIs(IOperation piece, bool split)
+    private static bool IsAppendableAsIs(IOperation piece, bool split, Compilation compilation)
     {
         while (piece is IConversionOperation { IsImplicit: true } conversion)
         {
@@ -466,11 +474,37 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             return true;
         }
 
+        // A user-defined implicit conversion from the value's type (to string, char[], ReadOnlySpan<char>, ...) could
+        // make Append pick another overload than the object one concatenation uses.
         for (var current = type; current is not null; current = current.BaseType)
         {
-            if (!current.GetMembers("op_Implicit").IsEmpty)
+            foreach (var member in current.GetMembers("op_Implicit"))
             {
-                return false;
+                if (member is IMethodSymbol { Parameters.Length: 1 } conversion &&
+                    SymbolEqualityComparer.Default.Equals(conversion.Parameters[0].Type.OriginalDefinition, current.OriginalDefinition))
+                {
+                    return false;
+                }
+            }
+        }
+
+        // Conversions declared by the target types (ReadOnlySpan<char> from ArraySegment<char>, ...) count as well.
+        if (compilation is CSharpCompilation csharp)
+        {
+            var charType = compilation.GetSpecialType(SpecialType.System_Char);
+            var targets = new ITypeSymbol?[]
+            {
+                compilation.GetSpecialType(SpecialType.System_String),
+                compilation.CreateArrayTypeSymbol(charType),
+                compilation.GetTypeByMetadataName("System.ReadOnlySpan`1")?.Construct(charType),
+                compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1")?.Construct(charType),
+            };
+            foreach (var target in targets)
+            {
+                if (target is not null && csharp.ClassifyConversion(type, target) is { Exists: true, IsImplicit: true, IsIdentity: false })
+                {
+                    return false;
+                }
             }
         }
 
@@ -541,31 +575,17 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                     return false;
                 }
 
-                for (var ancestor = reference.Parent; ancestor is not null && ancestor != loop; ancestor = ancestor.Parent)
+                if (!OnlyPerElementLambdasBetween(reference, loop, model, types, cancellationToken))
                 {
-                    if (ancestor is LocalFunctionStatementSyntax)
-                    {
-                        return false;
-                    }
-
-                    if (ancestor is AnonymousFunctionExpressionSyntax lambda &&
-                        !(model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation operation &&
-                          Loops.TryGetInvocationTakingLambda(operation, out var invocation) &&
-                          types.IsPerElementCall(invocation)))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
 
                 continue;
             }
 
-            for (var ancestor = reference.Parent; ancestor is not null && ancestor != scope; ancestor = ancestor.Parent)
+            if (!OnlyPerElementLambdasBetween(reference, scope, model, types, cancellationToken))
             {
-                if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-                {
-                    return false;
-                }
+                return false;
             }
 
             switch (reference.Parent)
@@ -581,6 +601,32 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                     }
 
                     break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when no lambda or local function lies between <paramref name="reference"/> and <paramref name="outer"/>
+    /// except lambdas run on the spot once per element (<c>List&lt;T&gt;.ForEach</c>): those cannot run later, while
+    /// the string lives in the builder.
+    /// </summary>
+    private static bool OnlyPerElementLambdasBetween(SyntaxNode reference, SyntaxNode outer, SemanticModel model, Analyzer.KnownTypes types, CancellationToken cancellationToken)
+    {
+        for (var ancestor = reference.Parent; ancestor is not null && ancestor != outer; ancestor = ancestor.Parent)
+        {
+            if (ancestor is LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+
+            if (ancestor is AnonymousFunctionExpressionSyntax lambda &&
+                !(model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation operation &&
+                  Loops.TryGetInvocationTakingLambda(operation, out var invocation) &&
+                  types.IsPerElementCall(invocation)))
+            {
+                return false;
             }
         }
 

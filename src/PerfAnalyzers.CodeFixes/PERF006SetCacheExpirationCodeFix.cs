@@ -129,7 +129,7 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
 
                 case Kinds.SetInFactory when target is LambdaExpressionSyntax:
                     var indentation = LineIndentation(target.SyntaxTree, target is LambdaExpressionSyntax { Block: { } existingBlock } ? existingBlock.OpenBraceToken.SpanStart : target.SpanStart);
-                    var endOfLine = DocumentEndOfLine(root);
+                    var endOfLine = LineBreak(root, target.SpanStart);
                     editor.ReplaceNode(target, (current, _) => SetInFactory((LambdaExpressionSyntax)current, ttlCode, indentation, endOfLine));
                     break;
 
@@ -180,8 +180,17 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
         return text.ToString(new Microsoft.CodeAnalysis.Text.TextSpan(line.Start, end - line.Start));
     }
 
-    private static string DocumentEndOfLine(SyntaxNode root)
+    /// <summary>The line break ending the line at <paramref name="position"/>, else the document's first one.</summary>
+    private static string LineBreak(SyntaxNode root, int position)
     {
+        var text = root.SyntaxTree.GetText();
+        var line = text.Lines.GetLineFromPosition(position);
+        if (line.EndIncludingLineBreak > line.End)
+        {
+            return text.ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(line.End, line.EndIncludingLineBreak));
+        }
+
+
         foreach (var trivia in root.DescendantTrivia())
         {
             if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
@@ -215,9 +224,9 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
         {
             var newInitializer = InitializerExpression(
                 SyntaxKind.ObjectInitializerExpression,
-                Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(Space),
+                Token(default, SyntaxKind.OpenBraceToken, default).WithTrailingTrivia(Space),
                 SingletonSeparatedList(assignment.WithTrailingTrivia(Space)),
-                Token(SyntaxKind.CloseBraceToken));
+                Token(default, SyntaxKind.CloseBraceToken, default));
             BaseObjectCreationExpressionSyntax created;
             if (creation is ObjectCreationExpressionSyntax explicitType && explicitType.ArgumentList is null or { Arguments.Count: 0 })
             {
@@ -251,7 +260,7 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
                 var trailingComma = existing[existing.Count - 1].AsToken();
                 nodesAndTokens.AddRange(existing);
                 nodesAndTokens.Add(newItem);
-                nodesAndTokens.Add(Token(SyntaxKind.CommaToken).WithTrailingTrivia(trailingComma.TrailingTrivia));
+                nodesAndTokens.Add(Token(default, SyntaxKind.CommaToken, default).WithTrailingTrivia(trailingComma.TrailingTrivia));
             }
             else
             {
@@ -261,7 +270,7 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
                 }
 
                 nodesAndTokens.Add(last.WithoutTrailingTrivia());
-                nodesAndTokens.Add(Token(SyntaxKind.CommaToken).WithTrailingTrivia(last.GetTrailingTrivia()));
+                nodesAndTokens.Add(Token(default, SyntaxKind.CommaToken, default).WithTrailingTrivia(last.GetTrailingTrivia()));
                 nodesAndTokens.Add(newItem.WithTrailingTrivia(last.GetTrailingTrivia()));
             }
 
@@ -277,7 +286,7 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
         {
             var trailing = last.GetTrailingTrivia();
             nodesAndTokens[nodesAndTokens.Count - 1] = last.WithoutTrailingTrivia();
-            nodesAndTokens.Add(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space));
+            nodesAndTokens.Add(Token(default, SyntaxKind.CommaToken, default).WithTrailingTrivia(Space));
             nodesAndTokens.Add(assignment.WithTrailingTrivia(trailing));
         }
 
@@ -312,13 +321,13 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
             return lambda;
         }
 
-        var returnStatement = ReturnStatement(Token(SyntaxKind.ReturnKeyword).WithTrailingTrivia(Space), body.WithoutTrivia(), Token(SyntaxKind.SemicolonToken))
+        var returnStatement = ReturnStatement(Token(default, SyntaxKind.ReturnKeyword, default).WithTrailingTrivia(Space), body.WithoutTrivia(), Token(default, SyntaxKind.SemicolonToken, default))
             .WithLeadingTrivia(Indent(indentation + unit))
             .WithTrailingTrivia(eol);
         var newBlock = Block(
-                Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(Indent(indentation)).WithTrailingTrivia(eol),
+                Token(default, SyntaxKind.OpenBraceToken, default).WithLeadingTrivia(Indent(indentation)).WithTrailingTrivia(eol),
                 List(new StatementSyntax[] { setExpiration, returnStatement }),
-                Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(Indent(indentation)))
+                Token(default, SyntaxKind.CloseBraceToken, default).WithLeadingTrivia(Indent(indentation)))
             .WithTrailingTrivia(body.GetTrailingTrivia());
         return lambda
             .WithExpressionBody(null)
@@ -334,11 +343,14 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
         var bare = createEntry.WithoutTrivia();
         ExpressionSyntax result = extensionInScope
             ? InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, bare, IdentifierName("SetAbsoluteExpiration")),
-                ArgumentList(SingletonSeparatedList(Argument(ParseExpression(ttlCode)))))
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, bare, Token(default, SyntaxKind.DotToken, default), IdentifierName("SetAbsoluteExpiration")),
+                ArgumentList(Token(default, SyntaxKind.OpenParenToken, default), SingletonSeparatedList(Argument(ParseExpression(ttlCode))), Token(default, SyntaxKind.CloseParenToken, default)))
             : InvocationExpression(
                 ParseExpression(extensionClass + ".SetAbsoluteExpiration"),
-                ArgumentList(SeparatedList(new[] { Argument(bare), Argument(ParseExpression(ttlCode)) }, new[] { Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space) })));
+                ArgumentList(
+                    Token(default, SyntaxKind.OpenParenToken, default),
+                    SeparatedList(new[] { Argument(bare), Argument(ParseExpression(ttlCode)) }, new[] { Token(default, SyntaxKind.CommaToken, default).WithTrailingTrivia(Space) }),
+                    Token(default, SyntaxKind.CloseParenToken, default)));
         return result.WithTriviaFrom(createEntry);
     }
 

@@ -575,6 +575,8 @@ internal static class RecursionToLoop
                     return IsPure(binary.LeftOperand, allowReads) && IsPure(binary.RightOperand, allowReads);
                 case IUnaryOperation { OperatorMethod: null } unary:
                     return (allowReads || !unary.IsChecked) && IsPure(unary.Operand, allowReads);
+                case IConditionalOperation { WhenFalse: not null, Type: not null } conditional:
+                    return IsPure(conditional.Condition, allowReads) && IsPure(conditional.WhenTrue, allowReads) && IsPure(conditional.WhenFalse, allowReads);
                 case IInstanceReferenceOperation:
                     return allowReads;
                 case IFieldReferenceOperation field:

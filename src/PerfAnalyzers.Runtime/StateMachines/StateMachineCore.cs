@@ -27,7 +27,7 @@ public abstract class StateMachineCore<TValues> : IThreadPoolWorkItem
     private int _status;
     private int _state;
     private int _highStreak;
-    private Queue<TaskCompletionSource>? _spaceWaiters;
+    private Queue<SpaceWaiter>? _spaceWaiters;
     private TaskCompletionSource? _stopped;
     private long[]? _restartTimes;
     private int _restartCount;
@@ -341,49 +341,51 @@ public abstract class StateMachineCore<TValues> : IThreadPoolWorkItem
         return new ValueTask<PostStatus>(status);
     }
 
-    private async ValueTask<PostStatus> EnqueueWaitingAsync(Envelope<TValues> envelope, CancellationToken cancellationToken)
+    private ValueTask<PostStatus> EnqueueWaitingAsync(Envelope<TValues> envelope, CancellationToken cancellationToken)
     {
-        while (true)
+        // Waiting senders form a FIFO line: the consumer moves the first one's message into the mailbox as room appears,
+        // so one sender's messages keep their order even when it does not await each send.
+        SpaceWaiter waiter;
+        lock (this)
         {
-            TaskCompletionSource waiter;
-            lock (this)
+            if (_status != (int)StateMachineStatus.Running)
             {
-                if (_status != (int)StateMachineStatus.Running)
-                {
-                    break;
-                }
-
-                if (_count < _type.Options.MailboxCapacity)
-                {
-                    waiter = null!;
-                }
-                else
-                {
-                    waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    (_spaceWaiters ??= new Queue<TaskCompletionSource>()).Enqueue(waiter);
-                }
+                var refused = StatusToPost((StateMachineStatus)_status);
+                CountRefused(envelope.Kind, refused);
+                return new ValueTask<PostStatus>(refused);
             }
 
-            if (waiter is not null)
+            if (_count < _type.Options.MailboxCapacity && (_spaceWaiters is null || _spaceWaiters.Count == 0))
             {
-                await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                PushLocked(ref envelope);
+                waiter = null!;
             }
-
-            var status = TryEnqueueCore(ref envelope, out _, out _);
-            if (status != PostStatus.Rejected)
+            else
             {
-                if (status != PostStatus.Accepted)
-                {
-                    CountRefused(envelope.Kind, status);
-                }
-
-                return status;
+                waiter = new SpaceWaiter(envelope);
+                (_spaceWaiters ??= new Queue<SpaceWaiter>()).Enqueue(waiter);
             }
         }
 
-        var final = StatusToPost(Status);
-        CountRefused(envelope.Kind, final);
-        return final;
+        if (waiter is null)
+        {
+            ScheduleIfIdle();
+            return new ValueTask<PostStatus>(PostStatus.Accepted);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) => ((SpaceWaiter)state!).TrySetCanceled(token), waiter);
+        }
+
+        return new ValueTask<PostStatus>(waiter.Task);
+    }
+
+    private sealed class SpaceWaiter(Envelope<TValues> envelope) : TaskCompletionSource<PostStatus>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public Envelope<TValues> Envelope = envelope;
+
+        public CancellationTokenRegistration Registration;
     }
 
     /// <summary>
@@ -497,7 +499,6 @@ public abstract class StateMachineCore<TValues> : IThreadPoolWorkItem
             envelope.EnqueuedAt = EnqueueTimestamp(envelope.Kind);
         }
 
-        var high = _type.MessagePriorities[envelope.Kind] == MessagePriority.High;
         lock (this)
         {
             if (_status != (int)StateMachineStatus.Running)
@@ -505,7 +506,7 @@ public abstract class StateMachineCore<TValues> : IThreadPoolWorkItem
                 return StatusToPost((StateMachineStatus)_status);
             }
 
-            if (_count >= _type.Options.MailboxCapacity)
+            if (_count >= _type.Options.MailboxCapacity || (_spaceWaiters is not null && _spaceWaiters.Count != 0))
             {
                 switch (_type.Options.FullMode)
                 {
@@ -523,24 +524,34 @@ public abstract class StateMachineCore<TValues> : IThreadPoolWorkItem
                 _count--;
             }
 
-            if (high)
-            {
-                _high.PushBack(envelope);
-            }
-            else
-            {
-                _normal.PushBack(envelope);
-            }
-
-            Volatile.Write(ref _count, _count + 1);
+            PushLocked(ref envelope);
         }
 
+        ScheduleIfIdle();
+        return PostStatus.Accepted;
+    }
+
+    private void PushLocked(ref Envelope<TValues> envelope)
+    {
+        if (_type.MessagePriorities[envelope.Kind] == MessagePriority.High)
+        {
+            _high.PushBack(envelope);
+        }
+        else
+        {
+            _normal.PushBack(envelope);
+        }
+
+        Volatile.Write(ref _count, _count + 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ScheduleIfIdle()
+    {
         if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
         {
             Schedule();
         }
-
-        return PostStatus.Accepted;
     }
 
     private static PostStatus StatusToPost(StateMachineStatus status) =>
@@ -853,10 +864,25 @@ public abstract class StateMachineCore<TValues> : IThreadPoolWorkItem
 
         while (_spaceWaiters.Count != 0)
         {
-            _spaceWaiters.Dequeue().TrySetResult();
-            if (!all)
+            if (all)
+            {
+                var refused = _spaceWaiters.Dequeue();
+                refused.Registration.Dispose();
+                refused.TrySetResult(PostStatus.Stopped);
+                continue;
+            }
+
+            if (_count >= _type.Options.MailboxCapacity)
             {
                 return;
+            }
+
+            // Room: the first waiting sender's message goes in (unless that sender gave up).
+            var waiter = _spaceWaiters.Dequeue();
+            if (waiter.TrySetResult(PostStatus.Accepted))
+            {
+                waiter.Registration.Dispose();
+                PushLocked(ref waiter.Envelope);
             }
         }
     }

@@ -118,6 +118,16 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             return;
         }
 
+        // A source with a small constant count (new[] { a, b }.Aggregate(...)) is not worth reporting, as for loops.
+        var threshold = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0 && Loops.TryGetCollectionCount(argument.Value, out var count) && count <= threshold)
+            {
+                return;
+            }
+        }
+
         var syntax = invocation.Syntax;
         var start = syntax.SpanStart;
         if (syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax memberAccess })
@@ -171,7 +181,7 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
 
         var accumulator = anonymous.Symbol.Parameters[0];
         value = Loops.Unwrap(value);
-        if (!GrowsItself(value, operand => operand is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, accumulator)))
+        if (!GrowsItself(value, null, accumulator))
         {
             return false;
         }
@@ -203,8 +213,7 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
                     return false;
                 }
 
-                var self = target;
-                return GrowsItself(Loops.Unwrap(simple.Value), operand => IsSameVariable(operand, self));
+                return GrowsItself(Loops.Unwrap(simple.Value), target, null);
 
             default:
                 target = null!;
@@ -212,29 +221,22 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         }
     }
 
-    /// <summary>True when <paramref name="value"/> is a concatenation (binary, interpolated or string.Concat) with an operand <paramref name="isSelf"/> accepts.</summary>
-    private static bool GrowsItself(IOperation value, Func<IOperation, bool> isSelf)
+    /// <summary>
+    /// True when <paramref name="value"/> is a concatenation (binary, interpolated or string.Concat) with an operand
+    /// that is <paramref name="self"/> (the same variable) or a reference to <paramref name="accumulator"/>.
+    /// </summary>
+    private static bool GrowsItself(IOperation value, IOperation? self, IParameterSymbol? accumulator)
     {
         if (StringConcatenation.IsConcatenation(value))
         {
-            var operands = new List<IOperation>();
-            StringConcatenation.AddOperands(value, operands);
-            foreach (var operand in operands)
-            {
-                if (isSelf(Loops.Unwrap(operand)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return HasSelfOperand(value, self, accumulator);
         }
 
         if (value is IInterpolatedStringOperation interpolated)
         {
             foreach (var part in interpolated.Parts)
             {
-                if (part is IInterpolationOperation interpolation && isSelf(Loops.Unwrap(interpolation.Expression)))
+                if (part is IInterpolationOperation interpolation && IsSelf(interpolation.Expression, self, accumulator))
                 {
                     return true;
                 }
@@ -250,7 +252,7 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             {
                 foreach (var operand in operands)
                 {
-                    if (isSelf(Loops.Unwrap(operand)))
+                    if (IsSelf(operand, self, accumulator))
                     {
                         return true;
                     }
@@ -259,6 +261,25 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         }
 
         return false;
+    }
+
+    private static bool HasSelfOperand(IOperation operation, IOperation? self, IParameterSymbol? accumulator)
+    {
+        if (StringConcatenation.IsConcatenation(operation))
+        {
+            var binary = (IBinaryOperation)operation;
+            return HasSelfOperand(binary.LeftOperand, self, accumulator) || HasSelfOperand(binary.RightOperand, self, accumulator);
+        }
+
+        return IsSelf(operation, self, accumulator);
+    }
+
+    private static bool IsSelf(IOperation operand, IOperation? self, IParameterSymbol? accumulator)
+    {
+        operand = Loops.Unwrap(operand);
+        return self is not null
+            ? IsSameVariable(operand, self)
+            : operand is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, accumulator);
     }
 
     /// <summary>A local, parameter, field or parameterless property reference.</summary>

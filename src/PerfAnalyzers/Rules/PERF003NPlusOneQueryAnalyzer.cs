@@ -55,6 +55,11 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeInvocation(OperationAnalysisContext context, DatabaseApis apis, PerElementCalls perElement)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        if (!Loops.TryGetEnclosingLoop(invocation, perElement.IsPerElementCall, out _))
+        {
+            return; // cheap: most calls are not in a loop
+        }
+
         var kind = apis.Classify(invocation);
         if (kind == DatabaseCallKind.None)
         {
@@ -172,43 +177,64 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
     private static bool IsCollectionUse(IOperation reference, DatabaseApis apis)
     {
-        var type = reference.Type;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            if (!IsCollectionType(reference.Type, apis))
+            {
+                return false;
+            }
+
+            // Used whole (an argument, a Contains receiver), not through one of its members (group.Key).
+            var parent = reference.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IMemberReferenceOperation:
+                    return false;
+                case IInvocationOperation call:
+                    return call.TargetMethod.Name == "Contains";
+                case IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } call }:
+                    if (call.TargetMethod.Name == "Contains")
+                    {
+                        return true;
+                    }
+
+                    // A LINQ call on it: group.Select(g => g.Id) is still a set of keys; group.First() is one element.
+                    reference = call;
+                    continue;
+                default:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCollectionType(ITypeSymbol? type, DatabaseApis apis)
+    {
         if (type is null || type.SpecialType == SpecialType.System_String || apis.IsQueryable(type))
         {
             return false;
         }
 
-        var isCollection = type is IArrayTypeSymbol;
-        if (!isCollection)
+        if (type is IArrayTypeSymbol)
         {
-            foreach (var implemented in type.AllInterfaces)
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
             {
-                if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
-                {
-                    isCollection = true;
-                    break;
-                }
+                return true;
             }
         }
 
-        if (!isCollection)
-        {
-            return false;
-        }
-
-        // Used whole (an argument, a Contains receiver), not through one of its members (group.Key).
-        var parent = reference.Parent;
-        while (parent is IConversionOperation)
-        {
-            parent = parent.Parent;
-        }
-
-        return parent switch
-        {
-            IMemberReferenceOperation => false,
-            IInvocationOperation call when ReferenceEquals(Loops.Unwrap(call.Instance ?? reference), reference) && call.Instance is not null => call.TargetMethod.Name == "Contains",
-            _ => true,
-        };
+        return false;
     }
 
     /// <summary>
@@ -241,6 +267,12 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
                     break;
 
+                case ILiteralOperation { ConstantValue: { HasValue: true, Value: string sql } } when IsPagedSql(sql):
+                    // Dapper/ADO.NET SQL with a page clause and a moving bound: "... where Id > @last order by Id limit 500".
+                    hasTake = true;
+                    movesByIteration = true;
+                    break;
+
                 case IBinaryOperation binary when binary.OperatorKind is BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual:
                     if (dependence.IsReferencedIn(binary))
                     {
@@ -252,6 +284,30 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         return hasTake && movesByIteration;
+    }
+
+    /// <summary>SQL text with a page clause (<c>LIMIT</c>, <c>TOP</c>, <c>FETCH</c>) and a range or offset (<c>&gt;</c>, <c>&lt;</c>, <c>OFFSET</c>).</summary>
+    private static bool IsPagedSql(string sql)
+    {
+        var upper = sql.ToUpperInvariant();
+        var pages = ContainsWord(upper, "LIMIT") || ContainsWord(upper, "TOP") || ContainsWord(upper, "FETCH");
+        var moves = upper.IndexOf('>') >= 0 || upper.IndexOf('<') >= 0 || ContainsWord(upper, "OFFSET");
+        return pages && moves;
+    }
+
+    private static bool ContainsWord(string text, string word)
+    {
+        for (var index = text.IndexOf(word, System.StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + 1, System.StringComparison.Ordinal))
+        {
+            var before = index == 0 || !char.IsLetterOrDigit(text[index - 1]);
+            var after = index + word.Length == text.Length || !char.IsLetterOrDigit(text[index + word.Length]);
+            if (before && after)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Location InvocationLocation(IInvocationOperation invocation)

@@ -476,6 +476,196 @@ public class PERF001FixTests
         }
         """);
 
+    [Fact]
+    public Task Switch_section_labeled_loop_and_late_initialisation() => Verify.VerifyFixAsync("""
+        using System.Text;
+
+        class C
+        {
+            string M(int mode, string[] items)
+            {
+                string s;
+                s = "";
+                switch (mode)
+                {
+                    case 1:
+                        foreach (var item in items) [|s += item|];
+                        break;
+                }
+                outer:
+                for (var i = 0; i < items.Length; i++) [|s += i|];
+                return s;
+            }
+        }
+        """, """
+        using System.Text;
+
+        class C
+        {
+            string M(int mode, string[] items)
+            {
+                string s;
+                s = "";
+                switch (mode)
+                {
+                    case 1:
+                        var sBuilder = new StringBuilder(s);
+                        foreach (var item in items) sBuilder.Append(item);
+                        s = sBuilder.ToString();
+                        break;
+                }
+                var sBuilder2 = new StringBuilder(s);
+                outer:
+                for (var i = 0; i < items.Length; i++) sBuilder2.Append(i);
+                s = sBuilder2.ToString();
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Async_generic_local_function_and_keyword_named_local() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<string> M<T>(IEnumerable<Task<T>> tasks)
+            {
+                var @string = "";
+                foreach (var task in tasks)
+                {
+                    [|@string += await task|];
+                }
+                return @string + Local();
+
+                string Local()
+                {
+                    var text = "";
+                    foreach (var task in tasks) [|text += task.Id|];
+                    return text;
+                }
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<string> M<T>(IEnumerable<Task<T>> tasks)
+            {
+                var @string = "";
+                var stringBuilder = new StringBuilder(@string);
+                foreach (var task in tasks)
+                {
+                    stringBuilder.Append(await task);
+                }
+                @string = stringBuilder.ToString();
+                return @string + Local();
+
+                string Local()
+                {
+                    var text = "";
+                    var textBuilder = new StringBuilder(text);
+                    foreach (var task in tasks) textBuilder.Append(task.Id);
+                    text = textBuilder.ToString();
+                    return text;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Partial_class_across_two_files() => new CodeFixTest<PERF001StringConcatenationInLoopAnalyzer, PERF001UseStringBuilderCodeFix>
+    {
+        Sources =
+        {
+            "partial class C { string _name = \"\"; }",
+            """
+            partial class C
+            {
+                string M(string[] items)
+                {
+                    var s = _name;
+                    foreach (var item in items) [|s += item|];
+                    return s;
+                }
+            }
+            """,
+        },
+        FixedSources =
+        {
+            "partial class C { string _name = \"\"; }",
+            """
+            using System.Text;
+
+            partial class C
+            {
+                string M(string[] items)
+                {
+                    var s = _name;
+                    var sBuilder = new StringBuilder(s);
+                    foreach (var item in items) sBuilder.Append(item);
+                    s = sBuilder.ToString();
+                    return s;
+                }
+            }
+            """,
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Inside_a_try_with_catch_in_the_loop_appends_are_not_split() => Verify.VerifyFixAsync("""
+        using System;
+        using System.Text;
+
+        class C
+        {
+            string M(string[] items, Func<string, string> f)
+            {
+                var s = "";
+                foreach (var item in items)
+                {
+                    try
+                    {
+                        [|s += item + f(item)|];
+                    }
+                    catch (FormatException)
+                    {
+                    }
+                }
+                return s;
+            }
+        }
+        """, """
+        using System;
+        using System.Text;
+
+        class C
+        {
+            string M(string[] items, Func<string, string> f)
+            {
+                var s = "";
+                var sBuilder = new StringBuilder(s);
+                foreach (var item in items)
+                {
+                    try
+                    {
+                        sBuilder.Append(item + f(item));
+                    }
+                    catch (FormatException)
+                    {
+                    }
+                }
+                s = sBuilder.ToString();
+                return s;
+            }
+        }
+        """);
+
     // ---------------------------------------------------------------- Fix All
 
     [Fact]
@@ -585,6 +775,41 @@ public class PERF001FixTests
             }
             """,
         },
+    }.RunAsync();
+
+    [Fact]
+    public Task Fix_all_started_from_one_kind_fixes_both_kinds() => new CodeFixTest<PERF001StringConcatenationInLoopAnalyzer, PERF001UseStringBuilderCodeFix>
+    {
+        TestCode = """
+            using System.Linq;
+            using System.Text;
+
+            class C
+            {
+                string M(string[] items)
+                {
+                    var s = "";
+                    foreach (var item in items) [|s += item|];
+                    return s + items.[|Aggregate((a, b) => a + "," + b)|];
+                }
+            }
+            """,
+        FixedCode = """
+            using System.Linq;
+            using System.Text;
+
+            class C
+            {
+                string M(string[] items)
+                {
+                    var s = "";
+                    var sBuilder = new StringBuilder(s);
+                    foreach (var item in items) sBuilder.Append(item);
+                    s = sBuilder.ToString();
+                    return s + string.Join(",", items);
+                }
+            }
+            """,
     }.RunAsync();
 
     // ---------------------------------------------------------------- no fix
@@ -732,6 +957,64 @@ public class PERF001FixTests
                 var lengths = 0;
                 foreach (var item in items) lengths += ([|s += item|]).Length;
                 return s + lengths;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_a_split_append_in_a_try_with_catch_or_formatted_self_interpolation() => Verify.VerifyNoFixAsync("""
+        using System;
+        class C
+        {
+            string M(string[] items, Func<string, string> f)
+            {
+                var s = "";
+                foreach (var item in items)
+                {
+                    try { [|s = s + item + f(item)|]; } catch (FormatException) { }
+                }
+                var t = "";
+                foreach (var item in items) [|t = $"{t,-10}{item}"|];
+                var u = "";
+                foreach (var item in items) [|u = $"{u}"|];
+                return s + t + u;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_with_a_user_defined_conversion_or_dynamic() => Verify.VerifyNoFixAsync("""
+        class Name
+        {
+            public static implicit operator string(Name n) => "name";
+            public override string ToString() => "other";
+        }
+        class C
+        {
+            string M(Name[] names, dynamic d)
+            {
+                var s = "";
+                foreach (var n in names) [|s += n|];
+                var t = "";
+                foreach (var n in names) [|t += d|];
+                var u = "";
+                foreach (var n in names) [|u += new System.ArraySegment<char>(new[] { 'a' })|];
+                return s + t + u;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_a_labeled_loop_that_a_goto_reenters() => Verify.VerifyNoFixAsync("""
+        class C
+        {
+            string M(string[] items, bool again)
+            {
+                var s = "";
+                top:
+                foreach (var item in items) [|s += item|];
+                if (again) { again = false; s = ""; goto top; }
+                return s;
             }
         }
         """);

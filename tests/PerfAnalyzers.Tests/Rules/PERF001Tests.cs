@@ -537,6 +537,8 @@ public class PERF001Tests
             int Sum(IEnumerable<int> xs) => xs.Aggregate((a, b) => a + b);
             string Longest(IEnumerable<string> xs) => xs.Aggregate((a, b) => a.Length >= b.Length ? a : b);
             string Last(IEnumerable<string> xs) => xs.Aggregate("", (acc, x) => x + "!");
+            string Small() => new[] { "a", "b", "c" }.Aggregate((a, b) => a + "," + b);
+            string Large() => new[] { "a", "b", "c", "d", "e", "f", "g", "h", "i" }.[|Aggregate((a, b) => a + "," + b)|];
         }
         """);
 

@@ -410,6 +410,134 @@ public class PERF003FixTests
             },
         }.RunAsync();
 
+    [Fact]
+    public Task Partial_classes_across_two_documents_and_local_functions_are_fixed() =>
+        new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
+        {
+            Sources =
+            {
+                Usings + """
+                partial class C
+                {
+                    void M(ShopContext db, List<Order> orders)
+                    {
+                        Local();
+
+                        void Local()
+                        {
+                            foreach (var order in orders)
+                            {
+                                var customer = db.Customers.[|Find(order.CustomerId)|];
+                            }
+                        }
+                    }
+                }
+                """,
+                Usings + """
+                partial class C
+                {
+                    async Task N(ShopContext db, Line[] lines)
+                    {
+                        foreach (var line in lines)
+                        {
+                            var order = await db.Orders.[|FirstOrDefaultAsync(o => o.Id == line.OrderId)|];
+                        }
+                    }
+                }
+                """,
+                PERF003Model.Source,
+            },
+            FixedSources =
+            {
+                Usings + """
+                partial class C
+                {
+                    void M(ShopContext db, List<Order> orders)
+                    {
+                        Local();
+
+                        void Local()
+                        {
+                            var customerKeys = orders.Select(order => order.CustomerId).Distinct().ToList();
+                            var customersByKey = db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionary(c => c.Id);
+                            foreach (var order in orders)
+                            {
+                                var customer = customersByKey.GetValueOrDefault(order.CustomerId);
+                            }
+                        }
+                    }
+                }
+                """,
+                Usings + """
+                partial class C
+                {
+                    async Task N(ShopContext db, Line[] lines)
+                    {
+                        var orderKeys = lines.Select(line => line.OrderId).Distinct().ToList();
+                        var ordersByKey = await db.Orders.Where(o => orderKeys.Contains(o.Id)).ToDictionaryAsync(o => o.Id);
+                        foreach (var line in lines)
+                        {
+                            var order = ordersByKey.GetValueOrDefault(line.OrderId);
+                        }
+                    }
+                }
+                """,
+                PERF003Model.Source,
+            },
+        }.RunAsync();
+
+    [Fact]
+    public Task Generic_entity_through_Set_of_T_is_fixed_with_its_key() => VerifyFix("""
+        class C
+        {
+            void M(ShopContext db, Line[] lines)
+            {
+                foreach (var line in lines)
+                {
+                    var product = db.Set<Product>().[|FirstOrDefault(p => p.ProductId == line.Quantity)|];
+                }
+            }
+        }
+        """, """
+        class C
+        {
+            void M(ShopContext db, Line[] lines)
+            {
+                var productKeys = lines.Select(line => line.Quantity).Distinct().ToList();
+                var productsByKey = db.Set<Product>().Where(p => productKeys.Contains(p.ProductId)).ToDictionary(p => p.ProductId);
+                foreach (var line in lines)
+                {
+                    var product = productsByKey.GetValueOrDefault(line.Quantity);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_ConfigureAwait_async_foreach_or_a_token_made_in_the_loop() => VerifyNoFix("""
+        class C
+        {
+            async Task M(ShopContext db, List<Order> orders, IAsyncEnumerable<Order> stream)
+            {
+                foreach (var order in orders)
+                {
+                    var customer = await db.Customers.[|FirstOrDefaultAsync(c => c.Id == order.CustomerId)|].ConfigureAwait(false);
+                }
+
+                await foreach (var order in stream)
+                {
+                    var customer = await db.Customers.[|FirstOrDefaultAsync(c => c.Id == order.CustomerId)|];
+                }
+
+                foreach (var order in orders)
+                {
+                    using var cts = new CancellationTokenSource();
+                    var customer = await db.Customers.[|FirstOrDefaultAsync(c => c.Id == order.CustomerId, cts.Token)|];
+                }
+            }
+        }
+        """);
+
     // ---- No fix where behaviour could change ----
 
     [Fact]

@@ -566,6 +566,37 @@ public class PERF003Tests
         """);
 
     [Fact]
+    public Task Dapper_keyset_paging_is_not_reported_but_top_1_per_key_is() => Verify("""
+        class C
+        {
+            void M(DbConnection connection, List<int> ids)
+            {
+                var last = 0;
+                while (true)
+                {
+                    var page = connection.Query<Order>("select * from Orders where Id > @last order by Id limit 500", new { last }).AsList();
+                    if (page.Count == 0)
+                    {
+                        break;
+                    }
+
+                    last = page[page.Count - 1].Id;
+                }
+
+                for (var page = 0; page < ids.Count; page++)
+                {
+                    connection.Query<Order>("select * from Orders order by Id limit 100 offset @skip", new { skip = page * 100 });
+                }
+
+                foreach (var id in ids)
+                {
+                    connection.[|QueryFirst<Order>("select top 1 * from Orders where CustomerId = @id", new { id })|];
+                }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Top_n_per_element_is_still_reported() => Verify("""
         class C
         {
@@ -589,6 +620,22 @@ public class PERF003Tests
                 {
                     var customers = db.Customers.Where(c => chunk.Contains(c.Id)).ToList();
                     var rows = connection.Query<Customer>("select * from Customers where Id in @ids", new { ids = chunk });
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task One_element_taken_from_a_collection_element_is_a_scalar_key() => Verify("""
+        class C
+        {
+            void M(ShopContext db, List<Order> orders)
+            {
+                foreach (var group in orders.GroupBy(o => o.CustomerId))
+                {
+                    var byKey = db.Customers.[|Find(group.Key)|];
+                    var byFirst = db.Customers.[|Find(group.First().CustomerId)|];
+                    var batch = db.Orders.Where(o => group.Select(g => g.Id).Contains(o.Id)).ToList();
                 }
             }
         }

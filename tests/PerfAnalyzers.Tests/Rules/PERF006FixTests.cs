@@ -446,4 +446,23 @@ public class PERF006FixTests
                 """,
             OutputKind = OutputKind.ConsoleApplication,
         }.RunAsync();
+
+    [Fact]
+    public Task Crlf_documents_and_tab_indentation_are_kept() =>
+        VerifyFixAsync(
+            "class C\n{\n\tint M(IMemoryCache cache)\n\t{\n\t\treturn [|cache.GetOrCreate(\"a\", entry => 1)|];\n\t}\n}\n".Replace("\n", "\r\n"),
+            "class C\n{\n\tint M(IMemoryCache cache)\n\t{\n\t\treturn cache.GetOrCreate(\"a\", entry =>\n\t\t{\n\t\t\tentry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);\n\t\t\treturn 1;\n\t\t});\n\t}\n}\n".Replace("\n", "\r\n"));
+
+    [Fact]
+    public Task Options_from_a_parameter_get_no_diagnostic_and_no_fix() =>
+        CodeFixVerifier<PERF006CacheEntryWithoutExpirationAnalyzer, PERF006SetCacheExpirationCodeFix>.VerifyNoFixAsync(Usings + """
+            class C
+            {
+                void M(IMemoryCache cache, MemoryCacheEntryOptions options, IDistributedCache distributed, DistributedCacheEntryOptions distributedOptions)
+                {
+                    cache.Set("a", 1, options);
+                    distributed.SetString("b", "x", distributedOptions);
+                }
+            }
+            """);
 }
