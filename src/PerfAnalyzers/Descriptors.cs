@@ -17,7 +17,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF001StringConcatenationInLoop = Create(
         "PERF001",
         "String concatenation in a loop",
-        "'{0}' is grown by string concatenation in a loop; each step copies the whole string (O(n²)): use a StringBuilder",
+        "'{0}' is grown by string concatenation {1}; each step copies the whole string (O(n²)): {2}",
         PerformanceCategory,
         DiagnosticSeverity.Warning,
         "Every concatenation allocates a new string and copies everything before it, so building a string across n iterations costs O(n²) time and garbage. Append to a StringBuilder and convert once after the loop.");
@@ -33,10 +33,10 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF003NPlusOneQuery = Create(
         "PERF003",
         "Database query executed once per element (N+1)",
-        "{0} runs one database round-trip per element of {1}: load the data for all elements in one query before the loop",
+        "{0} runs one database round-trip per element of {1}: {2}",
         PerformanceCategory,
         DiagnosticSeverity.Warning,
-        "A query inside a loop costs one round-trip per element (1 + N queries). Fetch the rows for every key at once (a Contains filter, Include, or a join) and look them up in memory.");
+        "A query inside a loop costs one round-trip per element (1 + N queries). Fetch the rows for every key at once (a Contains filter, Include, or a join) and look them up in memory; batch writes and save once.");
 
     internal static readonly DiagnosticDescriptor PERF004NonTailRecursion = Create(
         "PERF004",
@@ -57,7 +57,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF006CacheEntryWithoutExpiration = Create(
         "PERF006",
         "Cache entry without expiration",
-        "{0} stores a cache entry that never expires: set an explicit expiration (TTL)",
+        "'{0}' stores a cache entry that never expires: set an explicit expiration (TTL)",
         PerformanceCategory,
         DiagnosticSeverity.Warning,
         "An entry with no expiration stays until evicted for memory pressure or removed by hand: it serves stale data and grows the cache. Give every entry an explicit time to live.");

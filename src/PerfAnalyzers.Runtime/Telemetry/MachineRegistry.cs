@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using PerfAnalyzers.Runtime.StateMachines;
 
 namespace PerfAnalyzers.Runtime.Telemetry;
 
@@ -11,7 +12,8 @@ namespace PerfAnalyzers.Runtime.Telemetry;
 /// <remarks>
 /// Backed by <see cref="ConditionalWeakTable{TKey, TValue}"/>: registration and removal are thread-safe and O(1), and
 /// listing walks the live entries. Each registration costs one dependent GC handle, so a process with millions of
-/// short-lived machines may prefer to register only long-lived ones.
+/// short-lived machines may prefer to register only long-lived ones. Generated state machines register themselves in
+/// <see cref="StateMachineRegistry"/>; <see cref="FindOverloadedStateMachines"/> lists those.
 /// </remarks>
 public sealed class MachineRegistry
 {
@@ -62,6 +64,29 @@ public sealed class MachineRegistry
     /// </summary>
     public IReadOnlyList<MailboxDepthReading> FindOverloaded(int threshold = DefaultOverloadThreshold) => Find(threshold);
 
+    /// <summary>
+    /// The started, live generated state machines (<see cref="StateMachineRegistry.Live"/>) whose mailbox depth exceeds
+    /// <paramref name="threshold"/>, deepest first; each is named by its machine type.
+    /// </summary>
+    public static IReadOnlyList<MailboxDepthReading> FindOverloadedStateMachines(int threshold = DefaultOverloadThreshold)
+    {
+        var found = new List<MailboxDepthReading>();
+        foreach (IStateMachine machine in StateMachineRegistry.Live)
+        {
+            int depth = machine.MailboxDepth;
+            if (depth > threshold)
+            {
+                found.Add(new MailboxDepthReading(machine.MachineType, depth));
+            }
+        }
+
+        found.Sort(CompareDeepestFirst);
+        return found;
+    }
+
+    private static int CompareDeepestFirst(MailboxDepthReading a, MailboxDepthReading b)
+        => b.Depth != a.Depth ? b.Depth.CompareTo(a.Depth) : string.CompareOrdinal(a.Name, b.Name);
+
     private List<MailboxDepthReading> Find(int threshold)
     {
         var found = new List<MailboxDepthReading>();
@@ -74,7 +99,7 @@ public sealed class MachineRegistry
             }
         }
 
-        found.Sort(static (a, b) => b.Depth != a.Depth ? b.Depth.CompareTo(a.Depth) : string.CompareOrdinal(a.Name, b.Name));
+        found.Sort(CompareDeepestFirst);
         return found;
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using PerfAnalyzers.Runtime.StateMachines;
 
 namespace PerfAnalyzers.Runtime.Telemetry;
 
@@ -47,7 +48,7 @@ public sealed class SloMonitor : IDisposable
     /// <summary>The tracked targets.</summary>
     public IReadOnlyList<SloTracker> Trackers => Volatile.Read(ref _trackers);
 
-    /// <summary>The window used when <see cref="Track"/> is given none (default 60 seconds, the seed's one-minute check).</summary>
+    /// <summary>The window used when <c>Track</c> is given none (default 60 seconds, the seed's one-minute check).</summary>
     public TimeSpan DefaultWindow { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
@@ -87,6 +88,29 @@ public sealed class SloMonitor : IDisposable
         }
 
         return tracker;
+    }
+
+    /// <summary>Tracks a generated machine's objective (one of its <c>SloTargets</c>).</summary>
+    /// <param name="target">The objective, as <c>[Slo]</c> declares it.</param>
+    /// <param name="window">The sliding window (default <see cref="DefaultWindow"/>).</param>
+    /// <param name="minimumCount">The fewest samples in the window for the objective to be judged.</param>
+    public SloTracker Track(SloTarget target, TimeSpan? window = null, int minimumCount = 1)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return Track(target.Machine, target.Message, target.P95Seconds, target.P99Seconds, window, minimumCount);
+    }
+
+    /// <summary>Tracks every objective of a machine type: <c>monitor.TrackAll(EntitlementGovernor.SloTargets)</c>.</summary>
+    public IReadOnlyList<SloTracker> TrackAll(IEnumerable<SloTarget> targets, TimeSpan? window = null, int minimumCount = 1)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var trackers = new List<SloTracker>();
+        foreach (SloTarget target in targets)
+        {
+            trackers.Add(Track(target, window, minimumCount));
+        }
+
+        return trackers;
     }
 
     /// <summary>Changes each time a tracker is added (lets listeners refresh their routing caches).</summary>

@@ -1,15 +1,17 @@
+using PerfAnalyzers.Runtime.StateMachines;
+
 namespace PerfAnalyzers.Runtime.Telemetry;
 
 /// <summary>
 /// Names of the telemetry this folder publishes and reads. Everything is on the one runtime Meter,
-/// <see cref="MeterName"/> (the state machines' <c>StateMachineTelemetry.MeterName</c>); instrument names and tag keys
+/// <see cref="MeterName"/> (<see cref="StateMachineTelemetry.MeterName"/>); instrument names and tag keys
 /// follow the state machines' metrics contract (docs/state-machines.md, docs/telemetry.md): lower-case dotted names,
 /// durations in seconds, tags per machine type, never per instance.
 /// </summary>
 public static class TelemetryNames
 {
     /// <summary>The runtime's Meter: enable it with <c>MeterProviderBuilder.AddMeter(TelemetryNames.MeterName)</c>.</summary>
-    public const string MeterName = "PerfAnalyzers.StateMachines";
+    public const string MeterName = StateMachineTelemetry.MeterName;
 
     /// <summary>Counter, <c>{violation}</c>: SLO percentiles found above target by <see cref="SloMonitor"/>. Tags:
     /// <see cref="MachineTag"/>, <see cref="MessageTag"/> (absent for a machine-wide SLO), <see cref="PercentileTag"/>.</summary>
@@ -22,13 +24,13 @@ public static class TelemetryNames
     public const string MemoryWindowGrowth = "perfanalyzers.memory.window_growth";
 
     /// <summary>The state machines' handling-time histogram (seconds) that <see cref="StateMachineLatencyListener"/> reads.</summary>
-    public const string MessageDuration = "statemachine.message.duration";
+    public const string MessageDuration = StateMachineTelemetry.DurationInstrument;
 
     /// <summary>Tag: the machine type name.</summary>
-    public const string MachineTag = "statemachine.type";
+    public const string MachineTag = StateMachineTelemetry.MachineTag;
 
     /// <summary>Tag: the message type name.</summary>
-    public const string MessageTag = "statemachine.message";
+    public const string MessageTag = StateMachineTelemetry.MessageTag;
 
     /// <summary>Tag: the violated percentile, <c>p95</c> or <c>p99</c>.</summary>
     public const string PercentileTag = "statemachine.slo.percentile";

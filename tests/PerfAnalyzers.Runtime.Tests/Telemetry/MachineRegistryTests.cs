@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PerfAnalyzers.Runtime.StateMachines;
 using PerfAnalyzers.Runtime.Telemetry;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
@@ -82,6 +83,37 @@ public class MachineRegistryTests
         Assert.Equal(2_000, registry.Count);
         Assert.Equal(999, registry.FindOverloaded(1_000).Count);
         GC.KeepAlive(machines);
+    }
+
+    private sealed class FakeStateMachine(string type, int depth) : IStateMachine
+    {
+        public string MachineType => type;
+        public int MailboxDepth => depth;
+        public StateMachineStatus Status => StateMachineStatus.Running;
+        public string StateName => "Entitled";
+        public void Start() { }
+        public Task StopAsync(StopMode mode = StopMode.Drain) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Lists_overloaded_generated_state_machines_from_their_registry()
+    {
+        string type = "Overloaded" + Guid.NewGuid().ToString("N");
+        var busy = new FakeStateMachine(type, 1_500);
+        var idle = new FakeStateMachine(type, 3);
+        StateMachineRegistry.Register(busy);
+        StateMachineRegistry.Register(idle);
+        try
+        {
+            var mine = MachineRegistry.FindOverloadedStateMachines().Where(r => r.Name == type).ToList();
+            Assert.Equal(new[] { new MailboxDepthReading(type, 1_500) }, mine);
+            Assert.Equal(2, MachineRegistry.FindOverloadedStateMachines(threshold: 0).Count(r => r.Name == type));
+        }
+        finally
+        {
+            StateMachineRegistry.Unregister(busy);
+            StateMachineRegistry.Unregister(idle);
+        }
     }
 
     [Fact]

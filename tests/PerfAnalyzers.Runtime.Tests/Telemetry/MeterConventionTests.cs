@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using PerfAnalyzers.Runtime.StateMachines;
 using PerfAnalyzers.Runtime.Telemetry;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
@@ -13,6 +14,7 @@ public class MeterConventionTests
         Assert.Matches(new Regex("^[A-Z][A-Za-z0-9]*(\\.[A-Z][A-Za-z0-9]*)+$"), TelemetryNames.MeterName);
         Assert.Equal("PerfAnalyzers.StateMachines", TelemetryNames.MeterName);
         Assert.Equal(TelemetryNames.MeterName, TelemetryInstruments.Meter.Name);
+        Assert.Same(StateMachineTelemetry.Meter, TelemetryInstruments.Meter); // one Meter for the state machines and telemetry
         Assert.False(string.IsNullOrEmpty(TelemetryInstruments.Meter.Version));
     }
 
@@ -50,6 +52,7 @@ public class MeterConventionTests
     private static void AssertInstrument<T>(Dictionary<string, Instrument> published, string name, string unit)
     {
         Assert.True(published.TryGetValue(name, out Instrument? instrument), $"{name} was not published");
+        Assert.Same(StateMachineTelemetry.Meter, instrument.Meter);
         Assert.IsType<T>(instrument);
         Assert.Equal(unit, instrument.Unit);
         Assert.False(string.IsNullOrWhiteSpace(instrument.Description));

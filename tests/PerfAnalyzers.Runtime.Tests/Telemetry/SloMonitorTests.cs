@@ -1,9 +1,30 @@
+using PerfAnalyzers.Runtime.StateMachines;
 using PerfAnalyzers.Runtime.Telemetry;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
 public class SloMonitorTests
 {
+    [Fact]
+    public void Generated_slo_targets_are_tracked()
+    {
+        using var monitor = new SloMonitor(TimeSpan.FromSeconds(10), new ManualTimeProvider());
+        var targets = new[]
+        {
+            new SloTarget("Governor", null, 0.030, 0.050),
+            new SloTarget("Governor", "Revoke", null, 0.050),
+        };
+        IReadOnlyList<SloTracker> trackers = monitor.TrackAll(targets, TimeSpan.FromSeconds(30), minimumCount: 5);
+        Assert.Equal(new[] { "Governor", "Governor.Revoke" }, trackers.Select(t => t.Name));
+        Assert.Equal(0.030, trackers[0].P95Seconds);
+        Assert.Null(trackers[1].P95Seconds);
+        Assert.Equal(0.050, trackers[1].P99Seconds);
+        Assert.All(trackers, t => Assert.Equal(3, t.Histogram.IntervalCount));
+        Assert.All(trackers, t => Assert.Equal(5, t.MinimumCount));
+        Assert.Equal(6, monitor.Track(targets[0]).Histogram.IntervalCount);
+        Assert.Throws<ArgumentNullException>(() => monitor.Track((SloTarget)null!));
+    }
+
     [Fact]
     public void Window_is_split_into_evaluation_intervals()
     {

@@ -1,0 +1,61 @@
+// PERF001: strings grown by concatenation in a loop. Each `+=` copies everything built so far: O(n²) time and garbage.
+// `dotnet build samples/AntiPatterns` reports each case below; `dotnet format analyzers --diagnostics PERF001` fixes
+// the ones the "Use StringBuilder" / "Use string.Join" fixes can rewrite without changing behaviour.
+namespace AntiPatterns.Perf001;
+
+public sealed record Donation(int Id, decimal Amount, string Donor);
+
+public static class CsvExport
+{
+    // Fixable: a local built in a foreach, converted to a StringBuilder.
+    public static string ExportSlow(IEnumerable<Donation> donations)
+    {
+        var csv = "id,amount,donor\n";
+        foreach (var donation in donations)
+        {
+            csv += donation.Id + "," + donation.Amount + "," + donation.Donor + "\n";
+        }
+
+        return csv;
+    }
+
+    // Fixable: the Aggregate shape becomes string.Join(", ", donors).
+    public static string DonorList(IEnumerable<string> donors) =>
+        donors.Aggregate((a, b) => a + ", " + b);
+}
+
+public sealed class AuditLog
+{
+    private string _text = "";
+
+    // Reported, no fix: a field outlives the method, so rewriting it could change what other code sees.
+    public void Record(IReadOnlyList<string> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            _text += $"{i}: {events[i]}\n";
+        }
+    }
+
+    public override string ToString() => _text;
+}
+
+public static class Paths
+{
+    // Reported, no fix: the loop reads the string it builds (the length check), so it cannot move to a builder unchanged.
+    public static string Truncated(IEnumerable<string> segments, int maxLength)
+    {
+        var path = "";
+        foreach (var segment in segments)
+        {
+            if (path.Length > maxLength)
+            {
+                break;
+            }
+
+            path = path + "/" + segment;
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,114 @@
+// PERF003: database round-trips once per element (N+1). Build this project to see the warnings.
+using System.Data.Common;
+using Dapper;
+using Microsoft.EntityFrameworkCore;
+
+namespace AntiPatterns.Perf003;
+
+public class Customer
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+}
+
+public class Order
+{
+    public int Id { get; set; }
+    public int CustomerId { get; set; }
+    public string Status { get; set; } = "";
+}
+
+public class OrderLine
+{
+    public int Id { get; set; }
+    public int OrderId { get; set; }
+    public int Quantity { get; set; }
+}
+
+public class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> Lines => Set<OrderLine>();
+}
+
+public class InvoiceService(ShopContext db)
+{
+    // PERF003 (with a fix): one customer query per order.
+    public List<string> CustomerNames(List<Order> orders)
+    {
+        var names = new List<string>();
+        foreach (var order in orders)
+        {
+            var customer = db.Customers.FirstOrDefault(c => c.Id == order.CustomerId);
+            names.Add(customer?.Name ?? "?");
+        }
+
+        return names;
+    }
+
+    // PERF003 (with a fix): one line query per order.
+    public async Task<int> TotalQuantity(List<Order> orders, CancellationToken ct)
+    {
+        var total = 0;
+        foreach (var order in orders)
+        {
+            var lines = await db.Lines.Where(l => l.OrderId == order.Id).ToListAsync(ct);
+            total += lines.Sum(l => l.Quantity);
+        }
+
+        return total;
+    }
+
+    // PERF003 (with a fix): the per-element lambda shape.
+    public List<Customer> Customers(List<Order> orders) =>
+        orders.Select(o => db.Customers.Find(o.CustomerId)!).ToList();
+
+    // PERF003: SaveChanges per element; save once after the loop.
+    public void Ship(List<Order> orders)
+    {
+        foreach (var order in orders)
+        {
+            order.Status = "shipped";
+            db.SaveChanges();
+        }
+    }
+
+    // PERF003 (no fix): Dapper query per element.
+    public List<Customer> WithDapper(DbConnection connection, List<Order> orders)
+    {
+        var result = new List<Customer>();
+        foreach (var order in orders)
+        {
+            result.Add(connection.QuerySingle<Customer>("select * from Customers where Id = @id", new { id = order.CustomerId }));
+        }
+
+        return result;
+    }
+
+    // Not reported: keyset paging fetches 500 rows per round-trip.
+    public int CountShipped()
+    {
+        var count = 0;
+        var lastId = 0;
+        while (true)
+        {
+            var page = db.Orders.Where(o => o.Id > lastId).OrderBy(o => o.Id).Take(500).ToList();
+            if (page.Count == 0)
+            {
+                return count;
+            }
+
+            count += page.Count(o => o.Status == "shipped");
+            lastId = page[^1].Id;
+        }
+    }
+
+    // Not reported: the batched form, two round-trips in all.
+    public List<string> CustomerNamesBatched(List<Order> orders)
+    {
+        var customerKeys = orders.Select(order => order.CustomerId).Distinct().ToList();
+        var customersByKey = db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionary(c => c.Id);
+        return orders.Select(order => customersByKey.GetValueOrDefault(order.CustomerId)?.Name ?? "?").ToList();
+    }
+}

@@ -1,0 +1,813 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using PerfAnalyzers.Common;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace PerfAnalyzers.CodeFixes.Common;
+
+/// <summary>
+/// Rewrites a directly recursive method or local function as a loop: the body goes inside <c>while (true)</c>, and each
+/// self-call in tail position becomes a simultaneous reassignment of the parameters (<c>(a, b) = (b, a % b);</c>)
+/// followed by <c>continue</c>. With an accumulator, <c>return e OP F(args)</c> becomes <c>(acc, p) = (acc OP e, args)</c>
+/// and every other <c>return b</c> becomes <c>return acc OP b</c>. Returns null wherever behaviour could change.
+/// </summary>
+internal static class RecursionToLoop
+{
+    private static readonly SyntaxAnnotation TargetAnnotation = new("PerfAnalyzers.RecursionToLoop.Target");
+
+    /// <summary>The method or local function that a diagnostic on a self-call belongs to.</summary>
+    public static SyntaxNode? FindMethod(SyntaxNode node)
+    {
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            if (current is MethodDeclarationSyntax or LocalFunctionStatementSyntax)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    public static async Task<Document?> TryConvertAsync(Document document, SyntaxNode method, bool useAccumulator, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return null;
+        }
+
+        var rewritten = TryRewrite(model, method, useAccumulator, cancellationToken);
+        if (rewritten is null)
+        {
+            return null;
+        }
+
+        return await CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNode(method, rewritten)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Fix All: converts every method that has a diagnostic, innermost first, re-analysing after each one.</summary>
+    public static FixAllProvider CreateFixAllProvider(bool useAccumulator) => FixAllProvider.Create(async (context, document, diagnostics) =>
+    {
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        var methods = new HashSet<SyntaxNode>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (FindMethod(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is { } method)
+            {
+                methods.Add(method);
+            }
+        }
+
+        if (methods.Count == 0)
+        {
+            return document;
+        }
+
+        var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+        foreach (var method in methods)
+        {
+            annotations[method] = new SyntaxAnnotation("PerfAnalyzers.RecursionToLoop.FixAll");
+        }
+
+        var current = document.WithSyntaxRoot(root.ReplaceNodes(methods, (original, rewritten) => rewritten.WithAdditionalAnnotations(annotations[original])));
+
+        // Innermost (latest starting) first: converting a local function does not disturb its enclosing method.
+        foreach (var method in methods.OrderByDescending(m => m.SpanStart))
+        {
+            var annotation = annotations[method];
+            var currentRoot = await current.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var target = currentRoot?.GetAnnotatedNodes(annotation).FirstOrDefault();
+            if (target is null)
+            {
+                continue;
+            }
+
+            var converted = await TryConvertAsync(current, target, useAccumulator, context.CancellationToken).ConfigureAwait(false);
+            if (converted is not null)
+            {
+                current = converted;
+            }
+        }
+
+        return current;
+    });
+
+    private static async Task<Document> CleanUpAsync(Document document, CancellationToken cancellationToken)
+    {
+        document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static SyntaxNode? TryRewrite(SemanticModel model, SyntaxNode method, bool useAccumulator, CancellationToken cancellationToken)
+    {
+        BlockSyntax? block;
+        ArrowExpressionClauseSyntax? arrow;
+        switch (method)
+        {
+            case MethodDeclarationSyntax declaration:
+                (block, arrow) = (declaration.Body, declaration.ExpressionBody);
+                break;
+            case LocalFunctionStatementSyntax localFunction:
+                (block, arrow) = (localFunction.Body, localFunction.ExpressionBody);
+                break;
+            default:
+                return null;
+        }
+
+        if (block is null && arrow is null)
+        {
+            return null;
+        }
+
+        var symbol = model.GetDeclaredSymbol(method, cancellationToken) as IMethodSymbol;
+        var operation = model.GetOperation(method, cancellationToken);
+        if (symbol is null || operation is null || !Recursion.TryAnalyze(operation, symbol, out var info) || !info.IsLinear)
+        {
+            return null;
+        }
+
+        if (symbol.IsAsync || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly)
+        {
+            return null;
+        }
+
+        foreach (var parameter in symbol.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None || parameter.IsParams)
+            {
+                return null;
+            }
+        }
+
+        SyntaxNode bodyNode = (SyntaxNode?)block ?? arrow!.Expression;
+
+        foreach (var declaration in bodyNode.DescendantNodes().OfType<LocalDeclarationStatementSyntax>())
+        {
+            if (declaration.UsingKeyword != default)
+            {
+                return null;
+            }
+        }
+
+        var plan = new Plan(symbol);
+        foreach (var call in info.Calls)
+        {
+            if (!plan.TryAdd(call, info, bodyNode, useAccumulator))
+            {
+                return null;
+            }
+        }
+
+        if (useAccumulator && plan.Operator is null)
+        {
+            return null;
+        }
+
+        // A lambda or local function that captured a parameter would see it change.
+        if (!ReassignedParametersAreNotCaptured(model, bodyNode, symbol, plan))
+        {
+            return null;
+        }
+
+        if (plan.Operator is { } kind && !IsBoolean(kind))
+        {
+            plan.AccumulatorName = UniqueName(method, "acc");
+        }
+
+        var rewriter = new Rewriter(plan);
+        List<StatementSyntax> statements;
+        if (block is not null)
+        {
+            statements = rewriter.RewriteStatements(block.Statements);
+        }
+        else if (symbol.ReturnsVoid)
+        {
+            statements = rewriter.RewriteStatements(List<StatementSyntax>(new[] { ExpressionStatement(arrow!.Expression) }));
+        }
+        else
+        {
+            statements = rewriter.TransformReturnedExpression(arrow!.Expression);
+        }
+
+        if (rewriter.Failed || rewriter.Handled != plan.Calls.Count)
+        {
+            return null;
+        }
+
+        if (symbol.ReturnsVoid && (statements.Count == 0 || !EndsInJump(statements[statements.Count - 1])))
+        {
+            statements.Add(ReturnStatement());
+        }
+
+        if (statements.Count > 0 && statements[statements.Count - 1] is ContinueStatementSyntax)
+        {
+            statements.RemoveAt(statements.Count - 1);
+        }
+
+        var loop = WhileStatement(LiteralExpression(SyntaxKind.TrueLiteralExpression), MultiLineBlock(statements));
+        var bodyStatements = new List<StatementSyntax>();
+        if (plan.AccumulatorName is not null)
+        {
+            bodyStatements.Add(LocalDeclarationStatement(VariableDeclaration(
+                ParseTypeName(symbol.ReturnType.ToMinimalDisplayString(model, method.SpanStart)),
+                SingletonSeparatedList(VariableDeclarator(Identifier(plan.AccumulatorName)).WithInitializer(EqualsValueClause(Identity(plan.Operator!.Value, symbol.ReturnType)))))));
+        }
+
+        bodyStatements.Add(loop);
+
+        if (block is not null)
+        {
+            var newBlock = block.WithStatements(List(bodyStatements));
+            if (!newBlock.OpenBraceToken.TrailingTrivia.Any(SyntaxKind.EndOfLineTrivia))
+            {
+                newBlock = newBlock.WithOpenBraceToken(newBlock.OpenBraceToken.WithTrailingTrivia(ElasticLineFeed));
+            }
+
+            newBlock = newBlock.WithAdditionalAnnotations(Formatter.Annotation);
+            return method.ReplaceNode(block, newBlock);
+        }
+
+        // Expression body: becomes a block body.
+        var semicolon = method is MethodDeclarationSyntax m ? m.SemicolonToken : ((LocalFunctionStatementSyntax)method).SemicolonToken;
+        var newBody = MultiLineBlock(bodyStatements).WithTrailingTrivia(semicolon.TrailingTrivia).WithAdditionalAnnotations(Formatter.Annotation);
+        var beforeArrow = arrow!.ArrowToken.GetPreviousToken();
+        var trimmed = method.ReplaceToken(beforeArrow, beforeArrow.WithTrailingTrivia());
+        return trimmed switch
+        {
+            MethodDeclarationSyntax declaration => declaration.WithExpressionBody(null).WithSemicolonToken(default).WithBody(newBody),
+            LocalFunctionStatementSyntax localFunction => localFunction.WithExpressionBody(null).WithSemicolonToken(default).WithBody(newBody),
+            _ => null,
+        };
+    }
+
+    private static bool ReassignedParametersAreNotCaptured(SemanticModel model, SyntaxNode body, IMethodSymbol symbol, Plan plan)
+    {
+        var reassigned = new HashSet<string>();
+        foreach (var call in plan.Calls.Values)
+        {
+            foreach (var (parameter, _) in call.Assignments)
+            {
+                reassigned.Add(parameter);
+            }
+        }
+
+        if (reassigned.Count == 0)
+        {
+            return true;
+        }
+
+        var hasNestedFunction = body.DescendantNodes().Any(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
+        if (!hasNestedFunction)
+        {
+            return true;
+        }
+
+        DataFlowAnalysis? flow = body switch
+        {
+            StatementSyntax statement => model.AnalyzeDataFlow(statement),
+            ExpressionSyntax expression => model.AnalyzeDataFlow(expression),
+            _ => null,
+        };
+
+        if (flow is null || !flow.Succeeded)
+        {
+            return false;
+        }
+
+        foreach (var captured in flow.Captured)
+        {
+            if (captured is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, symbol) && reassigned.Contains(parameter.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string UniqueName(SyntaxNode method, string baseName)
+    {
+        var used = new HashSet<string>();
+        foreach (var token in method.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                used.Add(token.ValueText);
+            }
+        }
+
+        if (!used.Contains(baseName))
+        {
+            return baseName;
+        }
+
+        for (var i = 2; ; i++)
+        {
+            if (!used.Contains(baseName + i))
+            {
+                return baseName + i;
+            }
+        }
+    }
+
+    private static bool EndsInJump(StatementSyntax statement) => statement switch
+    {
+        ReturnStatementSyntax or ThrowStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax => true,
+        BlockSyntax block => block.Statements.Count > 0 && EndsInJump(block.Statements[block.Statements.Count - 1]),
+        IfStatementSyntax { Else: { } elseClause } ifStatement => EndsInJump(ifStatement.Statement) && EndsInJump(elseClause.Statement),
+        _ => false,
+    };
+
+    internal static bool IsBoolean(BinaryOperatorKind kind) => kind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr;
+
+    private static SyntaxKind ToSyntaxKind(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.Add => SyntaxKind.AddExpression,
+        BinaryOperatorKind.Multiply => SyntaxKind.MultiplyExpression,
+        BinaryOperatorKind.And => SyntaxKind.BitwiseAndExpression,
+        BinaryOperatorKind.Or => SyntaxKind.BitwiseOrExpression,
+        BinaryOperatorKind.ExclusiveOr => SyntaxKind.ExclusiveOrExpression,
+        BinaryOperatorKind.ConditionalAnd => SyntaxKind.LogicalAndExpression,
+        _ => SyntaxKind.LogicalOrExpression,
+    };
+
+    private static ExpressionSyntax Identity(BinaryOperatorKind kind, ITypeSymbol type)
+    {
+        if (kind == BinaryOperatorKind.And)
+        {
+            return type.SpecialType is SpecialType.System_UInt32 or SpecialType.System_UInt64
+                ? MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, PredefinedType(Token(type.SpecialType == SpecialType.System_UInt32 ? SyntaxKind.UIntKeyword : SyntaxKind.ULongKeyword)), IdentifierName("MaxValue"))
+                : PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1)));
+        }
+
+        return LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(kind == BinaryOperatorKind.Multiply ? 1 : 0));
+    }
+
+    private static bool IsIdentityLiteral(ExpressionSyntax expression, BinaryOperatorKind kind)
+    {
+        if (expression is not LiteralExpressionSyntax { Token.Value: { } value })
+        {
+            return false;
+        }
+
+        var number = value switch
+        {
+            int i => (long?)i,
+            long l => l,
+            uint ui => ui,
+            _ => null,
+        };
+
+        return kind switch
+        {
+            BinaryOperatorKind.Multiply => number == 1,
+            BinaryOperatorKind.Add or BinaryOperatorKind.Or or BinaryOperatorKind.ExclusiveOr => number == 0,
+            _ => false,
+        };
+    }
+
+    /// <summary>A block whose braces sit on their own lines even where the formatter keeps one-line bodies on one line (local functions).</summary>
+    private static BlockSyntax MultiLineBlock(IEnumerable<StatementSyntax> statements) =>
+        Block(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticLineFeed), List(statements), Token(SyntaxKind.CloseBraceToken));
+
+    private static ExpressionSyntax Parenthesize(ExpressionSyntax expression) =>
+        ParenthesizedExpression(expression.WithoutTrivia()).WithAdditionalAnnotations(Simplifier.Annotation);
+
+    /// <summary>What to do with each self-call.</summary>
+    private sealed class Plan
+    {
+        public Plan(IMethodSymbol method) => Method = method;
+
+        public IMethodSymbol Method { get; }
+
+        public Dictionary<InvocationExpressionSyntax, CallPlan> Calls { get; } = new();
+
+        /// <summary>The accumulating operator, when some call is not a tail call.</summary>
+        public BinaryOperatorKind? Operator { get; private set; }
+
+        public string? AccumulatorName { get; set; }
+
+        public bool TryAdd(SelfCall call, RecursionInfo info, SyntaxNode body, bool useAccumulator)
+        {
+            var invocation = call.Invocation;
+            if (invocation.Syntax is not InvocationExpressionSyntax syntax)
+            {
+                return false;
+            }
+
+            // The receiver must be this frame's: static, or this (explicit or implicit).
+            if (invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                return false;
+            }
+
+            var target = invocation.TargetMethod;
+            for (var i = 0; i < target.TypeArguments.Length; i++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(target.TypeArguments[i], Method.TypeParameters[i]))
+                {
+                    return false;
+                }
+            }
+
+            // continue must reach our loop, and no handler, using, lock or fixed may be left by it.
+            for (var node = syntax.Parent; node is not null && node != body; node = node.Parent)
+            {
+                if (node is TryStatementSyntax or CatchClauseSyntax or FinallyClauseSyntax or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax
+                    or ForStatementSyntax or ForEachStatementSyntax or ForEachVariableStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+                    or SwitchExpressionSyntax)
+                {
+                    return false;
+                }
+            }
+
+            var assignments = new List<(string Parameter, ExpressionSyntax Value)>();
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null || argument.Syntax is not ArgumentSyntax argumentSyntax || argumentSyntax.RefKindKeyword != default)
+                {
+                    return false;
+                }
+            }
+
+            foreach (var argumentSyntax in syntax.ArgumentList.Arguments)
+            {
+                var argument = invocation.Arguments.FirstOrDefault(a => a.Syntax == argumentSyntax);
+                if (argument?.Parameter is null)
+                {
+                    return false;
+                }
+
+                var name = argument.Parameter.Name;
+                if (argumentSyntax.Expression is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name)
+                {
+                    continue;
+                }
+
+                assignments.Add((name, argumentSyntax.Expression));
+            }
+
+            var callPlan = new CallPlan(syntax, assignments);
+            if (!call.IsTail)
+            {
+                if (!useAccumulator || !TryPlanAccumulation(call, info, callPlan))
+                {
+                    return false;
+                }
+            }
+            else if (syntax.Parent is not (ReturnStatementSyntax or ExpressionStatementSyntax or ConditionalExpressionSyntax or ParenthesizedExpressionSyntax or ArrowExpressionClauseSyntax))
+            {
+                return false;
+            }
+
+            Calls[syntax] = callPlan;
+            return true;
+        }
+
+        private bool TryPlanAccumulation(SelfCall call, RecursionInfo info, CallPlan callPlan)
+        {
+            IOperation operation = call.Invocation;
+            while (operation.Parent is IConversionOperation { IsImplicit: true, OperatorMethod: null } conversion)
+            {
+                operation = conversion;
+            }
+
+            if (operation.Parent is not IBinaryOperation binary || binary.OperatorMethod is not null || binary.Syntax is not BinaryExpressionSyntax binarySyntax)
+            {
+                return false;
+            }
+
+            if (!SymbolEqualityComparer.Default.Equals(binary.Type, Method.ReturnType) || !Recursion.IsTailValue(binary, Method, info.Body))
+            {
+                return false;
+            }
+
+            if (binary.Parent is not IReturnOperation && binary.Parent is not IConditionalOperation)
+            {
+                return false;
+            }
+
+            var kind = binary.OperatorKind;
+            var callFirst = ReferenceEquals(binary.LeftOperand, operation);
+            var other = callFirst ? binary.RightOperand : binary.LeftOperand;
+            switch (kind)
+            {
+                case BinaryOperatorKind.Add or BinaryOperatorKind.Multiply or BinaryOperatorKind.And or BinaryOperatorKind.Or or BinaryOperatorKind.ExclusiveOr:
+                    if (binary.Type!.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64))
+                    {
+                        return false;
+                    }
+
+                    if (binary.IsChecked && kind is BinaryOperatorKind.Add or BinaryOperatorKind.Multiply)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr:
+                    // e && F(..) returns early when e decides; F(..) && e would need F evaluated first.
+                    if (binary.Type!.SpecialType != SpecialType.System_Boolean || callFirst)
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+
+            if (Operator is { } existing && existing != kind)
+            {
+                return false;
+            }
+
+            // The other operand moves before the deeper iterations: with the call first, only values that no deeper
+            // call can change and that cannot throw; with the call second, it already ran first.
+            if (!IsPure(other, allowReads: !callFirst))
+            {
+                return false;
+            }
+
+            Operator = kind;
+            callPlan.Binary = binarySyntax;
+            callPlan.Other = callFirst ? binarySyntax.Right : binarySyntax.Left;
+            return true;
+        }
+
+        private static bool IsPure(IOperation operation, bool allowReads)
+        {
+            if (operation.ConstantValue.HasValue)
+            {
+                return true;
+            }
+
+            switch (operation)
+            {
+                case ILiteralOperation:
+                case ILocalReferenceOperation:
+                case IParameterReferenceOperation:
+                    return true;
+                case IConversionOperation { OperatorMethod: null } conversion:
+                    return (allowReads || !conversion.IsChecked) && IsPure(conversion.Operand, allowReads);
+                case IBinaryOperation { OperatorMethod: null } binary:
+                    if (!allowReads && (binary.IsChecked || binary.OperatorKind is BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder))
+                    {
+                        return false;
+                    }
+
+                    return IsPure(binary.LeftOperand, allowReads) && IsPure(binary.RightOperand, allowReads);
+                case IUnaryOperation { OperatorMethod: null } unary:
+                    return (allowReads || !unary.IsChecked) && IsPure(unary.Operand, allowReads);
+                case IConditionalOperation { WhenFalse: not null, Type: not null } conditional:
+                    return IsPure(conditional.Condition, allowReads) && IsPure(conditional.WhenTrue, allowReads) && IsPure(conditional.WhenFalse, allowReads);
+                case IInstanceReferenceOperation:
+                    return allowReads;
+                case IFieldReferenceOperation field:
+                    return allowReads && (field.Instance is null || IsPure(field.Instance, allowReads));
+                case IPropertyReferenceOperation property:
+                    return allowReads && (property.Instance is null || IsPure(property.Instance, allowReads)) && property.Arguments.All(a => IsPure(a.Value, allowReads));
+                case IArrayElementReferenceOperation element:
+                    return allowReads && IsPure(element.ArrayReference, allowReads) && element.Indices.All(i => IsPure(i, allowReads));
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private sealed class CallPlan
+    {
+        public CallPlan(InvocationExpressionSyntax invocation, List<(string Parameter, ExpressionSyntax Value)> assignments)
+        {
+            Invocation = invocation;
+            Assignments = assignments;
+        }
+
+        public InvocationExpressionSyntax Invocation { get; }
+
+        public List<(string Parameter, ExpressionSyntax Value)> Assignments { get; }
+
+        /// <summary>For an accumulated call: <c>e OP F(..)</c> and its other operand <c>e</c>.</summary>
+        public BinaryExpressionSyntax? Binary { get; set; }
+
+        public ExpressionSyntax? Other { get; set; }
+    }
+
+    private sealed class Rewriter : CSharpSyntaxRewriter
+    {
+        private readonly Plan _plan;
+        private readonly Dictionary<BinaryExpressionSyntax, CallPlan> _byBinary = new();
+
+        public Rewriter(Plan plan)
+        {
+            _plan = plan;
+            foreach (var call in plan.Calls.Values)
+            {
+                if (call.Binary is not null)
+                {
+                    _byBinary[call.Binary] = call;
+                }
+            }
+        }
+
+        public bool Failed { get; private set; }
+
+        public int Handled { get; private set; }
+
+        private bool RewritesReturns => _plan.AccumulatorName is not null;
+
+        public List<StatementSyntax> RewriteStatements(SyntaxList<StatementSyntax> statements)
+        {
+            var result = new List<StatementSyntax>();
+            var afterVoidTailCall = false;
+            foreach (var statement in statements)
+            {
+                if (afterVoidTailCall && statement is ReturnStatementSyntax { Expression: null })
+                {
+                    // The return right after the converted call is now unreachable.
+                    afterVoidTailCall = false;
+                    continue;
+                }
+
+                afterVoidTailCall = false;
+                if (TryTransform(statement, out var replacement))
+                {
+                    result.AddRange(replacement);
+                    afterVoidTailCall = statement is ExpressionStatementSyntax;
+                }
+                else
+                {
+                    result.Add((StatementSyntax)Visit(statement));
+                }
+            }
+
+            return result;
+        }
+
+        public override SyntaxNode? VisitBlock(BlockSyntax node) => node.WithStatements(List(RewriteStatements(node.Statements)));
+
+        public override SyntaxNode? VisitSwitchSection(SwitchSectionSyntax node) =>
+            node.WithStatements(List(RewriteStatements(node.Statements)));
+
+        public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node) =>
+            TryTransform(node, out var replacement) ? AsStatement(replacement, node) : base.VisitReturnStatement(node);
+
+        public override SyntaxNode? VisitExpressionStatement(ExpressionStatementSyntax node) =>
+            TryTransform(node, out var replacement) ? AsStatement(replacement, node) : base.VisitExpressionStatement(node);
+
+        // Nested functions have their own returns.
+        public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => node;
+
+        public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => node;
+
+        public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => node;
+
+        public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => node;
+
+        private static StatementSyntax AsStatement(List<StatementSyntax> statements, StatementSyntax original) =>
+            (statements.Count == 1 ? statements[0].WithTriviaFrom(original) : MultiLineBlock(statements).WithLeadingTrivia(original.GetLeadingTrivia()));
+
+        private bool TryTransform(StatementSyntax statement, out List<StatementSyntax> replacement)
+        {
+            switch (statement)
+            {
+                case ReturnStatementSyntax { Expression: { } expression } when RewritesReturns || ContainsPlannedCall(expression):
+                    replacement = TransformReturnedExpression(expression);
+                    replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
+                    return true;
+                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } when _plan.Calls.TryGetValue(invocation, out var call):
+                    replacement = Reassign(call);
+                    replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
+                    return true;
+                default:
+                    replacement = null!;
+                    return false;
+            }
+        }
+
+        private bool ContainsPlannedCall(ExpressionSyntax expression)
+        {
+            foreach (var node in expression.DescendantNodesAndSelf())
+            {
+                if (node is InvocationExpressionSyntax invocation && _plan.Calls.ContainsKey(invocation))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Statements that do what <c>return expression;</c> did, with self-calls turned into iterations.</summary>
+        public List<StatementSyntax> TransformReturnedExpression(ExpressionSyntax expression)
+        {
+            var stripped = expression;
+            while (stripped is ParenthesizedExpressionSyntax parenthesized)
+            {
+                stripped = parenthesized.Expression;
+            }
+
+            switch (stripped)
+            {
+                case InvocationExpressionSyntax invocation when _plan.Calls.TryGetValue(invocation, out var call) && call.Binary is null:
+                    return Reassign(call);
+                case BinaryExpressionSyntax binary when _byBinary.TryGetValue(binary, out var accumulated):
+                    return Reassign(accumulated);
+                case ConditionalExpressionSyntax conditional when ContainsPlannedCall(conditional.WhenTrue) || ContainsPlannedCall(conditional.WhenFalse):
+                {
+                    if (ContainsPlannedCall(conditional.Condition))
+                    {
+                        Failed = true;
+                    }
+
+                    var result = new List<StatementSyntax>
+                    {
+                        IfStatement(conditional.Condition.WithoutTrivia(), MultiLineBlock(TransformReturnedExpression(conditional.WhenTrue))),
+                    };
+                    result.AddRange(TransformReturnedExpression(conditional.WhenFalse));
+                    return result;
+                }
+
+                default:
+                    if (ContainsPlannedCall(expression))
+                    {
+                        Failed = true;
+                    }
+
+                    var value = expression.WithoutTrivia();
+                    if (RewritesReturns)
+                    {
+                        var kind = _plan.Operator!.Value;
+                        value = IsIdentityLiteral(stripped, kind)
+                            ? IdentifierName(_plan.AccumulatorName!)
+                            : BinaryExpression(ToSyntaxKind(kind), IdentifierName(_plan.AccumulatorName!), Parenthesize(expression));
+                    }
+
+                    return new List<StatementSyntax> { ReturnStatement(value) };
+            }
+        }
+
+        private List<StatementSyntax> Reassign(CallPlan call)
+        {
+            Handled++;
+            var statements = new List<StatementSyntax>();
+            var targets = new List<ExpressionSyntax>();
+            var values = new List<ExpressionSyntax>();
+            if (call.Binary is not null)
+            {
+                var kind = _plan.Operator!.Value;
+                if (IsBoolean(kind))
+                {
+                    // return e && F(..): when e is false the answer is false, else it is F(..).
+                    var condition = kind == BinaryOperatorKind.ConditionalAnd
+                        ? PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, Parenthesize(call.Other!))
+                        : call.Other!.WithoutTrivia();
+                    var answer = LiteralExpression(kind == BinaryOperatorKind.ConditionalAnd ? SyntaxKind.FalseLiteralExpression : SyntaxKind.TrueLiteralExpression);
+                    statements.Add(IfStatement(condition, MultiLineBlock(new[] { (StatementSyntax)ReturnStatement(answer) })));
+                }
+                else
+                {
+                    targets.Add(IdentifierName(_plan.AccumulatorName!));
+                    values.Add(BinaryExpression(ToSyntaxKind(kind), IdentifierName(_plan.AccumulatorName!), Parenthesize(call.Other!)));
+                }
+            }
+
+            foreach (var (parameter, value) in call.Assignments)
+            {
+                targets.Add(IdentifierName(parameter));
+                values.Add(value.WithoutTrivia());
+            }
+
+            if (targets.Count == 1)
+            {
+                statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[0], values[0])));
+            }
+            else if (targets.Count > 1)
+            {
+                statements.Add(ExpressionStatement(AssignmentExpression(
+                    SyntaxKind.SimpleAssignmentExpression,
+                    TupleExpression(SeparatedList(targets.Select(Argument))),
+                    TupleExpression(SeparatedList(values.Select(Argument))))));
+            }
+
+            statements.Add(ContinueStatement());
+            return statements;
+        }
+    }
+}

@@ -1,0 +1,827 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.CodeFixes.Common;
+using PerfAnalyzers.Common;
+using Analyzer = PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnalyzer;
+
+namespace PerfAnalyzers.CodeFixes;
+
+/// <summary>
+/// PERF001 fixes. "Use StringBuilder": a local grown in a loop becomes a <c>StringBuilder</c> created before the loop,
+/// appended to in the loop and converted back after it. "Use string.Join" / "Use string.Concat": a
+/// <c>source.Aggregate((a, b) =&gt; a + sep + b)</c> becomes <c>string.Join(sep, source)</c>. No fix is offered where the
+/// rewrite could change behaviour (the string is read in the loop, prepended to, a field or property, captured, ...).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PERF001UseStringBuilderCodeFix)), Shared]
+public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
+{
+    internal const string UseStringBuilderKey = "PERF001_UseStringBuilder";
+    internal const string UseStringJoinKey = "PERF001_UseStringJoin";
+    internal const string UseStringConcatKey = "PERF001_UseStringConcat";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Analyzer.RuleId);
+
+    // Fixes in one document interact (builder names, the using directive, several appends to one loop), so Fix All
+    // applies them one after another on the updated document instead of merging independent edits. It applies every
+    // PERF001 fix kind in its scope, whichever key started it: `dotnet format analyzers --diagnostics PERF001` runs one
+    // Fix All with the key of the first fix it finds, and must still fix the Aggregate calls as well as the loops.
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var document = context.Document;
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var target = FindTarget(root, diagnostic.Location.SourceSpan);
+            if (target is null)
+            {
+                continue;
+            }
+
+            var result = TryFix(root, model, target, context.CancellationToken);
+            if (result is { } fix)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(fix.Title, _ => Task.FromResult(document.WithSyntaxRoot(fix.NewRoot)), fix.Key),
+                    diagnostic);
+            }
+        }
+    }
+
+    private readonly struct FixResult
+    {
+        public FixResult(string key, string title, SyntaxNode newRoot)
+        {
+            Key = key;
+            Title = title;
+            NewRoot = newRoot;
+        }
+
+        public string Key { get; }
+
+        public string Title { get; }
+
+        public SyntaxNode NewRoot { get; }
+    }
+
+    private static SyntaxNode? FindTarget(SyntaxNode root, TextSpan span)
+    {
+        if (!root.FullSpan.Contains(span))
+        {
+            return null;
+        }
+
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        return node.FirstAncestorOrSelf<SyntaxNode>(n => n is AssignmentExpressionSyntax or InvocationExpressionSyntax);
+    }
+
+    private static FixResult? TryFix(SyntaxNode root, SemanticModel model, SyntaxNode target, CancellationToken cancellationToken) =>
+        target switch
+        {
+            AssignmentExpressionSyntax assignment => TryUseStringBuilder(root, model, assignment, cancellationToken),
+            InvocationExpressionSyntax invocation => TryReplaceAggregate(root, model, invocation, cancellationToken),
+            _ => null,
+        };
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var cancellationToken = context.CancellationToken;
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return null;
+        }
+
+        // Mark every target first: earlier fixes move or rewrite later ones.
+        var annotations = new Dictionary<SyntaxNode, SyntaxAnnotation>();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        {
+            var target = FindTarget(root, diagnostic.Location.SourceSpan);
+            if (target is not null && !annotations.ContainsKey(target))
+            {
+                annotations.Add(target, new SyntaxAnnotation("PERF001"));
+            }
+        }
+
+        if (annotations.Count == 0)
+        {
+            return null;
+        }
+
+        var order = annotations.OrderBy(pair => pair.Key.SpanStart).Select(pair => pair.Value).ToList();
+        document = document.WithSyntaxRoot(root.ReplaceNodes(annotations.Keys, (original, current) => current.WithAdditionalAnnotations(annotations[original])));
+        foreach (var annotation in order)
+        {
+            root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var target = root?.GetAnnotatedNodes(annotation).FirstOrDefault();
+            if (root is null || model is null || target is null)
+            {
+                // Already rewritten by the fix of another diagnostic (another append to the same string in the same loop).
+                continue;
+            }
+
+            if (TryFix(root, model, target, cancellationToken) is { } fix)
+            {
+                document = document.WithSyntaxRoot(fix.NewRoot);
+            }
+        }
+
+        return document;
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Use StringBuilder
+    // ----------------------------------------------------------------------------------------------------------------
+
+    private static FixResult? TryUseStringBuilder(SyntaxNode root, SemanticModel model, AssignmentExpressionSyntax assignment, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(assignment, cancellationToken) is not { } operation ||
+            !Analyzer.TryMatchAppend(operation, out _, out var symbol) ||
+            symbol is not ILocalSymbol { IsRef: false, IsConst: false } local ||
+            local.DeclaringSyntaxReferences.Length != 1 ||
+            local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax declarator ||
+            declarator.Parent?.Parent is not LocalDeclarationStatementSyntax declarationStatement ||
+            declarationStatement.UsingKeyword.IsKind(SyntaxKind.UsingKeyword))
+        {
+            return null;
+        }
+
+        var compilation = model.Compilation;
+        var stringBuilderType = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
+        if (stringBuilderType is null)
+        {
+            return null;
+        }
+
+        var types = new Analyzer.KnownTypes(
+            compilation.GetTypeByMetadataName("System.Collections.Generic.List`1"),
+            compilation.GetSpecialType(SpecialType.System_Array),
+            compilation.GetTypeByMetadataName("System.Linq.Enumerable"));
+
+        // The outermost repetition over which the local lives: one builder serves every append in it.
+        if (!Loops.TryGetEnclosingLoop(operation, types.IsPerElementCall, out var loop) || !loop.LifetimeSpansIterations(local))
+        {
+            return null;
+        }
+
+        while (Loops.TryGetEnclosingLoop(loop.Operation, types.IsPerElementCall, out var outer) && outer.LifetimeSpansIterations(local))
+        {
+            loop = outer;
+        }
+
+        StatementSyntax? statement = loop.Loop is not null
+            ? loop.Loop.Syntax as StatementSyntax
+            : loop.PerElementCall!.Syntax.Parent as ExpressionStatementSyntax;
+        while (statement?.Parent is LabeledStatementSyntax labeled)
+        {
+            statement = labeled;
+        }
+
+        if (statement is LabeledStatementSyntax label && root.DescendantNodes().OfType<GotoStatementSyntax>().Any(g => g.Expression is IdentifierNameSyntax target && target.Identifier.ValueText == label.Identifier.ValueText))
+        {
+            // A goto back to the loop would run it again with the builder, skipping whatever the code did to the string in between.
+            return null;
+        }
+
+        if (statement?.Parent is not (BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax) ||
+            statement.DescendantNodes().Any(n => n.IsKind(SyntaxKind.GotoStatement)))
+        {
+            return null;
+        }
+
+        SyntaxNode scope = declarationStatement.Parent is GlobalStatementSyntax ? root : declarationStatement.Parent!;
+        if (!scope.Span.Contains(statement.Span) || EnclosingTryObservesFailure(statement, scope))
+        {
+            return null;
+        }
+
+        // Every append of the local in the loop, as Append arguments.
+        var replacements = new Dictionary<AssignmentExpressionSyntax, ExpressionSyntax>();
+        var allowedReferences = new HashSet<SyntaxNode>();
+        var builderName = UniqueNames.Pick(
+            local.Name + "Builder",
+            (SyntaxNode?)statement.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is not GlobalStatementSyntax) ?? root,
+            model,
+            statement.SpanStart);
+        foreach (var candidate in statement.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>())
+        {
+            if (candidate.Left is not IdentifierNameSyntax left || left.Identifier.ValueText != local.Name ||
+                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(left, cancellationToken).Symbol, local))
+            {
+                continue;
+            }
+
+            if (!ValueIsDiscarded(candidate, model, cancellationToken) ||
+                model.GetOperation(candidate, cancellationToken) is not { } append ||
+                !Analyzer.TryMatchAppend(append, out _, out _) ||
+                !TryGetAppendArguments(append, model, split: !InsideTryWithCatch(candidate, statement), allowedReferences, out var arguments))
+            {
+                return null;
+            }
+
+            allowedReferences.Add(left);
+            ExpressionSyntax call = SyntaxFactory.IdentifierName(builderName);
+            foreach (var argument in arguments)
+            {
+                call = SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, call, SyntaxFactory.IdentifierName("Append")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(argument.WithoutTrivia()))));
+            }
+
+            replacements.Add(candidate, call.WithTriviaFrom(candidate));
+        }
+
+        if (replacements.Count == 0 || !ReferencesAllowFix(scope, statement, local, model, types, allowedReferences, declarator, cancellationToken))
+        {
+            return null;
+        }
+
+        // The builder type: StringBuilder when it binds (or will, with a using directive), else fully qualified.
+        var visible = model.LookupNamespacesAndTypes(statement.SpanStart, name: "StringBuilder");
+        var addUsing = visible.Length == 0;
+        var typeName = visible.Length == 0 || (visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], stringBuilderType))
+            ? "StringBuilder"
+            : "global::System.Text.StringBuilder";
+        if (addUsing && root is not CompilationUnitSyntax)
+        {
+            return null;
+        }
+
+        var endOfLine = FindEndOfLine(root);
+        var leading = statement.GetLeadingTrivia();
+        var indentation = Indentation(leading);
+        var localName = Escape(local.Name);
+        var declaration = SyntaxFactory.ParseStatement($"var {builderName} = new {typeName}({localName});")
+            .WithLeadingTrivia(leading)
+            .WithTrailingTrivia(endOfLine);
+        var newLoop = statement
+            .ReplaceNodes(replacements.Keys, (original, _) => replacements[original])
+            .WithLeadingTrivia(indentation);
+        var newStatements = new List<StatementSyntax> { declaration, newLoop };
+        if (model.AnalyzeControlFlow(statement) is { Succeeded: true, EndPointIsReachable: true })
+        {
+            newStatements.Add(SyntaxFactory.ParseStatement($"{localName} = {builderName}.ToString();")
+                .WithLeadingTrivia(indentation)
+                .WithTrailingTrivia(endOfLine));
+        }
+
+        SyntaxNode newRoot;
+        switch (statement.Parent)
+        {
+            case BlockSyntax block:
+            {
+                var index = block.Statements.IndexOf(statement);
+                newRoot = root.ReplaceNode(block, block.WithStatements(block.Statements.RemoveAt(index).InsertRange(index, newStatements)));
+                break;
+            }
+
+            case SwitchSectionSyntax section:
+            {
+                var index = section.Statements.IndexOf(statement);
+                newRoot = root.ReplaceNode(section, section.WithStatements(section.Statements.RemoveAt(index).InsertRange(index, newStatements)));
+                break;
+            }
+
+            case GlobalStatementSyntax { Parent: CompilationUnitSyntax unit } global:
+            {
+                var index = unit.Members.IndexOf(global);
+                var members = unit.Members.RemoveAt(index).InsertRange(index, newStatements.Select(s => (MemberDeclarationSyntax)SyntaxFactory.GlobalStatement(s)));
+                newRoot = root.ReplaceNode(unit, unit.WithMembers(members));
+                break;
+            }
+
+            default:
+                return null;
+        }
+
+        if (addUsing)
+        {
+            newRoot = AddUsingSystemText((CompilationUnitSyntax)newRoot, endOfLine);
+        }
+
+        return new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot);
+    }
+
+    /// <summary>The assignment is a statement, or the body of a lambda that returns nothing (<c>item =&gt; s += item</c>).</summary>
+    private static bool ValueIsDiscarded(AssignmentExpressionSyntax assignment, SemanticModel model, CancellationToken cancellationToken) =>
+        assignment.Parent is ExpressionStatementSyntax ||
+        (assignment.Parent is AnonymousFunctionExpressionSyntax lambda && lambda.ExpressionBody == assignment &&
+         model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: true });
+
+    /// <summary>
+    /// The values to append for one append assignment, and the references to the local it reads (the operand the
+    /// string is concatenated with), or false when the append cannot become <c>Append</c> calls with the same result.
+    /// </summary>
+    private static bool TryGetAppendArguments(IOperation append, SemanticModel model, bool split, HashSet<SyntaxNode> selfReferences, out List<ExpressionSyntax> arguments)
+    {
+        arguments = new List<ExpressionSyntax>();
+        var pieces = new List<IOperation>();
+        switch (append)
+        {
+            case ICompoundAssignmentOperation compound:
+                if (split)
+                {
+                    AddPieces(compound.Value, pieces);
+                }
+                else
+                {
+                    pieces.Add(compound.Value);
+                }
+
+                break;
+
+            case ISimpleAssignmentOperation simple:
+            {
+                var value = Loops.Unwrap(simple.Value);
+                var operands = new List<IOperation>();
+                if (StringConcatenation.IsConcatenation(value))
+                {
+                    AddPieces(value, operands);
+                }
+                else if (StringConcatenation.IsStringConcatCall(value))
+                {
+                    if (!StringConcatenation.TryGetConcatOperands((IInvocationOperation)value, operands))
+                    {
+                        return false;
+                    }
+                }
+                else if (value is IInterpolatedStringOperation interpolated)
+                {
+                    // x = $"{x}rest" becomes Append($"rest").
+                    if (interpolated.Syntax is not InterpolatedStringExpressionSyntax syntax ||
+                        syntax.Contents.Count < 2 ||
+                        syntax.Contents[0] is not InterpolationSyntax { AlignmentClause: null, FormatClause: null } first ||
+                        interpolated.Parts.Length == 0 ||
+                        interpolated.Parts[0] is not IInterpolationOperation firstPart ||
+                        !Analyzer.IsSameVariable(firstPart.Expression, simple.Target) ||
+                        (!split && interpolated.Parts.Length > 2))
+                    {
+                        return false;
+                    }
+
+                    selfReferences.Add(first.Expression);
+                    arguments.Add(syntax.WithContents(syntax.Contents.RemoveAt(0)));
+                    return true;
+                }
+                else
+                {
+                    return false;
+                }
+
+                // x = x + a + b: x first, then the appended values.
+                if (operands.Count < 2 || !Analyzer.IsSameVariable(operands[0], simple.Target) || (!split && operands.Count > 2))
+                {
+                    return false;
+                }
+
+                selfReferences.Add(Loops.Unwrap(operands[0]).Syntax);
+                for (var i = 1; i < operands.Count; i++)
+                {
+                    pieces.Add(operands[i]);
+                }
+
+                break;
+            }
+
+            default:
+                return false;
+        }
+
+        foreach (var piece in pieces)
+        {
+            if (!IsAppendableAsIs(piece, split, model.Compilation) || piece.Syntax is not ExpressionSyntax syntax)
+            {
+                return false;
+            }
+
+            arguments.Add(syntax);
+        }
+
+        return arguments.Count > 0;
+    }
+
+    /// <summary>Splits a string concatenation into its operands, except constant parts (<c>"a" + "b"</c> is one constant).</summary>
+    private static void AddPieces(IOperation operation, List<IOperation> pieces)
+    {
+        if (StringConcatenation.IsConcatenation(operation) && !operation.ConstantValue.HasValue)
+        {
+            var binary = (IBinaryOperation)operation;
+            AddPieces(binary.LeftOperand, pieces);
+            AddPieces(binary.RightOperand, pieces);
+            return;
+        }
+
+        pieces.Add(operation);
+    }
+
+    /// <summary>
+    /// True when <c>builder.Append(value)</c> appends exactly what string concatenation would: the overload chosen
+    /// for the value's own type formats it as <c>ToString()</c> does (null appends nothing, as null concatenates as "").
+    /// Not for <c>char[]</c> (Append writes the characters, concatenation "System.Char[]"), user-defined conversions,
+    /// dynamic, or a null literal.
+    /// </summary>
+    private static bool IsAppendableAsIs(IOperation piece, bool split, Compilation compilation)
+    {
+        while (piece is IConversionOperation { IsImplicit: true } conversion)
+        {
+            if (conversion.Conversion.IsUserDefined)
+            {
+                return false;
+            }
+
+            piece = conversion.Operand;
+        }
+
+        if (!split && piece is IInterpolatedStringOperation { Parts.Length: > 1 })
+        {
+            // Append($"...") appends part by part: an exception in a later part would leave earlier parts appended.
+            return false;
+        }
+
+        var type = piece.Type;
+        if (type is null || type.TypeKind is TypeKind.Dynamic or TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Error)
+        {
+            return false;
+        }
+
+        if (type is IArrayTypeSymbol)
+        {
+            return false;
+        }
+
+        if (type.SpecialType != SpecialType.None)
+        {
+            return true;
+        }
+
+        // A user-defined implicit conversion from the value's type (to string, char[], ReadOnlySpan<char>, ...) could
+        // make Append pick another overload than the object one concatenation uses.
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers("op_Implicit"))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 1 } conversion &&
+                    SymbolEqualityComparer.Default.Equals(conversion.Parameters[0].Type.OriginalDefinition, current.OriginalDefinition))
+                {
+                    return false;
+                }
+            }
+        }
+
+        // Conversions declared by the target types (ReadOnlySpan<char> from ArraySegment<char>, ...) count as well.
+        if (compilation is CSharpCompilation csharp)
+        {
+            var charType = compilation.GetSpecialType(SpecialType.System_Char);
+            var targets = new ITypeSymbol?[]
+            {
+                compilation.GetSpecialType(SpecialType.System_String),
+                compilation.CreateArrayTypeSymbol(charType),
+                compilation.GetTypeByMetadataName("System.ReadOnlySpan`1")?.Construct(charType),
+                compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1")?.Construct(charType),
+            };
+            foreach (var target in targets)
+            {
+                if (target is not null && csharp.ClassifyConversion(type, target) is { Exists: true, IsImplicit: true, IsIdentity: false })
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A try (with catch or finally) around the loop could observe the string after an exception left the loop early.</summary>
+    private static bool EnclosingTryObservesFailure(StatementSyntax statement, SyntaxNode scope)
+    {
+        for (SyntaxNode? node = statement; node is not null && node != scope; node = node.Parent)
+        {
+            if (node.Parent is TryStatementSyntax tryStatement && node == tryStatement.Block &&
+                (tryStatement.Catches.Count > 0 || tryStatement.Finally is not null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Inside a try with a catch (within the loop): an append split in several calls could be left half done.</summary>
+    private static bool InsideTryWithCatch(SyntaxNode append, StatementSyntax loop)
+    {
+        for (var node = append; node is not null && node != loop; node = node.Parent)
+        {
+            if (node.Parent is TryStatementSyntax { Catches.Count: > 0 } tryStatement && node == tryStatement.Block)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Checks every reference to the local: in the loop only the appends may use it (through per-element lambdas at
+    /// most); elsewhere it must not be captured by a lambda or local function, passed by reference, or assigned a value
+    /// that may be null (the builder would turn a null string into "" when the loop does not run).
+    /// </summary>
+    private static bool ReferencesAllowFix(
+        SyntaxNode scope,
+        StatementSyntax loop,
+        ILocalSymbol local,
+        SemanticModel model,
+        Analyzer.KnownTypes types,
+        HashSet<SyntaxNode> allowedReferences,
+        VariableDeclaratorSyntax declarator,
+        CancellationToken cancellationToken)
+    {
+        if (declarator.Initializer is { } initializer && !IsNonNull(initializer.Value, model, cancellationToken))
+        {
+            return false;
+        }
+
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is not IdentifierNameSyntax reference || reference.Identifier.ValueText != local.Name ||
+                !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(reference, cancellationToken).Symbol, local))
+            {
+                continue;
+            }
+
+            if (loop.Span.Contains(reference.Span))
+            {
+                if (!allowedReferences.Contains(reference))
+                {
+                    return false;
+                }
+
+                if (!OnlyPerElementLambdasBetween(reference, loop, model, types, cancellationToken))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (!OnlyPerElementLambdasBetween(reference, scope, model, types, cancellationToken))
+            {
+                return false;
+            }
+
+            switch (reference.Parent)
+            {
+                case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None) || argument.Parent is TupleExpressionSyntax:
+                case RefExpressionSyntax:
+                case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression }:
+                    return false;
+                case AssignmentExpressionSyntax assignment when assignment.Left == reference && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                    if (!IsNonNull(assignment.Right, model, cancellationToken))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when no lambda or local function lies between <paramref name="reference"/> and <paramref name="outer"/>
+    /// except lambdas run on the spot once per element (<c>List&lt;T&gt;.ForEach</c>): those cannot run later, while
+    /// the string lives in the builder.
+    /// </summary>
+    private static bool OnlyPerElementLambdasBetween(SyntaxNode reference, SyntaxNode outer, SemanticModel model, Analyzer.KnownTypes types, CancellationToken cancellationToken)
+    {
+        for (var ancestor = reference.Parent; ancestor is not null && ancestor != outer; ancestor = ancestor.Parent)
+        {
+            if (ancestor is LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+
+            if (ancestor is AnonymousFunctionExpressionSyntax lambda &&
+                !(model.GetOperation(lambda, cancellationToken) is IAnonymousFunctionOperation operation &&
+                  Loops.TryGetInvocationTakingLambda(operation, out var invocation) &&
+                  types.IsPerElementCall(invocation)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A string value that cannot be null: a non-null constant, a concatenation, an interpolated string, string.Empty, or non-null by nullable analysis.</summary>
+    private static bool IsNonNull(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(expression, cancellationToken) is not { } operation)
+        {
+            return false;
+        }
+
+        var value = Loops.Unwrap(operation);
+        if (value.ConstantValue.HasValue)
+        {
+            return value.ConstantValue.Value is not null;
+        }
+
+        if (StringConcatenation.IsConcatenation(value) || value is IInterpolatedStringOperation ||
+            value is IFieldReferenceOperation { Field: { Name: "Empty", ContainingType.SpecialType: SpecialType.System_String } } ||
+            StringConcatenation.IsStringConcatCall(value) ||
+            value is IInvocationOperation { TargetMethod: { Name: "Join" or "Format", ContainingType.SpecialType: SpecialType.System_String } })
+        {
+            return true;
+        }
+
+        return model.GetTypeInfo(expression, cancellationToken).Nullability.FlowState == NullableFlowState.NotNull;
+    }
+
+    private static SyntaxTriviaList Indentation(SyntaxTriviaList leading)
+    {
+        var result = new List<SyntaxTrivia>();
+        for (var i = leading.Count - 1; i >= 0 && leading[i].IsKind(SyntaxKind.WhitespaceTrivia); i--)
+        {
+            result.Insert(0, leading[i]);
+        }
+
+        return SyntaxFactory.TriviaList(result);
+    }
+
+    private static SyntaxTrivia FindEndOfLine(SyntaxNode root)
+    {
+        foreach (var trivia in root.DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return trivia;
+            }
+        }
+
+        return SyntaxFactory.EndOfLine("\n");
+    }
+
+    private static string Escape(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>Adds <c>using System.Text;</c> in sorted position (System namespaces first) among the file's using directives.</summary>
+    private static CompilationUnitSyntax AddUsingSystemText(CompilationUnitSyntax unit, SyntaxTrivia endOfLine)
+    {
+        var directive = SyntaxFactory.ParseCompilationUnit("using System.Text;").Usings[0].WithTrailingTrivia(endOfLine);
+        var usings = unit.Usings;
+        if (usings.Count == 0)
+        {
+            if (unit.Externs.Count > 0)
+            {
+                return unit.WithUsings(usings.Add(directive));
+            }
+
+            // Before the first member: the file's header trivia moves onto the directive, a blank line follows it.
+            var firstToken = unit.GetFirstToken(includeZeroWidth: true);
+            var header = firstToken.LeadingTrivia;
+            var newUnit = unit.ReplaceToken(firstToken, firstToken.WithLeadingTrivia(endOfLine));
+            return newUnit.WithUsings(SyntaxFactory.SingletonList(directive.WithLeadingTrivia(header)));
+        }
+
+        var index = usings.Count;
+        for (var i = 0; i < usings.Count; i++)
+        {
+            var existing = usings[i];
+            if (existing.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword) || existing.Alias is not null || existing.StaticKeyword.IsKind(SyntaxKind.StaticKeyword))
+            {
+                continue;
+            }
+
+            if (CompareNamespaces(existing.Name!.ToString(), "System.Text") > 0)
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index == usings.Count)
+        {
+            // After the last plain using (before aliases and static usings that follow it).
+            index = 0;
+            for (var i = 0; i < usings.Count; i++)
+            {
+                var existing = usings[i];
+                if (existing.Alias is null && !existing.StaticKeyword.IsKind(SyntaxKind.StaticKeyword))
+                {
+                    index = i + 1;
+                }
+            }
+        }
+
+        if (index == 0)
+        {
+            // Keep the file header above the directives.
+            var first = usings[0];
+            directive = directive.WithLeadingTrivia(first.GetLeadingTrivia());
+            usings = usings.Replace(first, first.WithLeadingTrivia());
+        }
+
+        return unit.WithUsings(usings.Insert(index, directive));
+    }
+
+    private static int CompareNamespaces(string left, string right)
+    {
+        var leftSystem = left == "System" || left.StartsWith("System.", StringComparison.Ordinal);
+        var rightSystem = right == "System" || right.StartsWith("System.", StringComparison.Ordinal);
+        if (leftSystem != rightSystem)
+        {
+            return leftSystem ? -1 : 1;
+        }
+
+        return string.Compare(left, right, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Aggregate → string.Join / string.Concat
+    // ----------------------------------------------------------------------------------------------------------------
+
+    private static FixResult? TryReplaceAggregate(SyntaxNode root, SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
+    {
+        var enumerable = model.Compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation ||
+            !Analyzer.TryMatchStringAggregate(operation, enumerable, out var lambda, out var returned) ||
+            operation.TargetMethod.Parameters.Length != 2 ||
+            invocation.Expression is MemberBindingExpressionSyntax ||
+            !StringConcatenation.IsConcatenation(returned))
+        {
+            return null;
+        }
+
+        // Only the seedless overload: Aggregate((a, b) => a + sep + b) joins the elements with sep between them.
+        var operands = new List<IOperation>();
+        StringConcatenation.AddOperands(returned, operands);
+        var accumulator = lambda.Symbol.Parameters[0];
+        var element = lambda.Symbol.Parameters[1];
+        if (operands.Count is not (2 or 3) || !IsParameter(operands[0], accumulator) || !IsParameter(operands[operands.Count - 1], element))
+        {
+            return null;
+        }
+
+        ExpressionSyntax? source = null;
+        foreach (var argument in operation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                source = Loops.Unwrap(argument.Value).Syntax as ExpressionSyntax;
+            }
+        }
+
+        if (source is null)
+        {
+            return null;
+        }
+
+        string text;
+        FixResult Result(string key, string title, string replacement) =>
+            new(key, title, root.ReplaceNode(invocation, SyntaxFactory.ParseExpression(replacement).WithTriviaFrom(invocation)));
+
+        if (operands.Count == 2)
+        {
+            text = $"string.Concat({source.WithoutTrivia().ToFullString()})";
+            return Result(UseStringConcatKey, "Use string.Concat", text);
+        }
+
+        var separator = Loops.Unwrap(operands[1]);
+        var separatorIsPure =
+            separator.Type?.SpecialType is SpecialType.System_String or SpecialType.System_Char &&
+            ((separator.ConstantValue.HasValue && separator.ConstantValue.Value is not null) ||
+             separator is ILocalReferenceOperation ||
+             (separator is IParameterReferenceOperation parameter && !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, lambda.Symbol)));
+        if (!separatorIsPure || separator.Syntax is not ExpressionSyntax separatorSyntax)
+        {
+            return null;
+        }
+
+        text = $"string.Join({separatorSyntax.WithoutTrivia().ToFullString()}, {source.WithoutTrivia().ToFullString()})";
+        return Result(UseStringJoinKey, "Use string.Join", text);
+    }
+
+    private static bool IsParameter(IOperation operation, IParameterSymbol parameter) =>
+        Loops.Unwrap(operation) is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
+}

@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.Common;
+
+/// <summary>
+/// Which locals and parameters carry a value that changes from one iteration of a repetition to the next, by simple
+/// data flow within the method: the iteration variables of a <c>foreach</c>, a per-element lambda's parameters, locals
+/// the loop assigns (a <c>for</c> counter, a cursor), the objects a <c>while</c> condition advances
+/// (<c>reader.Read()</c>, <c>queue.TryDequeue(out var item)</c>), and every local computed or filled from those inside
+/// the loop (initialisers, assignments, deconstructions, patterns, <c>out</c> arguments, and calls that store a
+/// dependent value into a local, such as <c>command.Parameters.AddWithValue("@id", order.Id)</c>).
+/// </summary>
+internal sealed class IterationDependence
+{
+    private const int MaxPasses = 6;
+
+    private readonly HashSet<ISymbol> _symbols = new(SymbolEqualityComparer.Default);
+    private readonly Func<ITypeSymbol?, bool>? _isSharedState;
+
+    private IterationDependence(Func<ITypeSymbol?, bool>? isSharedState) => _isSharedState = isSharedState;
+
+    /// <summary>
+    /// Computes the dependent symbols of <paramref name="context"/>. <paramref name="isSharedState"/> names types whose
+    /// instances are never made dependent by being called with a dependent argument (a <c>DbContext</c> that an
+    /// element is added to still serves unrelated queries).
+    /// </summary>
+    public static IterationDependence Compute(in LoopContext context, Func<ITypeSymbol?, bool>? isSharedState = null)
+    {
+        var result = new IterationDependence(isSharedState);
+        var region = context.Loop is not null ? (IOperation)context.Loop : context.Lambda!;
+
+        if (context.Lambda is not null)
+        {
+            foreach (var parameter in context.Lambda.Symbol.Parameters)
+            {
+                result._symbols.Add(parameter);
+            }
+        }
+        else
+        {
+            foreach (var local in context.Loop!.Locals)
+            {
+                if (context.Loop is IForEachLoopOperation)
+                {
+                    result._symbols.Add(local);
+                }
+            }
+
+            if (context.Loop is IWhileLoopOperation { Condition: { } condition })
+            {
+                // The objects the condition advances: reader.Read(), enumerator.MoveNext(), queue.TryDequeue(out ...).
+                foreach (var operation in condition.DescendantsAndSelf())
+                {
+                    if (operation is IInvocationOperation { Instance: { } instance } && RootSymbol(instance) is { } advanced)
+                    {
+                        result._symbols.Add(advanced);
+                    }
+                }
+            }
+        }
+
+        // Locals that outlive one iteration but are assigned in it (a for counter, a cursor, a page number).
+        foreach (var operation in region.Descendants())
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                _ => null,
+            };
+
+            if (target is not null && Loops.Unwrap(target) is ILocalReferenceOperation local && context.LifetimeSpansIterations(local.Local))
+            {
+                result._symbols.Add(local.Local);
+            }
+        }
+
+        result.Propagate(region);
+        return result;
+    }
+
+    public bool IsEmpty => _symbols.Count == 0;
+
+    public bool Contains(ISymbol symbol) => _symbols.Contains(symbol);
+
+    /// <summary>True when <paramref name="operation"/> reads a dependent local or parameter anywhere inside it (lambdas included).</summary>
+    public bool IsReferencedIn(IOperation operation)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (ReferencedSymbol(descendant) is { } symbol && _symbols.Contains(symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The local or parameter an operation reads, if it is a plain reference.</summary>
+    public static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
+    /// <summary>The local or parameter at the root of a member-access chain (<c>command.Parameters["@id"].Value</c> → <c>command</c>).</summary>
+    public static ISymbol? RootSymbol(IOperation? operation)
+    {
+        while (operation is not null)
+        {
+            operation = Loops.Unwrap(operation);
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
+                case IMemberReferenceOperation member:
+                    operation = member.Instance;
+                    continue;
+                case IInvocationOperation invocation:
+                    operation = invocation.Instance;
+                    continue;
+                case IArrayElementReferenceOperation element:
+                    operation = element.ArrayReference;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private void Propagate(IOperation region)
+    {
+        for (var pass = 0; pass < MaxPasses; pass++)
+        {
+            var before = _symbols.Count;
+            foreach (var operation in region.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator:
+                        if (declarator.Initializer is { } initializer && IsReferencedIn(initializer.Value))
+                        {
+                            _symbols.Add(declarator.Symbol);
+                        }
+
+                        break;
+
+                    case IVariableDeclarationOperation { Initializer: { } shared } declaration when IsReferencedIn(shared.Value):
+                        foreach (var declarator in declaration.Declarators)
+                        {
+                            _symbols.Add(declarator.Symbol);
+                        }
+
+                        break;
+
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        if (IsReferencedIn(deconstruction.Value))
+                        {
+                            AddDeclaredOrAssignedLocals(deconstruction.Target);
+                        }
+
+                        break;
+
+                    case IAssignmentOperation assignment:
+                        if (IsReferencedIn(assignment.Value) && RootSymbol(assignment.Target) is { } assigned && !IsShared(assigned))
+                        {
+                            _symbols.Add(assigned);
+                        }
+
+                        break;
+
+                    case IIsPatternOperation isPattern:
+                        if (IsReferencedIn(isPattern.Value))
+                        {
+                            AddDeclaredOrAssignedLocals(isPattern.Pattern);
+                        }
+
+                        break;
+
+                    case IForEachLoopOperation forEach:
+                        if (IsReferencedIn(forEach.Collection))
+                        {
+                            foreach (var local in forEach.Locals)
+                            {
+                                _symbols.Add(local);
+                            }
+                        }
+
+                        break;
+
+                    case IInvocationOperation invocation:
+                        PropagateThroughCall(invocation);
+                        break;
+                }
+            }
+
+            if (_symbols.Count == before)
+            {
+                return;
+            }
+        }
+    }
+
+    private void PropagateThroughCall(IInvocationOperation invocation)
+    {
+        var instanceRoot = RootSymbol(invocation.Instance);
+        var dependentInput = instanceRoot is not null && _symbols.Contains(instanceRoot);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind is not (RefKind.Out or RefKind.Ref) && IsReferencedIn(argument.Value))
+            {
+                dependentInput = true;
+                break;
+            }
+        }
+
+        if (!dependentInput)
+        {
+            return;
+        }
+
+        // A call fed with a dependent value stores it into its receiver (command.Parameters.AddWithValue) and its out arguments.
+        if (instanceRoot is not null && !IsShared(instanceRoot))
+        {
+            _symbols.Add(instanceRoot);
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind is RefKind.Out or RefKind.Ref)
+            {
+                AddDeclaredOrAssignedLocals(argument.Value);
+            }
+        }
+    }
+
+    private bool IsShared(ISymbol symbol)
+    {
+        if (_isSharedState is null)
+        {
+            return false;
+        }
+
+        var type = symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+        return _isSharedState(type);
+    }
+
+    private void AddDeclaredOrAssignedLocals(IOperation target)
+    {
+        foreach (var operation in target.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    _symbols.Add(local.Local);
+                    break;
+                case IDeclarationPatternOperation { DeclaredSymbol: { } declared }:
+                    _symbols.Add(declared);
+                    break;
+                case IRecursivePatternOperation { DeclaredSymbol: { } declared }:
+                    _symbols.Add(declared);
+                    break;
+                case IVariableDeclaratorOperation declarator:
+                    _symbols.Add(declarator.Symbol);
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,454 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using PerfAnalyzers.Common;
+
+namespace PerfAnalyzers.Rules;
+
+/// <summary>
+/// PERF001: a string that lives across loop iterations is grown by concatenation inside the loop (<c>x += e</c>,
+/// <c>x = x + e</c>, <c>x = e + x</c>, <c>x = $"{x}..."</c>, <c>x = string.Concat(x, ...)</c>), or
+/// <c>Enumerable.Aggregate</c> builds a string by concatenating to its accumulator. Each step copies the whole string: O(n²).
+/// </summary>
+[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyzer
+{
+    internal const string RuleId = "PERF001";
+    internal const string MaxConstantIterationsOption = "max_constant_iterations";
+    internal const int DefaultMaxConstantIterations = 8;
+
+    /// <summary>Diagnostic property telling the fix which shape was found.</summary>
+    internal const string KindProperty = "Kind";
+    internal const string KindAppend = "Append";
+    internal const string KindAggregate = "Aggregate";
+
+    private static readonly ImmutableDictionary<string, string?> AppendProperties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAppend);
+    private static readonly ImmutableDictionary<string, string?> AggregateProperties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAggregate);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PERF001StringConcatenationInLoop);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var compilation = start.Compilation;
+            if (compilation.GetSpecialType(SpecialType.System_String).TypeKind == TypeKind.Error)
+            {
+                return;
+            }
+
+            var types = new KnownTypes(
+                compilation.GetTypeByMetadataName("System.Collections.Generic.List`1"),
+                compilation.GetSpecialType(SpecialType.System_Array),
+                compilation.GetTypeByMetadataName("System.Linq.Enumerable"));
+
+            start.RegisterOperationAction(c => AnalyzeAssignment(c, types), OperationKind.CompoundAssignment, OperationKind.SimpleAssignment);
+            if (types.Enumerable is not null)
+            {
+                start.RegisterOperationAction(c => AnalyzeInvocation(c, types), OperationKind.Invocation);
+            }
+        });
+    }
+
+    internal sealed class KnownTypes
+    {
+        public KnownTypes(INamedTypeSymbol? list, INamedTypeSymbol? array, INamedTypeSymbol? enumerable)
+        {
+            List = list;
+            Array = array;
+            Enumerable = enumerable;
+            IsPerElementCall = IsPerElementCallCore;
+        }
+
+        public INamedTypeSymbol? List { get; }
+
+        public INamedTypeSymbol? Array { get; }
+
+        public INamedTypeSymbol? Enumerable { get; }
+
+        /// <summary><c>List&lt;T&gt;.ForEach(action)</c> and <c>Array.ForEach(array, action)</c>: the lambda runs once per element.</summary>
+        public Func<IInvocationOperation, bool> IsPerElementCall { get; }
+
+        private bool IsPerElementCallCore(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (method.Name != "ForEach")
+            {
+                return false;
+            }
+
+            var type = method.ContainingType.OriginalDefinition;
+            return SymbolEqualityComparer.Default.Equals(type, List) || SymbolEqualityComparer.Default.Equals(type, Array);
+        }
+    }
+
+    private static void AnalyzeAssignment(OperationAnalysisContext context, KnownTypes types)
+    {
+        if (!TryMatchAppend(context.Operation, out var target, out var symbol))
+        {
+            return;
+        }
+
+        if (!Loops.TryGetEnclosingLoop(context.Operation, types.IsPerElementCall, out var loop) || !SpansIterations(loop, target))
+        {
+            return;
+        }
+
+        var threshold = RuleOptions.GetInt32(context.Options, context.Operation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
+        if (!RepeatsUnboundedly(context.Operation, loop, target, threshold, types))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF001StringConcatenationInLoop, context.Operation.Syntax.GetLocation(), AppendProperties, symbol.Name, "in a loop", "use a StringBuilder"));
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!TryMatchStringAggregate(invocation, types.Enumerable, out var lambda, out _))
+        {
+            return;
+        }
+
+        // A source with a small constant count (new[] { a, b }.Aggregate(...)) is not worth reporting, as for loops.
+        var threshold = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0 && Loops.TryGetCollectionCount(argument.Value, out var count) && count <= threshold)
+            {
+                return;
+            }
+        }
+
+        var syntax = invocation.Syntax;
+        var start = syntax.SpanStart;
+        if (syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax memberAccess })
+        {
+            start = memberAccess.Name.SpanStart;
+        }
+
+        var location = Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(start, syntax.Span.End));
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF001StringConcatenationInLoop, location, AggregateProperties, lambda.Symbol.Parameters[0].Name, "in Aggregate", "use string.Join, string.Concat or a StringBuilder"));
+    }
+
+    /// <summary>
+    /// <c>Enumerable.Aggregate</c> whose accumulator is a string and whose lambda returns a concatenation containing the
+    /// accumulator (<c>(acc, s) =&gt; acc + ...</c>).
+    /// </summary>
+    internal static bool TryMatchStringAggregate(IInvocationOperation invocation, INamedTypeSymbol? enumerable, out IAnonymousFunctionOperation lambda, out IOperation returned)
+    {
+        lambda = null!;
+        returned = null!;
+        var method = invocation.TargetMethod;
+        if (method.Name != "Aggregate" || enumerable is null || !SymbolEqualityComparer.Default.Equals(method.ContainingType, enumerable))
+        {
+            return false;
+        }
+
+        var accumulatorType = method.TypeArguments.Length == 1 ? method.TypeArguments[0] : method.TypeArguments.Length > 1 ? method.TypeArguments[1] : null;
+        if (accumulatorType?.SpecialType != SpecialType.System_String)
+        {
+            return false;
+        }
+
+        IOperation? func = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == "func")
+            {
+                func = argument.Value;
+            }
+        }
+
+        while (func is IConversionOperation or IDelegateCreationOperation)
+        {
+            func = func is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)func).Target;
+        }
+
+        if (func is not IAnonymousFunctionOperation anonymous || anonymous.Symbol.Parameters.Length != 2 ||
+            anonymous.Body.Operations.Length != 1 || anonymous.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } value })
+        {
+            return false;
+        }
+
+        var accumulator = anonymous.Symbol.Parameters[0];
+        value = Loops.Unwrap(value);
+        if (!GrowsItself(value, null, accumulator))
+        {
+            return false;
+        }
+
+        lambda = anonymous;
+        returned = value;
+        return true;
+    }
+
+    /// <summary>
+    /// Matches an assignment that grows a string by concatenating it with something: <c>x += e</c>, <c>x = x + e</c>,
+    /// <c>x = e + x</c>, <c>x = $"{x}..."</c>, <c>x = string.Concat(x, ...)</c>, where x is a local, parameter, field or
+    /// property (not an indexer or array element).
+    /// </summary>
+    internal static bool TryMatchAppend(IOperation operation, out IOperation target, out ISymbol symbol)
+    {
+        symbol = null!;
+        switch (operation)
+        {
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound
+                when compound.Target.Type?.SpecialType == SpecialType.System_String:
+                target = compound.Target;
+                return TryGetVariable(target, out symbol);
+
+            case ISimpleAssignmentOperation simple when simple.Target.Type?.SpecialType == SpecialType.System_String && !simple.IsRef:
+                target = simple.Target;
+                if (!TryGetVariable(target, out symbol))
+                {
+                    return false;
+                }
+
+                return GrowsItself(Loops.Unwrap(simple.Value), target, null);
+
+            default:
+                target = null!;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/> is a concatenation (binary, interpolated or string.Concat) with an operand
+    /// that is <paramref name="self"/> (the same variable) or a reference to <paramref name="accumulator"/>.
+    /// </summary>
+    private static bool GrowsItself(IOperation value, IOperation? self, IParameterSymbol? accumulator)
+    {
+        if (StringConcatenation.IsConcatenation(value))
+        {
+            return HasSelfOperand(value, self, accumulator);
+        }
+
+        if (value is IInterpolatedStringOperation interpolated)
+        {
+            foreach (var part in interpolated.Parts)
+            {
+                if (part is IInterpolationOperation interpolation && IsSelf(interpolation.Expression, self, accumulator))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        if (StringConcatenation.IsStringConcatCall(value))
+        {
+            var operands = new List<IOperation>();
+            if (StringConcatenation.TryGetConcatOperands((IInvocationOperation)value, operands))
+            {
+                foreach (var operand in operands)
+                {
+                    if (IsSelf(operand, self, accumulator))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasSelfOperand(IOperation operation, IOperation? self, IParameterSymbol? accumulator)
+    {
+        if (StringConcatenation.IsConcatenation(operation))
+        {
+            var binary = (IBinaryOperation)operation;
+            return HasSelfOperand(binary.LeftOperand, self, accumulator) || HasSelfOperand(binary.RightOperand, self, accumulator);
+        }
+
+        return IsSelf(operation, self, accumulator);
+    }
+
+    private static bool IsSelf(IOperation operand, IOperation? self, IParameterSymbol? accumulator)
+    {
+        operand = Loops.Unwrap(operand);
+        return self is not null
+            ? IsSameVariable(operand, self)
+            : operand is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, accumulator);
+    }
+
+    /// <summary>A local, parameter, field or parameterless property reference.</summary>
+    internal static bool TryGetVariable(IOperation reference, out ISymbol symbol)
+    {
+        switch (reference)
+        {
+            case ILocalReferenceOperation local:
+                symbol = local.Local;
+                return true;
+            case IParameterReferenceOperation parameter:
+                symbol = parameter.Parameter;
+                return true;
+            case IFieldReferenceOperation field:
+                symbol = field.Field;
+                return true;
+            case IPropertyReferenceOperation { Arguments.Length: 0 } property:
+                symbol = property.Property;
+                return true;
+            default:
+                symbol = null!;
+                return false;
+        }
+    }
+
+    /// <summary>True when both operations denote the same storage: same symbol, and for members the same instance.</summary>
+    internal static bool IsSameVariable(IOperation left, IOperation right)
+    {
+        left = Loops.Unwrap(left);
+        right = Loops.Unwrap(right);
+        if (!TryGetVariable(left, out var leftSymbol) || !TryGetVariable(right, out var rightSymbol) ||
+            !SymbolEqualityComparer.Default.Equals(leftSymbol, rightSymbol))
+        {
+            return false;
+        }
+
+        var leftInstance = (left as IMemberReferenceOperation)?.Instance;
+        var rightInstance = (right as IMemberReferenceOperation)?.Instance;
+        if (leftInstance is null || rightInstance is null)
+        {
+            return leftInstance is null && rightInstance is null;
+        }
+
+        if (leftInstance is IInstanceReferenceOperation && rightInstance is IInstanceReferenceOperation)
+        {
+            return true;
+        }
+
+        return IsSameVariable(leftInstance, rightInstance);
+    }
+
+    /// <summary>
+    /// True when the variable keeps its value across iterations of <paramref name="loop"/>: the symbol's lifetime spans
+    /// them and, for a field or property, so does its instance (<c>item.Name += ...</c> on a per-iteration item does not grow one string).
+    /// </summary>
+    private static bool SpansIterations(in LoopContext loop, IOperation target)
+    {
+        while (true)
+        {
+            target = Loops.Unwrap(target);
+            if (!TryGetVariable(target, out var symbol) || !loop.LifetimeSpansIterations(symbol))
+            {
+                return false;
+            }
+
+            var instance = (target as IMemberReferenceOperation)?.Instance;
+            if (instance is null || instance is IInstanceReferenceOperation)
+            {
+                return true;
+            }
+
+            target = instance;
+        }
+    }
+
+    /// <summary>
+    /// True when the append runs an unbounded number of times: some enclosing repetition over which the variable
+    /// lives has no small constant count and does not leave right after the append.
+    /// </summary>
+    private static bool RepeatsUnboundedly(IOperation append, LoopContext loop, IOperation target, int threshold, KnownTypes types)
+    {
+        var start = append;
+        while (true)
+        {
+            if (!Loops.HasConstantCountAtMost(loop, threshold) && !RunsAtMostOnce(start, loop))
+            {
+                return true;
+            }
+
+            if (!Loops.TryGetEnclosingLoop(loop.Operation, types.IsPerElementCall, out var outer) || !SpansIterations(outer, target))
+            {
+                return false;
+            }
+
+            start = loop.Operation;
+            loop = outer;
+        }
+    }
+
+    /// <summary>
+    /// True when every path from <paramref name="start"/> leaves the loop before the next iteration (a <c>break</c>,
+    /// <c>return</c> or <c>throw</c> follows it with no <c>continue</c> or <c>goto</c> in between).
+    /// </summary>
+    internal static bool RunsAtMostOnce(IOperation start, in LoopContext loop)
+    {
+        var body = loop.Body;
+        var current = start;
+        while (!ReferenceEquals(current, body))
+        {
+            // Reaching the loop itself (a for header) or another loop means the append may repeat.
+            var parent = current.Parent;
+            if (parent is null or ILoopOperation || ReferenceEquals(parent, loop.Operation))
+            {
+                return false;
+            }
+
+            if (parent is IBlockOperation block)
+            {
+                var index = block.Operations.IndexOf(current);
+                for (var i = index + 1; i < block.Operations.Length; i++)
+                {
+                    var statement = block.Operations[i];
+                    if (LeavesLoop(statement, loop))
+                    {
+                        return true;
+                    }
+
+                    if (MayStartNextIteration(statement, loop))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    private static bool LeavesLoop(IOperation statement, in LoopContext loop)
+    {
+        switch (statement)
+        {
+            case IExpressionStatementOperation { Operation: IThrowOperation }:
+            case IThrowOperation:
+                return true;
+            case IReturnOperation { Kind: OperationKind.Return or OperationKind.YieldBreak }:
+                return loop.Loop is not null;
+            case IBranchOperation { BranchKind: BranchKind.Break } branch:
+                return loop.Loop is not null && SymbolEqualityComparer.Default.Equals(branch.Target, loop.Loop.ExitLabel);
+            default:
+                return false;
+        }
+    }
+
+    private static bool MayStartNextIteration(IOperation statement, in LoopContext loop)
+    {
+        foreach (var operation in statement.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.GoTo }:
+                    return true;
+                case IReturnOperation when loop.IsLambda:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.Common;
+
+namespace PerfAnalyzers.Rules;
+
+/// <summary>
+/// PERF005: a method or local function calls itself in tail position (<c>return F(..)</c>, or a <c>void</c> method's
+/// last action). C# does not guarantee tail calls, so the depth is one frame per step. Halving recursion (logarithmic
+/// depth) and tree recursion are not reported.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PERF005TailRecursionAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Descriptors.PERF005TailRecursion);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(Analyze, OperationKind.MethodBody, OperationKind.LocalFunction);
+    }
+
+    private static void Analyze(OperationAnalysisContext context)
+    {
+        if (!Recursion.TryAnalyze(context.Operation, context.ContainingSymbol as IMethodSymbol, out var info) || !info.IsLinear)
+        {
+            return;
+        }
+
+        foreach (var call in info.Calls)
+        {
+            if (call.IsTail && !call.Halves)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF005TailRecursion, call.Invocation.Syntax.GetLocation(), info.Method.Name));
+            }
+        }
+    }
+}

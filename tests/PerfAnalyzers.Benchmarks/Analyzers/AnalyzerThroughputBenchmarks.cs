@@ -1,0 +1,225 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace PerfAnalyzers.Benchmarks.Analyzers;
+
+/// <summary>
+/// Throughput of every analyzer in the PerfAnalyzers assembly over one large made-up code base
+/// (<see cref="SyntheticCodebase"/>, over 100,000 lines). Analyzers are found by reflection, so a new rule is measured
+/// without touching this file. One case per analyzer, one for all of them together, and a baseline that only makes
+/// the compiler bind every method body to operations (what any operation-based analyzer pays for first): an
+/// analyzer's own cost is its time minus the baseline's. The "ms / 1k lines" columns divide by the line count.
+/// </summary>
+[Config(typeof(PerLineConfig))]
+[MemoryDiagnoser]
+public class AnalyzerThroughputBenchmarks
+{
+    public const string AllAnalyzers = "(all analyzers)";
+    public const string BindingBaseline = "(baseline: binding only)";
+
+    /// <summary>Modules of about 500 lines each: a little over 100,000 lines in all.</summary>
+    private const int Modules = 200;
+
+    private CSharpCompilation _compilation = null!;
+    private ImmutableArray<DiagnosticAnalyzer> _analyzers;
+    private CompilationWithAnalyzersOptions _options = null!;
+
+    /// <summary>Lines in the compilation; the same in every process, as the code base is generated deterministically.</summary>
+    public static int Lines { get; } = CountLines();
+
+    [ParamsSource(nameof(AnalyzerNames))]
+    public string Analyzer { get; set; } = AllAnalyzers;
+
+    /// <summary>
+    /// The cases: the baseline, all analyzers, then each analyzer by type name. Each case costs several passes over the
+    /// whole compilation, so the environment variable PERFANALYZERS_BENCHMARK_ANALYZERS (names separated by commas or
+    /// semicolons) can select some of them.
+    /// </summary>
+    public static IEnumerable<string> AnalyzerNames()
+    {
+        string[] names = [BindingBaseline, AllAnalyzers, .. AnalyzerTypes().Select(t => t.Name)];
+        var selection = Environment.GetEnvironmentVariable("PERFANALYZERS_BENCHMARK_ANALYZERS");
+        if (string.IsNullOrWhiteSpace(selection))
+        {
+            return names;
+        }
+
+        var selected = selection.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = selected.Except(names, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"PERFANALYZERS_BENCHMARK_ANALYZERS names unknown cases: {string.Join(", ", unknown)}. Known: {string.Join(", ", names)}.");
+        }
+
+        return names.Where(n => selected.Contains(n, StringComparer.Ordinal));
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _compilation = SyntheticCodebase.Create(Modules, out var lines);
+        if (lines < 100_000)
+        {
+            throw new InvalidOperationException($"The synthetic code base has {lines} lines; the benchmark promises at least 100,000.");
+        }
+
+        _analyzers = Analyzer switch
+        {
+            BindingBaseline => [new BindingOnlyAnalyzer()],
+            AllAnalyzers => AnalyzerTypes().Select(Instantiate).ToImmutableArray(),
+            _ => [Instantiate(AnalyzerTypes().Single(t => t.Name == Analyzer))],
+        };
+        var analyzerOptions = new AnalyzerOptions([]);
+        _options = new CompilationWithAnalyzersOptions(
+            analyzerOptions,
+            onAnalyzerException: null,
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false);
+
+        // One run before measuring, with the compiler's own diagnostics: code that does not compile or an analyzer that
+        // throws (AD0001) would make the figure meaningless. The count per rule is printed: each should find its cases.
+        // The driver also times each analyzer's own callbacks here (as csc's /reportanalyzer does): printed below.
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var validation = new CompilationWithAnalyzers(
+            _compilation,
+            _analyzers,
+            new CompilationWithAnalyzersOptions(analyzerOptions, null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+        var diagnostics = validation.GetAllDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        stopwatch.Stop();
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("PERF", StringComparison.Ordinal)).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The synthetic code base does not compile, or an analyzer threw:\n" + string.Join("\n", errors.Take(10)));
+        }
+
+        var crashes = diagnostics.Where(d => d.Id == "AD0001").ToList();
+        if (crashes.Count > 0)
+        {
+            throw new InvalidOperationException("An analyzer threw:\n" + string.Join("\n", crashes.Take(5)));
+        }
+
+        var byId = diagnostics.Where(d => d.Id.StartsWith("PERF", StringComparison.Ordinal))
+            .GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}");
+        Console.WriteLine($"// {Analyzer}: {lines:N0} lines in {_compilation.SyntaxTrees.Count()} files; " +
+                          $"compile + analyze once took {stopwatch.Elapsed.TotalSeconds:0.0} s; diagnostics: {string.Join(", ", byId)}");
+        foreach (var analyzer in _analyzers)
+        {
+            var time = validation.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime;
+            Console.WriteLine($"//   own time in callbacks (driver telemetry) {analyzer.GetType().Name}: {time.TotalMilliseconds:0} ms = " +
+                              $"{time.TotalMilliseconds / (lines / 1000.0):0.000} ms / 1k lines");
+        }
+    }
+
+    [Benchmark(Description = "Analyze")]
+    public int Run() => Analyze().Length;
+
+    private ImmutableArray<Diagnostic> Analyze() =>
+        new CompilationWithAnalyzers(_compilation, _analyzers, _options).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Every concrete analyzer in the PerfAnalyzers assembly, in name order.</summary>
+    private static IEnumerable<Type> AnalyzerTypes() =>
+        typeof(PerfAnalyzers.Descriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .OrderBy(t => t.Name, StringComparer.Ordinal);
+
+    private static DiagnosticAnalyzer Instantiate(Type type) => (DiagnosticAnalyzer)Activator.CreateInstance(type)!;
+
+    private static int CountLines()
+    {
+        SyntheticCodebase.Create(Modules, out var lines);
+        return lines;
+    }
+
+    /// <summary>Registers a no-op action for every operation block: the compiler binds all method bodies and nothing more.</summary>
+#pragma warning disable RS1036, RS1038, RS1041, RS2008 // Benchmark-only analyzer: it reports nothing and is never shipped.
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class BindingOnlyAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Unused = new("BENCH000", "Unused", "Unused", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Unused];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterOperationBlockAction(static _ => { });
+        }
+    }
+#pragma warning restore RS1036, RS1038, RS1041, RS2008
+
+    /// <summary>Adds "ms / 1k lines" (mean time per thousand lines) and "over baseline / 1k lines" columns.</summary>
+    private sealed class PerLineConfig : ManualConfig
+    {
+        public PerLineConfig()
+        {
+            AddColumn(new PerThousandLinesColumn(subtractBaseline: false));
+            AddColumn(new PerThousandLinesColumn(subtractBaseline: true));
+        }
+    }
+
+    private sealed class PerThousandLinesColumn(bool subtractBaseline) : IColumn
+    {
+        public string Id => nameof(PerThousandLinesColumn) + subtractBaseline;
+
+        public string ColumnName => subtractBaseline ? "Over baseline ms / 1k lines" : "ms / 1k lines";
+
+        public bool AlwaysShow => true;
+
+        public ColumnCategory Category => ColumnCategory.Custom;
+
+        public int PriorityInCategory => subtractBaseline ? 1 : 0;
+
+        public bool IsNumeric => true;
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Legend => subtractBaseline
+            ? "Mean minus the binding-only baseline's mean, in milliseconds per 1,000 lines: the analyzer's own cost"
+            : $"Mean in milliseconds per 1,000 lines of the {Lines:N0}-line compilation";
+
+        public bool IsAvailable(Summary summary) => true;
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var mean = MeanNanoseconds(summary, benchmarkCase);
+            if (mean is null)
+            {
+                return "NA";
+            }
+
+            if (subtractBaseline)
+            {
+                if (Equals(benchmarkCase.Parameters["Analyzer"], BindingBaseline))
+                {
+                    return "-";
+                }
+
+                var baselineCase = summary.BenchmarksCases.FirstOrDefault(c => Equals(c.Parameters["Analyzer"], BindingBaseline));
+                var baseline = baselineCase is null ? null : MeanNanoseconds(summary, baselineCase);
+                if (baseline is null)
+                {
+                    return "NA";
+                }
+
+                mean -= baseline;
+            }
+
+            return (mean.Value / 1e6 / (Lines / 1000.0)).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static double? MeanNanoseconds(Summary summary, BenchmarkCase benchmarkCase) => summary[benchmarkCase]?.ResultStatistics?.Mean;
+    }
+}

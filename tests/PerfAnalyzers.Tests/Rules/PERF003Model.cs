@@ -1,0 +1,49 @@
+namespace PerfAnalyzers.Tests.Rules;
+
+/// <summary>The entity model the PERF003 test snippets query: customers, their orders and order lines, on EF Core.</summary>
+internal static class PERF003Model
+{
+    public const string Source = """
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.EntityFrameworkCore;
+
+        public class Customer
+        {
+            public int Id { get; set; }
+            public string Name { get; set; } = "";
+            public string Email { get; set; } = "";
+        }
+
+        public class Order
+        {
+            public int Id { get; set; }
+            public int CustomerId { get; set; }
+            public string Status { get; set; } = "";
+            public List<Line> Lines { get; set; } = new();
+        }
+
+        public class Line
+        {
+            public int Id { get; set; }
+            public int OrderId { get; set; }
+            public string Product { get; set; } = "";
+            public int Quantity { get; set; }
+        }
+
+        public class Product
+        {
+            public int ProductId { get; set; }
+            public string Name { get; set; } = "";
+        }
+
+        public class ShopContext : DbContext
+        {
+            public ShopContext(DbContextOptions<ShopContext> options) : base(options) { }
+            public DbSet<Customer> Customers => Set<Customer>();
+            public DbSet<Order> Orders => Set<Order>();
+            public DbSet<Line> Lines => Set<Line>();
+            public DbSet<Product> Products => Set<Product>();
+        }
+        """;
+}

@@ -1,0 +1,358 @@
+using Microsoft.CodeAnalysis;
+using PerfAnalyzers.CodeFixes;
+using PerfAnalyzers.Rules;
+using PerfAnalyzers.Tests.Verifiers;
+using Verify = PerfAnalyzers.Tests.Verifiers.CodeFixVerifier<PerfAnalyzers.Rules.PERF004NonTailRecursionAnalyzer, PerfAnalyzers.CodeFixes.PERF004IntroduceAccumulatorCodeFix>;
+
+namespace PerfAnalyzers.Tests.Rules;
+
+/// <summary>PERF004 fix: "Introduce an accumulator and convert to a loop".</summary>
+public class PERF004FixTests
+{
+    [Fact]
+    public Task Factorial() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            public static long Factorial(int n) => n <= 1 ? 1 : n * [|Factorial(n - 1)|];
+        }
+        """, """
+        static class M
+        {
+            public static long Factorial(int n)
+            {
+                long acc = 1;
+                while (true)
+                {
+                    if (n <= 1)
+                    {
+                        return acc;
+                    }
+
+                    (acc, n) = (acc * n, n - 1);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Linked_list_sum_with_call_first_and_base_case_value() => Verify.VerifyFixAsync("""
+        class Node
+        {
+            public int Value;
+            public Node? Next;
+
+            public static int Sum(Node? node, int extra)
+            {
+                if (node is null)
+                {
+                    return extra * 2;
+                }
+
+                return node.Value + [|Sum(node.Next, extra)|];
+            }
+
+            public static int Count(Node? node, int k) => node is null ? 0 : [|Count(node.Next, k)|] + k;
+        }
+        """, """
+        class Node
+        {
+            public int Value;
+            public Node? Next;
+
+            public static int Sum(Node? node, int extra)
+            {
+                int acc = 0;
+                while (true)
+                {
+                    if (node is null)
+                    {
+                        return acc + extra * 2;
+                    }
+
+                    (acc, node) = (acc + node.Value, node.Next);
+                }
+            }
+
+            public static int Count(Node? node, int k)
+            {
+                int acc = 0;
+                while (true)
+                {
+                    if (node is null)
+                    {
+                        return acc;
+                    }
+
+                    (acc, node) = (acc + k, node.Next);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Mixed_tail_and_accumulated_calls_and_name_clash() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            public static int CountOdd(int[] a, int i, int acc)
+            {
+                if (i == a.Length) return acc;
+                if (a[i] % 2 == 1)
+                {
+                    return 1 + [|CountOdd(a, i + 1, acc)|];
+                }
+
+                return CountOdd(a, i + 1, acc);
+            }
+        }
+        """, """
+        static class M
+        {
+            public static int CountOdd(int[] a, int i, int acc)
+            {
+                int acc2 = 0;
+                while (true)
+                {
+                    if (i == a.Length) return acc2 + acc;
+                    if (a[i] % 2 == 1)
+                    {
+                        (acc2, i) = (acc2 + 1, i + 1);
+                        continue;
+                    }
+
+                    i = i + 1;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Bitwise_and_on_uint_starts_from_all_ones() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            public static uint AndAll(uint[] a, int i) => i == a.Length ? uint.MaxValue : a[i] & [|AndAll(a, i + 1)|];
+            public static long XorAll(long[] a, int i) => i == a.Length ? 0 : a[i] ^ [|XorAll(a, i + 1)|];
+        }
+        """, """
+        static class M
+        {
+            public static uint AndAll(uint[] a, int i)
+            {
+                uint acc = uint.MaxValue;
+                while (true)
+                {
+                    if (i == a.Length)
+                    {
+                        return acc & uint.MaxValue;
+                    }
+
+                    (acc, i) = (acc & a[i], i + 1);
+                }
+            }
+            public static long XorAll(long[] a, int i)
+            {
+                long acc = 0;
+                while (true)
+                {
+                    if (i == a.Length)
+                    {
+                        return acc;
+                    }
+
+                    (acc, i) = (acc ^ a[i], i + 1);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Boolean_and_returns_early() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            public static bool AllPositive(int[] a, int i) => i == a.Length || a[i] > 0 && [|AllPositive(a, i + 1)|];
+            public static bool AnyZero(int[] a, int i)
+            {
+                if (i == a.Length) return false;
+                return a[i] == 0 || [|AnyZero(a, i + 1)|];
+            }
+        }
+        """, """
+        static class M
+        {
+            public static bool AllPositive(int[] a, int i) => i == a.Length || a[i] > 0 && [|AllPositive(a, i + 1)|];
+            public static bool AnyZero(int[] a, int i)
+            {
+                while (true)
+                {
+                    if (i == a.Length) return false;
+                    if (a[i] == 0)
+                    {
+                        return true;
+                    }
+
+                    i = i + 1;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Local_function_in_top_level_statements() => new CodeFixTest<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>
+    {
+        TestCode = """
+            System.Console.WriteLine(Sum(10));
+            static int Sum(int n) => n == 0 ? 0 : n + [|Sum(n - 1)|];
+            """,
+        FixedCode = """
+            System.Console.WriteLine(Sum(10));
+            static int Sum(int n)
+            {
+                int acc = 0;
+                while (true)
+                {
+                    if (n == 0)
+                    {
+                        return acc;
+                    }
+
+                    (acc, n) = (acc + n, n - 1);
+                }
+            }
+            """,
+        OutputKind = OutputKind.ConsoleApplication,
+    }.RunAsync();
+
+    [Fact]
+    public Task Fix_all_in_two_files() => new CodeFixTest<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>
+    {
+        Sources =
+        {
+            "static class A { public static int Sum(int n) => n == 0 ? 0 : n + [|Sum(n - 1)|]; public static int Product(int n) => n == 0 ? 1 : n * [|Product(n - 1)|]; }",
+            "static class B { public static ulong Bits(ulong[] a, int i) => i == a.Length ? 0 : a[i] | [|Bits(a, i + 1)|]; }",
+        },
+        FixedSources =
+        {
+            """
+            static class A { public static int Sum(int n)
+                {
+                    int acc = 0;
+                    while (true)
+                    {
+                        if (n == 0)
+                        {
+                            return acc;
+                        }
+
+                        (acc, n) = (acc + n, n - 1);
+                    }
+                }
+                public static int Product(int n)
+                {
+                    int acc = 1;
+                    while (true)
+                    {
+                        if (n == 0)
+                        {
+                            return acc;
+                        }
+
+                        (acc, n) = (acc * n, n - 1);
+                    }
+                }
+            }
+            """,
+            """
+            static class B { public static ulong Bits(ulong[] a, int i)
+                {
+                    ulong acc = 0;
+                    while (true)
+                    {
+                        if (i == a.Length)
+                        {
+                            return acc;
+                        }
+
+                        (acc, i) = (acc | a[i], i + 1);
+                    }
+                }
+            }
+            """,
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Property_read_before_the_call() => Verify.VerifyFixAsync("""
+        sealed class Item
+        {
+            public long Cents { get; init; }
+            public Item? Next { get; init; }
+            public static long Sum(Item? item) => item is null ? 0 : item.Cents + [|Sum(item.Next)|];
+        }
+        """, """
+        sealed class Item
+        {
+            public long Cents { get; init; }
+            public Item? Next { get; init; }
+            public static long Sum(Item? item)
+            {
+                long acc = 0;
+                while (true)
+                {
+                    if (item is null)
+                    {
+                        return acc;
+                    }
+
+                    (acc, item) = (acc + item.Cents, item.Next);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_floating_point_decimal_or_checked() => Verify.VerifyNoFixAsync("""
+        static class M
+        {
+            public static double SumD(double[] a, int i) => i == a.Length ? 0 : a[i] + [|SumD(a, i + 1)|];
+            public static decimal SumM(decimal[] a, int i) => i == a.Length ? 0 : a[i] + [|SumM(a, i + 1)|];
+            public static int SumC(int[] a, int i) => i == a.Length ? 0 : checked(a[i] + [|SumC(a, i + 1)|]);
+            public static int SumS(int[] a, int i) { checked { return i == a.Length ? 0 : a[i] + [|SumS(a, i + 1)|]; } }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_other_shapes() => Verify.VerifyNoFixAsync("""
+        using System.Collections.Generic;
+        class Node
+        {
+            public int Value;
+            public Node? Next;
+            public int Count() => Next is null ? 1 : 1 + [|Next.Count()|];
+
+            public static int Depth(int n)
+            {
+                if (n == 0) return 0;
+                var r = [|Depth(n - 1)|];
+                return r + 1;
+            }
+
+            public static int Minus(int n) => n == 0 ? 0 : n - [|Minus(n - 1)|];
+            public static long Fib(int n) => n < 2 ? n : [|Fib(n - 1)|] + [|Fib(n - 2)|];
+            public static short Short(short n) => n == 0 ? (short)0 : (short)(n + [|Short((short)(n - 1))|]);
+
+            // The other operand calls a method, or reads state a deeper call could change, after the call.
+            public static int Side(List<int> log, int n) => n == 0 ? 0 : Log(log, n) + [|Side(log, n - 1)|];
+            public static int After(int[] a, int i) => i == a.Length ? 0 : [|After(a, i + 1)|] + a[i];
+            public static int Div(int n, int d) => n == 0 ? 0 : [|Div(n - 1, d)|] + 100 / d;
+            static int Log(List<int> log, int n) { log.Add(n); return n; }
+
+            public static void Countdown(List<int> output, int n)
+            {
+                if (n == 0) return;
+                [|Countdown(output, n - 1)|];
+                output.Add(n);
+            }
+
+            public static bool Last(int[] a, int i) => i == a.Length || [|Last(a, i + 1)|] && a[i] > 0;
+        }
+        """);
+}

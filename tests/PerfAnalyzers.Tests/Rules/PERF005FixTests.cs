@@ -1,0 +1,363 @@
+using Microsoft.CodeAnalysis;
+using PerfAnalyzers.CodeFixes;
+using PerfAnalyzers.Rules;
+using PerfAnalyzers.Tests.Verifiers;
+using Verify = PerfAnalyzers.Tests.Verifiers.CodeFixVerifier<PerfAnalyzers.Rules.PERF005TailRecursionAnalyzer, PerfAnalyzers.CodeFixes.PERF005ConvertTailRecursionToLoopCodeFix>;
+
+namespace PerfAnalyzers.Tests.Rules;
+
+/// <summary>PERF005 fix: "Convert tail recursion to a loop".</summary>
+public class PERF005FixTests
+{
+    [Fact]
+    public Task Gcd_uses_a_simultaneous_assignment() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            public static int Gcd(int a, int b) => b == 0 ? a : [|Gcd(b, a % b)|];
+        }
+        """, """
+        static class M
+        {
+            public static int Gcd(int a, int b)
+            {
+                while (true)
+                {
+                    if (b == 0)
+                    {
+                        return a;
+                    }
+
+                    (a, b) = (b, a % b);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Block_body_with_several_tail_calls_and_unchanged_parameters() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            // Index of the last positive element.
+            public static int LastPositive(int[] a, int i, int found)
+            {
+                if (i == a.Length)
+                {
+                    return found;
+                }
+
+                if (a[i] > 0)
+                    return [|LastPositive(a, i + 1, i)|];
+                return [|LastPositive(a, i + 1, found)|];
+            }
+        }
+        """, """
+        static class M
+        {
+            // Index of the last positive element.
+            public static int LastPositive(int[] a, int i, int found)
+            {
+                while (true)
+                {
+                    if (i == a.Length)
+                    {
+                        return found;
+                    }
+
+                    if (a[i] > 0)
+                    {
+                        (i, found) = (i + 1, i);
+                        continue;
+                    }
+
+                    i = i + 1;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Void_walker_gets_a_return_where_the_end_was_reachable() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Walk(List<int> output, int i, int n)
+            {
+                if (i < n)
+                {
+                    output.Add(i);
+                    [|Walk(output, i + 1, n)|];
+                    return;
+                }
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Walk(List<int> output, int i, int n)
+            {
+                while (true)
+                {
+                    if (i < n)
+                    {
+                        output.Add(i);
+                        i = i + 1;
+                        continue;
+                    }
+
+                    return;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Void_walker_ending_with_the_call() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Walk(List<int> output, int i, int n)
+            {
+                if (i >= n) return;
+                output.Add(i);
+                [|Walk(output, i + 1, n)|];
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Walk(List<int> output, int i, int n)
+            {
+                while (true)
+                {
+                    if (i >= n) return;
+                    output.Add(i);
+                    i = i + 1;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Named_arguments_and_this_receiver_and_generics() => Verify.VerifyFixAsync("""
+        class C
+        {
+            private int _calls;
+            public T Pick<T>(T x, T y, int n) => n == 0 ? x : [|this.Pick<T>(y: x, x: y, n: n - 1)|];
+            public int Count(int n, int acc)
+            {
+                _calls++;
+                return n == 0 ? acc : [|Count(acc: acc + 1, n: n - 1)|];
+            }
+        }
+        """, """
+        class C
+        {
+            private int _calls;
+            public T Pick<T>(T x, T y, int n)
+            {
+                while (true)
+                {
+                    if (n == 0)
+                    {
+                        return x;
+                    }
+
+                    (y, x, n) = (x, y, n - 1);
+                }
+            }
+            public int Count(int n, int acc)
+            {
+                while (true)
+                {
+                    _calls++;
+                    if (n == 0)
+                    {
+                        return acc;
+                    }
+
+                    (acc, n) = (acc + 1, n - 1);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Local_function_in_top_level_statements() => new CodeFixTest<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>
+    {
+        TestCode = """
+            System.Console.WriteLine(Count(10, 0));
+            static int Count(int n, int acc) => n == 0 ? acc : [|Count(n - 1, acc + 1)|];
+            """,
+        FixedCode = """
+            System.Console.WriteLine(Count(10, 0));
+            static int Count(int n, int acc)
+            {
+                while (true)
+                {
+                    if (n == 0)
+                    {
+                        return acc;
+                    }
+
+                    (n, acc) = (n - 1, acc + 1);
+                }
+            }
+            """,
+        OutputKind = OutputKind.ConsoleApplication,
+    }.RunAsync();
+
+    [Fact]
+    public Task Fix_all_converts_nested_local_function_and_several_methods_in_several_files() => new CodeFixTest<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>
+    {
+        Sources =
+        {
+            """
+            static class A
+            {
+                public static int Length(string s, int start)
+                {
+                    if (start < 0) return [|Length(s, 0)|];
+                    return Loop(start);
+                    int Loop(int i) => i == s.Length ? i : [|Loop(i + 1)|];
+                }
+            }
+            """,
+            """
+            static class B
+            {
+                public static long Sum(int n, long acc) => n == 0 ? acc : [|Sum(n - 1, acc + n)|];
+            }
+            """,
+        },
+        FixedSources =
+        {
+            """
+            static class A
+            {
+                public static int Length(string s, int start)
+                {
+                    while (true)
+                    {
+                        if (start < 0)
+                        {
+                            start = 0;
+                            continue;
+                        }
+
+                        return Loop(start);
+                        int Loop(int i)
+                        {
+                            while (true)
+                            {
+                                if (i == s.Length)
+                                {
+                                    return i;
+                                }
+
+                                i = i + 1;
+                            }
+                        }
+                    }
+                }
+            }
+            """,
+            """
+            static class B
+            {
+                public static long Sum(int n, long acc)
+                {
+                    while (true)
+                    {
+                        if (n == 0)
+                        {
+                            return acc;
+                        }
+
+                        (n, acc) = (n - 1, acc + n);
+                    }
+                }
+            }
+            """,
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task No_fix_for_another_receiver() => Verify.VerifyNoFixAsync("""
+        class Node
+        {
+            public Node? Next;
+            public Node Last() => Next is null ? this : [|Next.Last()|];
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_when_a_parameter_is_captured() => Verify.VerifyNoFixAsync("""
+        using System;
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Schedule(List<Func<int>> work, int n)
+            {
+                if (n == 0) return;
+                work.Add(() => n);
+                [|Schedule(work, n - 1)|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_ref_out_in_params() => Verify.VerifyNoFixAsync("""
+        static class M
+        {
+            public static int R(ref int x, int n) => n == 0 ? x : [|R(ref x, n - 1)|];
+            public static int I(in int x, int n) => n == 0 ? x : [|I(in x, n - 1)|];
+            public static int P(int n, params int[] rest) => n == 0 ? rest.Length : [|P(n - 1, rest)|];
+            public static int O(out int x, int n) { if (n == 0) { x = 0; return 0; } return [|O(out x, n - 1)|]; }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_in_async_methods() => Verify.VerifyNoFixAsync("""
+        using System.Threading.Tasks;
+        static class M
+        {
+            public static async Task<int> CountAsync(int n)
+            {
+                await Task.Yield();
+                return n == 0 ? 0 : await [|CountAsync(n - 1)|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_inside_try_using_lock_or_a_loop() => Verify.VerifyNoFixAsync("""
+        using System;
+        static class M
+        {
+            static readonly object Gate = new();
+            public static int T(int n) { try { return n == 0 ? 0 : [|T(n - 1)|]; } catch (InvalidOperationException) { return -1; } }
+            public static int U(IDisposable d, int n) { using (d) { return n == 0 ? 0 : [|U(d, n - 1)|]; } }
+            public static int L(int n) { lock (Gate) { return n == 0 ? 0 : [|L(n - 1)|]; } }
+            public static int W(int[] a, int n)
+            {
+                foreach (var x in a)
+                {
+                    if (x == n) return [|W(a, n - 1)|];
+                }
+
+                return n;
+            }
+            public static int D(IDisposable d, int n) { using var scope = d; return n == 0 ? 0 : [|D(d, n - 1)|]; }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_when_a_non_tail_self_call_remains() => Verify.VerifyNoFixAsync("""
+        static class M
+        {
+            public static int F(int n, bool tail) => n == 0 ? 0 : tail ? [|F(n - 1, tail)|] : 1 + F(n - 1, true);
+        }
+        """);
+}
