@@ -229,6 +229,29 @@ public class PERF003Tests
         new DiagnosticResult("PERF003").WithLocation(0).WithArguments("'db.SaveChanges'", "the 'foreach' over 'orders'", "batch the writes and save once after the loop"),
         new DiagnosticResult("PERF003").WithLocation(1).WithArguments("'ExecuteDelete'", "the 'foreach' over 'orders'", "batch the writes and send them once after the loop"));
 
+    [Fact]
+    public Task Context_Find_reference_loading_raw_sql_and_SqlQuery_are_reported() => Verify("""
+        public class Note
+        {
+            public int Id { get; set; }
+            public Customer? Customer { get; set; }
+        }
+
+        class C
+        {
+            void M(ShopContext db, List<Note> notes)
+            {
+                foreach (var note in notes)
+                {
+                    var customer = db.[|Find<Customer>(note.Id)|];
+                    db.Entry(note).Reference(n => n.Customer).[|Load()|];
+                    db.Database.[|ExecuteSqlRaw("delete from Lines where OrderId = {0}", note.Id)|];
+                    var ids = db.Database.SqlQuery<int>($"select Id from Orders where CustomerId = {note.Id}").[|ToList()|];
+                }
+            }
+        }
+        """);
+
     // ---- EF Core: per-element lambdas ----
 
     [Fact]
@@ -243,6 +266,8 @@ public class PERF003Tests
                 var byId = orders.ToDictionary(o => o.Id, o => db.Lines.[|Count(l => l.OrderId == o.Id)|]);
                 orders.ForEach(o => db.Customers.[|Find(o.CustomerId)|]);
                 Parallel.ForEach(orders, o => db.Customers.[|Find(o.CustomerId)|]);
+                Array.ForEach(orders.ToArray(), o => db.Customers.[|Find(o.CustomerId)|]);
+                Parallel.For(0, orders.Count, i => db.Customers.[|Find(orders[i].CustomerId)|]);
             }
         }
         """,
