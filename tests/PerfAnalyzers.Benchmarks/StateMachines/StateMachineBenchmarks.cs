@@ -1,0 +1,208 @@
+using BenchmarkDotNet.Attributes;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using PerfAnalyzers.Runtime.StateMachines;
+
+namespace PerfAnalyzers.Benchmarks.StateMachines;
+
+/// <summary>
+/// Request/reply on an idle machine, one caller: the generated machine (handler runs inline on the caller's thread) vs a
+/// SemaphoreSlim-guarded class vs a Channel actor. Telemetry: no listener, or the OpenTelemetry SDK reading the Meter.
+/// </summary>
+[MemoryDiagnoser]
+public class IdleRequestReplyBenchmarks
+{
+    private GeneratedCounter _generated = null!;
+    private SemaphoreCounter _semaphore = null!;
+    private ChannelCounter _channel = null!;
+    private MeterProvider? _meterProvider;
+
+    [Params(false, true)]
+    public bool OpenTelemetrySdk { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        if (OpenTelemetrySdk)
+        {
+            _meterProvider = Sdk.CreateMeterProviderBuilder()
+                .AddMeter(StateMachineTelemetry.MeterName)
+                .AddReader(new BaseExportingMetricReader(new NullExporter()))
+                .Build();
+        }
+
+        _generated = new GeneratedCounter();
+        _generated.Start();
+        _semaphore = new SemaphoreCounter();
+        _channel = new ChannelCounter();
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _generated.StopAsync();
+        await _channel.DisposeAsync();
+        _meterProvider?.Dispose();
+    }
+
+    [Benchmark(Baseline = true)]
+    public ValueTask<long> SemaphoreSlimClass() => _semaphore.AddAsync(1);
+
+    [Benchmark]
+    public ValueTask<long> GeneratedMachine() => _generated.AskAsync(1);
+
+    [Benchmark]
+    public Task<long> ChannelActor() => _channel.AddAsync(1);
+
+    private sealed class NullExporter : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
+    }
+}
+
+/// <summary>100 concurrent callers on one machine: the time for a batch of 100 request/reply calls.</summary>
+[MemoryDiagnoser]
+public class ConcurrentCallersBenchmarks
+{
+    private const int Callers = 100;
+    private readonly Task<long>[] _tasks = new Task<long>[Callers];
+    private GeneratedCounter _generated = null!;
+    private SemaphoreCounter _semaphore = null!;
+    private ChannelCounter _channel = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _generated = new GeneratedCounter();
+        _generated.Start();
+        _semaphore = new SemaphoreCounter();
+        _channel = new ChannelCounter();
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _generated.StopAsync();
+        await _channel.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true)]
+    public Task SemaphoreSlimClass()
+    {
+        for (var i = 0; i < Callers; i++)
+        {
+            _tasks[i] = Task.Run(() => _semaphore.AddAsync(1).AsTask());
+        }
+
+        return Task.WhenAll(_tasks);
+    }
+
+    [Benchmark]
+    public Task GeneratedMachine()
+    {
+        for (var i = 0; i < Callers; i++)
+        {
+            _tasks[i] = Task.Run(() => _generated.AskAsync(1).AsTask());
+        }
+
+        return Task.WhenAll(_tasks);
+    }
+
+    [Benchmark]
+    public Task ChannelActor()
+    {
+        for (var i = 0; i < Callers; i++)
+        {
+            _tasks[i] = Task.Run(() => _channel.AddAsync(1));
+        }
+
+        return Task.WhenAll(_tasks);
+    }
+}
+
+/// <summary>Casts from one producer: 100,000 fire-and-forget messages, then one request that waits until all are handled.</summary>
+[MemoryDiagnoser]
+public class CastThroughputBenchmarks
+{
+    private const int Messages = 100_000;
+    private GeneratedCounter _generated = null!;
+    private ChannelCounter _channel = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _generated = new GeneratedCounter();
+        _generated.Start();
+        _channel = new ChannelCounter();
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        await _generated.StopAsync();
+        await _channel.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Messages)]
+    public async Task<long> ChannelActor()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            if (!_channel.TryPost(1))
+            {
+                throw new InvalidOperationException("channel full");
+            }
+        }
+
+        return await _channel.AddAsync(0);
+    }
+
+    [Benchmark(OperationsPerInvoke = Messages)]
+    public async Task<long> GeneratedMachine()
+    {
+        for (var i = 0; i < Messages; i++)
+        {
+            if (_generated.TryPost(1) != PostStatus.Accepted)
+            {
+                throw new InvalidOperationException("mailbox full");
+            }
+        }
+
+        return await _generated.AskAsync(0);
+    }
+}
+
+/// <summary>Creating and starting idle machines: time and bytes per instance (the BEAM's reference is ≈ 2.7 KB per process).</summary>
+[MemoryDiagnoser]
+public class IdleInstanceBenchmarks
+{
+    private const int Instances = 1_000_000;
+    private readonly GeneratedCounter[] _machines = new GeneratedCounter[Instances];
+
+    [Benchmark(OperationsPerInvoke = Instances)]
+    public void CreateOneMillion()
+    {
+        for (var i = 0; i < Instances; i++)
+        {
+            _machines[i] = new GeneratedCounter();
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = Instances)]
+    public void CreateAndStartOneMillion()
+    {
+        for (var i = 0; i < Instances; i++)
+        {
+            var machine = new GeneratedCounter();
+            machine.Start();
+            _machines[i] = machine;
+        }
+    }
+
+    [IterationCleanup]
+    public void Forget()
+    {
+        Array.Clear(_machines);
+        GC.Collect();
+    }
+}
