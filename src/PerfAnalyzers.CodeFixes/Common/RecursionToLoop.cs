@@ -319,14 +319,20 @@ internal static class RecursionToLoop
             return null;
         }
 
-        if (symbol.ReturnsVoid && (statements.Count == 0 || !EndsInJump(statements[statements.Count - 1])))
+        // Local function declarations at the end do not run; the last statement that does decides.
+        var last = statements.Count - 1;
+        while (last >= 0 && statements[last] is LocalFunctionStatementSyntax)
         {
-            statements.Add(ReturnStatement());
+            last--;
         }
 
-        if (statements.Count > 0 && statements[statements.Count - 1] is ContinueStatementSyntax)
+        if (symbol.ReturnsVoid && (last < 0 || !EndsInJump(statements[last])))
         {
-            statements.RemoveAt(statements.Count - 1);
+            statements.Insert(last + 1, ReturnStatement());
+        }
+        else if (last >= 0 && statements[last] is ContinueStatementSyntax)
+        {
+            statements.RemoveAt(last);
         }
 
         var loop = WhileStatement(LiteralExpression(SyntaxKind.TrueLiteralExpression), MultiLineBlock(statements));
@@ -732,6 +738,8 @@ internal static class RecursionToLoop
                     return (allowReads || !unary.IsChecked) && IsPure(unary.Operand, allowReads);
                 case IConditionalOperation { WhenFalse: not null, Type: not null } conditional:
                     return IsPure(conditional.Condition, allowReads) && IsPure(conditional.WhenTrue, allowReads) && IsPure(conditional.WhenFalse, allowReads);
+                case IIsPatternOperation { Pattern: IConstantPatternOperation or INegatedPatternOperation { Pattern: IConstantPatternOperation } } isPattern:
+                    return IsPure(isPattern.Value, allowReads);
                 case IInstanceReferenceOperation:
                     return allowReads;
                 case IFieldReferenceOperation field:

@@ -341,6 +341,91 @@ public class PERF004FixTests
         """);
 
     [Fact]
+    public Task Fix_all_converts_a_generic_method_and_its_nested_local_function() => new CodeFixTest<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>
+    {
+        TestCode = """
+            static class M
+            {
+                public static int Count<T>(T[] items, T value, int i)
+                {
+                    if (i == items.Length) return Spaces(0);
+                    return (items[i] is null ? 1 : 0) + [|Count(items, value, i + 1)|];
+
+                    int Spaces(int k) => k == 3 ? 0 : 1 + [|Spaces(k + 1)|];
+                }
+            }
+            """,
+        FixedCode = """
+            static class M
+            {
+                public static int Count<T>(T[] items, T value, int i)
+                {
+                    int acc = 0;
+                    while (true)
+                    {
+                        if (i == items.Length) return acc + Spaces(0);
+                        (acc, i) = (acc + (items[i] is null ? 1 : 0), i + 1);
+                        int Spaces(int k)
+                        {
+                            int acc = 0;
+                            while (true)
+                            {
+                                if (k == 3)
+                                {
+                                    return acc;
+                                }
+
+                                (acc, k) = (acc + 1, k + 1);
+                            }
+                        }
+                    }
+                }
+            }
+            """,
+        // Fix All converts the local function first, so the outer accumulator avoids its name.
+        BatchFixedCode = """
+            static class M
+            {
+                public static int Count<T>(T[] items, T value, int i)
+                {
+                    int acc2 = 0;
+                    while (true)
+                    {
+                        if (i == items.Length) return acc2 + Spaces(0);
+                        (acc2, i) = (acc2 + (items[i] is null ? 1 : 0), i + 1);
+                        int Spaces(int k)
+                        {
+                            int acc = 0;
+                            while (true)
+                            {
+                                if (k == 3)
+                                {
+                                    return acc;
+                                }
+
+                                (acc, k) = (acc + 1, k + 1);
+                            }
+                        }
+                    }
+                }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task No_fix_in_async_methods() => Verify.VerifyNoFixAsync("""
+        using System.Threading.Tasks;
+        static class M
+        {
+            public static async Task<int> CountAsync(int n)
+            {
+                await Task.Yield();
+                return n == 0 ? 0 : 1 + await [|CountAsync(n - 1)|];
+            }
+        }
+        """);
+
+    [Fact]
     public Task No_fix_for_floating_point_decimal_or_checked() => Verify.VerifyNoFixAsync("""
         static class M
         {
