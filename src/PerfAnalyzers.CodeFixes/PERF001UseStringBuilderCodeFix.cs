@@ -240,15 +240,16 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             }
 
             allowedReferences.Add(left);
-            ExpressionSyntax call = SyntaxFactory.IdentifierName(builderName);
+
+            // Parsed from text rather than built with SyntaxFactory: no elastic trivia, so the code action's cleanup
+            // does not reformat the surrounding lines (tabs, CRLF) with default options.
+            var text = new System.Text.StringBuilder(builderName);
             foreach (var argument in arguments)
             {
-                call = SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, call, SyntaxFactory.IdentifierName("Append")),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(argument.WithoutTrivia()))));
+                text.Append(".Append(").Append(argument.WithoutTrivia().ToFullString()).Append(')');
             }
 
-            replacements.Add(candidate, call.WithTriviaFrom(candidate));
+            replacements.Add(candidate, SyntaxFactory.ParseExpression(text.ToString()).WithTriviaFrom(candidate));
         }
 
         if (replacements.Count == 0 || !ReferencesAllowFix(scope, statement, local, model, types, allowedReferences, declarator, cancellationToken))

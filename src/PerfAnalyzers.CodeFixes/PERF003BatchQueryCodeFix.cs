@@ -187,6 +187,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             // The key comes from the element alone; the query source and token do not change per element.
             if (!IsKeyOfElement(query.Key, repetition.Element) ||
                 !IsLoopInvariant(query.Source, loop, repetition.Element) ||
+                !IsEntityRowsOf(query.Source, query.Entity, apis) ||
                 (query.CancellationToken is not null && !IsLoopInvariant(query.CancellationToken, loop, repetition.Element)) ||
                 WritesOrMutatesElements(loop.Body, apis, repetition.Element))
             {
@@ -676,6 +677,59 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
         };
     }
 
+    /// <summary>
+    /// The source yields rows of the entity's own set, each once: a <c>DbSet&lt;TEntity&gt;</c> (or <c>Set&lt;TEntity&gt;()</c>)
+    /// under operators that only filter, order or change tracking. A projection, join or union could repeat a key.
+    /// </summary>
+    private static bool IsEntityRowsOf(IOperation source, ITypeSymbol entity, DatabaseApis apis)
+    {
+        var current = Loops.Unwrap(source);
+        for (var depth = 0; depth < 16; depth++)
+        {
+            if (apis.IsDbSet(current.Type))
+            {
+                return SymbolEqualityComparer.Default.Equals(EntityOf(current.Type), entity);
+            }
+
+            if (current is not IInvocationOperation invocation || !invocation.TargetMethod.IsExtensionMethod ||
+                DatabaseApis.ReceiverOf(invocation) is not { } receiver)
+            {
+                return false;
+            }
+
+            switch (invocation.TargetMethod.Name)
+            {
+                case "Where":
+                case "OrderBy":
+                case "OrderByDescending":
+                case "ThenBy":
+                case "ThenByDescending":
+                case "AsNoTracking":
+                case "AsNoTrackingWithIdentityResolution":
+                case "AsTracking":
+                case "Include":
+                case "ThenInclude":
+                case "IgnoreQueryFilters":
+                case "IgnoreAutoIncludes":
+                case "AsSplitQuery":
+                case "AsSingleQuery":
+                case "TagWith":
+                case "TagWithCallSite":
+                    current = Loops.Unwrap(receiver);
+                    while (current is IConversionOperation { IsImplicit: true } conversion)
+                    {
+                        current = Loops.Unwrap(conversion.Operand);
+                    }
+
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     private static ITypeSymbol? EntityOf(ITypeSymbol? setType)
     {
         for (var type = setType as INamedTypeSymbol; type is not null; type = type.BaseType)
@@ -732,7 +786,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             return true;
         }
 
-        if (loop.Lambda is { } lambda && loop.PerElementCall is { } select && lambda.Symbol.Parameters.Length == 1)
+        if (loop.Lambda is { Symbol.IsAsync: false } lambda && loop.PerElementCall is { } select && lambda.Symbol.Parameters.Length == 1)
         {
             // source.Select(element => ...).ToList(): the statement holding it runs the lookups at once.
             if (DatabaseApis.ReceiverOf(select) is not { } source || !IsStable(source, out var collection) ||

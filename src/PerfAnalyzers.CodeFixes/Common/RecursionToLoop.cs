@@ -48,14 +48,122 @@ internal static class RecursionToLoop
             return null;
         }
 
-        var rewritten = TryRewrite(model, method, useAccumulator, cancellationToken);
-        if (rewritten is null)
+        string? selfName = null;
+        if (NeedsSelf(model, method, cancellationToken))
+        {
+            // A call on another receiver (node.Next.F()): `this` becomes a local, so every use of this in the body is
+            // marked first, then rewritten to the local once the loop is built.
+            if (!TryMarkThisUses(model, method, cancellationToken, out var uses))
+            {
+                return null;
+            }
+
+            var methodAnnotation = new SyntaxAnnotation();
+            root = root.ReplaceNodes(
+                uses.Concat(new[] { method }),
+                (original, rewritten) => original == method ? rewritten.WithAdditionalAnnotations(methodAnnotation) : rewritten.WithAdditionalAnnotations(SelfAnnotation));
+            document = document.WithSyntaxRoot(root);
+            root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return null;
+            }
+
+            method = root.GetAnnotatedNodes(methodAnnotation).First();
+            selfName = UniqueName(method, "self");
+        }
+
+        var rewrittenMethod = TryRewrite(model, method, useAccumulator, selfName, cancellationToken);
+        if (rewrittenMethod is null)
         {
             return null;
         }
 
-        return await CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNode(method, rewritten)), cancellationToken).ConfigureAwait(false);
+        return await CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNode(method, rewrittenMethod)), cancellationToken).ConfigureAwait(false);
     }
+
+    private static readonly SyntaxAnnotation SelfAnnotation = new("PerfAnalyzers.RecursionToLoop.This");
+
+    private static bool NeedsSelf(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    {
+        if (method is not MethodDeclarationSyntax || model.GetOperation(method, cancellationToken) is not { } operation ||
+            !Recursion.TryAnalyze(operation, model.GetDeclaredSymbol(method, cancellationToken) as IMethodSymbol, out var info))
+        {
+            return false;
+        }
+
+        foreach (var call in info.Calls)
+        {
+            if (call.Invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every explicit <c>this</c> and every simple name with an implicit <c>this</c> receiver in the body; false if some use cannot be rewritten (base, a nested function).</summary>
+    private static bool TryMarkThisUses(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken, out List<SyntaxNode> uses)
+    {
+        uses = new List<SyntaxNode>();
+        if (model.GetOperation(method, cancellationToken) is not { } operation)
+        {
+            return false;
+        }
+
+        foreach (var descendant in operation.Descendants())
+        {
+            if (descendant is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } instance)
+            {
+                continue;
+            }
+
+            for (var parent = instance.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            if (!instance.IsImplicit)
+            {
+                if (instance.Syntax is not ThisExpressionSyntax)
+                {
+                    return false;
+                }
+
+                uses.Add(instance.Syntax);
+                continue;
+            }
+
+            switch (instance.Parent?.Syntax)
+            {
+                case SimpleNameSyntax name:
+                    uses.Add(name);
+                    break;
+                case InvocationExpressionSyntax { Expression: SimpleNameSyntax name }:
+                    uses.Add(name);
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static SyntaxNode ReplaceThisUses(SyntaxNode method, string selfName) =>
+        method.ReplaceNodes(
+            method.GetAnnotatedNodes(SelfAnnotation),
+            (original, rewritten) => rewritten switch
+            {
+                ThisExpressionSyntax => IdentifierName(selfName).WithTriviaFrom(rewritten),
+                SimpleNameSyntax name => MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(selfName), name.WithoutTrivia()).WithTriviaFrom(rewritten),
+                _ => rewritten,
+            });
 
     /// <summary>Fix All: converts every method that has a diagnostic, innermost first, re-analysing after each one.</summary>
     public static FixAllProvider CreateFixAllProvider(bool useAccumulator) => FixAllProvider.Create(async (context, document, diagnostics) =>
@@ -115,7 +223,7 @@ internal static class RecursionToLoop
         return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static SyntaxNode? TryRewrite(SemanticModel model, SyntaxNode method, bool useAccumulator, CancellationToken cancellationToken)
+    private static SyntaxNode? TryRewrite(SemanticModel model, SyntaxNode method, bool useAccumulator, string? selfName, CancellationToken cancellationToken)
     {
         BlockSyntax? block;
         ArrowExpressionClauseSyntax? arrow;
@@ -166,7 +274,7 @@ internal static class RecursionToLoop
             }
         }
 
-        var plan = new Plan(symbol);
+        var plan = new Plan(symbol, model, selfName);
         foreach (var call in info.Calls)
         {
             if (!plan.TryAdd(call, info, bodyNode, useAccumulator))
@@ -223,6 +331,13 @@ internal static class RecursionToLoop
 
         var loop = WhileStatement(LiteralExpression(SyntaxKind.TrueLiteralExpression), MultiLineBlock(statements));
         var bodyStatements = new List<StatementSyntax>();
+        if (selfName is not null)
+        {
+            bodyStatements.Add(LocalDeclarationStatement(VariableDeclaration(
+                IdentifierName("var"),
+                SingletonSeparatedList(VariableDeclarator(Identifier(selfName)).WithInitializer(EqualsValueClause(ThisExpression()))))));
+        }
+
         if (plan.AccumulatorName is not null)
         {
             bodyStatements.Add(LocalDeclarationStatement(VariableDeclaration(
@@ -241,7 +356,8 @@ internal static class RecursionToLoop
             }
 
             newBlock = newBlock.WithAdditionalAnnotations(Formatter.Annotation);
-            return method.ReplaceNode(block, newBlock);
+            var converted = method.ReplaceNode(block, newBlock);
+            return selfName is null ? converted : ReplaceThisUses(converted, selfName);
         }
 
         // Expression body: becomes a block body.
@@ -249,12 +365,13 @@ internal static class RecursionToLoop
         var newBody = MultiLineBlock(bodyStatements).WithTrailingTrivia(semicolon.TrailingTrivia).WithAdditionalAnnotations(Formatter.Annotation);
         var beforeArrow = arrow!.ArrowToken.GetPreviousToken();
         var trimmed = method.ReplaceToken(beforeArrow, beforeArrow.WithTrailingTrivia());
-        return trimmed switch
+        SyntaxNode? result = trimmed switch
         {
             MethodDeclarationSyntax declaration => declaration.WithExpressionBody(null).WithSemicolonToken(default).WithBody(newBody),
             LocalFunctionStatementSyntax localFunction => localFunction.WithExpressionBody(null).WithSemicolonToken(default).WithBody(newBody),
             _ => null,
         };
+        return result is null || selfName is null ? result : ReplaceThisUses(result, selfName);
     }
 
     private static bool ReassignedParametersAreNotCaptured(SemanticModel model, SyntaxNode body, IMethodSymbol symbol, Plan plan)
@@ -393,7 +510,17 @@ internal static class RecursionToLoop
     /// <summary>What to do with each self-call.</summary>
     private sealed class Plan
     {
-        public Plan(IMethodSymbol method) => Method = method;
+        public Plan(IMethodSymbol method, SemanticModel model, string? selfName)
+        {
+            Method = method;
+            Model = model;
+            SelfName = selfName;
+        }
+
+        public SemanticModel Model { get; }
+
+        /// <summary>The local that stands for <c>this</c> when a call is on another receiver; null if none is.</summary>
+        public string? SelfName { get; }
 
         public IMethodSymbol Method { get; }
 
@@ -412,10 +539,34 @@ internal static class RecursionToLoop
                 return false;
             }
 
-            // The receiver must be this frame's: static, or this (explicit or implicit).
+            var assignments = new List<(string Parameter, ExpressionSyntax Value)>();
+
+            // The receiver: static, this (explicit or implicit), or another instance of this class when `this` can
+            // become a local: a non-virtual method of a class, called on a receiver known not to be null.
             if (invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
             {
-                return false;
+                if (SelfName is null || Method.IsStatic || Method.IsVirtual || Method.IsAbstract || Method.IsOverride || Method.ContainingType.TypeKind != TypeKind.Class ||
+                    syntax.Expression is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } memberAccess ||
+                    memberAccess.Expression.IsKind(SyntaxKind.SuppressNullableWarningExpression) ||
+                    Model.GetTypeInfo(memberAccess.Expression).Nullability.FlowState != NullableFlowState.NotNull)
+                {
+                    return false;
+                }
+
+                assignments.Add((SelfName, memberAccess.Expression));
+            }
+
+            // An extension method's receiver is its first argument (list.F(i + 1)).
+            ExpressionSyntax? extensionReceiver = null;
+            if (Method.IsExtensionMethod && syntax.Expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } extensionAccess &&
+                invocation.Arguments.Length > 0 && invocation.Arguments[0].Syntax == extensionAccess.Expression)
+            {
+                extensionReceiver = extensionAccess.Expression;
+                var name = Method.Parameters[0].Name;
+                if (extensionReceiver is not IdentifierNameSyntax { Identifier.ValueText: var text } || text != name)
+                {
+                    assignments.Add((name, extensionReceiver));
+                }
             }
 
             var target = invocation.TargetMethod;
@@ -438,9 +589,13 @@ internal static class RecursionToLoop
                 }
             }
 
-            var assignments = new List<(string Parameter, ExpressionSyntax Value)>();
             foreach (var argument in invocation.Arguments)
             {
+                if (extensionReceiver is not null && argument.Syntax == extensionReceiver)
+                {
+                    continue;
+                }
+
                 if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null || argument.Syntax is not ArgumentSyntax argumentSyntax || argumentSyntax.RefKindKeyword != default)
                 {
                     return false;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 
@@ -21,6 +22,7 @@ public sealed class MemoryWatch : IDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly Func<long> _readMemory;
+    private readonly Func<IReadOnlyDictionary<string, long>>? _readComponents;
     private readonly object _gate = new();
     private MemorySample? _windowStart;
     private MemorySample? _last;
@@ -31,7 +33,16 @@ public sealed class MemoryWatch : IDisposable
     /// <param name="options">Interval, window and threshold (defaults: 1 minute, 10 minutes, 20%).</param>
     /// <param name="timeProvider">The clock and timer source (default <see cref="TimeProvider.System"/>).</param>
     /// <param name="memoryReader">Returns the memory figure in bytes (default: GC heap size, see remarks).</param>
-    public MemoryWatch(MemoryWatchOptions? options = null, TimeProvider? timeProvider = null, Func<long>? memoryReader = null)
+    /// <param name="componentsReader">
+    /// Returns the parts of the figure by name, to tell which grew (the seed's "Process heaps / Binary data / ETS tables
+    /// growing"). Default: with the default <paramref name="memoryReader"/>, the GC generation sizes after the last
+    /// collection (<c>gen0</c>, <c>gen1</c>, <c>gen2</c>, <c>loh</c>, <c>poh</c>); with a custom reader, none.
+    /// </param>
+    public MemoryWatch(
+        MemoryWatchOptions? options = null,
+        TimeProvider? timeProvider = null,
+        Func<long>? memoryReader = null,
+        Func<IReadOnlyDictionary<string, long>>? componentsReader = null)
     {
         Options = options ?? new MemoryWatchOptions();
         if (Options.SampleInterval <= TimeSpan.Zero || Options.Window < Options.SampleInterval)
@@ -46,6 +57,7 @@ public sealed class MemoryWatch : IDisposable
 
         _timeProvider = timeProvider ?? TimeProvider.System;
         _readMemory = memoryReader ?? ReadGcHeapBytes;
+        _readComponents = componentsReader ?? (memoryReader is null ? ReadGcGenerations : null);
     }
 
     /// <summary>The settings.</summary>
@@ -92,7 +104,7 @@ public sealed class MemoryWatch : IDisposable
         MemoryWindowEventArgs? completed = null;
         lock (_gate)
         {
-            var sample = new MemorySample(_timeProvider.GetUtcNow(), _readMemory());
+            var sample = new MemorySample(_timeProvider.GetUtcNow(), _readMemory(), _readComponents?.Invoke());
             _last = sample;
             if (_windowStart is not { } start)
             {
@@ -173,6 +185,21 @@ public sealed class MemoryWatch : IDisposable
         }
     }
 
+    private static readonly string[] GenerationNames = { "gen0", "gen1", "gen2", "loh", "poh" };
+
+    private static IReadOnlyDictionary<string, long> ReadGcGenerations()
+    {
+        GCMemoryInfo info = GC.GetGCMemoryInfo();
+        ReadOnlySpan<GCGenerationInfo> generations = info.GenerationInfo;
+        var sizes = new Dictionary<string, long>(generations.Length, StringComparer.Ordinal);
+        for (int i = 0; i < generations.Length && i < GenerationNames.Length; i++)
+        {
+            sizes[GenerationNames[i]] = generations[i].SizeAfterBytes;
+        }
+
+        return sizes;
+    }
+
     private static long ReadGcHeapBytes()
     {
         GCMemoryInfo info = GC.GetGCMemoryInfo();
@@ -199,7 +226,8 @@ public sealed class MemoryWatchOptions
 /// <summary>One memory reading.</summary>
 /// <param name="At">When it was taken (from the watch's <see cref="TimeProvider"/>).</param>
 /// <param name="Bytes">The memory figure in bytes.</param>
-public readonly record struct MemorySample(DateTimeOffset At, long Bytes);
+/// <param name="Components">Its parts by name (e.g. GC generations), if the watch reads them.</param>
+public readonly record struct MemorySample(DateTimeOffset At, long Bytes, IReadOnlyDictionary<string, long>? Components = null);
 
 /// <summary>A completed <see cref="MemoryWatch"/> window.</summary>
 public sealed class MemoryWindowEventArgs : EventArgs
@@ -227,12 +255,38 @@ public sealed class MemoryWindowEventArgs : EventArgs
     /// <summary>Whether <see cref="Growth"/> exceeds <see cref="Threshold"/>.</summary>
     public bool IsAboveThreshold => Growth > Threshold;
 
+    /// <summary>The components larger at the end of the window than at its start, in the reader's order (empty without components).</summary>
+    public IReadOnlyList<string> GrowingComponents
+    {
+        get
+        {
+            var growing = new List<string>();
+            if (Start.Components is { } start && End.Components is { } end)
+            {
+                foreach (KeyValuePair<string, long> component in end)
+                {
+                    if (start.TryGetValue(component.Key, out long before) && component.Value > before)
+                    {
+                        growing.Add(component.Key);
+                    }
+                }
+            }
+
+            return growing;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString()
     {
         double minutes = (End.At - Start.At).TotalMinutes;
-        return IsAboveThreshold
-            ? FormattableString.Invariant($"WARNING: Memory grew {Growth * 100:0.0}% over {minutes:0.#} minutes ({Start.Bytes} -> {End.Bytes} bytes)")
-            : FormattableString.Invariant($"Memory stable: {Growth * 100:0.0}% growth over {minutes:0.#} minutes");
+        if (!IsAboveThreshold)
+        {
+            return FormattableString.Invariant($"Memory stable: {Growth * 100:0.0}% growth over {minutes:0.#} minutes");
+        }
+
+        string warning = FormattableString.Invariant($"WARNING: Memory grew {Growth * 100:0.0}% over {minutes:0.#} minutes ({Start.Bytes} -> {End.Bytes} bytes)");
+        IReadOnlyList<string> growing = GrowingComponents;
+        return growing.Count == 0 ? warning : warning + "; growing: " + string.Join(", ", growing);
     }
 }

@@ -14,21 +14,22 @@ namespace PerfAnalyzers.Runtime.Telemetry;
 /// </summary>
 /// <remarks>
 /// The state machines publish through <c>System.Diagnostics.Metrics</c> only, so they pay nothing for this until a
-/// listener exists. Per measurement the listener reads two tags, looks up its (machine, message) entry in a concurrent
-/// dictionary (first in a short array by the tag strings' identity, so no string hashing) and makes one lock-free histogram record per
-/// (machine, message) plus one per matching SLO tracker; it does not allocate once an entry exists. Each histogram takes
-/// about 19 KB, so memory grows with the number of (machine, message) types, never with instances.
+/// listener exists. Per measurement the listener reads two tags, finds its (machine, message) entry (first in a short
+/// array by the tag strings' identity, else in a concurrent dictionary) and makes one lock-free histogram record, plus
+/// one per matching SLO tracker; it does not allocate once an entry exists. Each histogram takes about 19 KB, so memory
+/// grows with the number of (machine, message) types, never with instances.
 /// </remarks>
 public sealed class StateMachineLatencyListener : IDisposable
 {
+    private const int MaxIdentityEntries = 64;
+
     private readonly MeterListener _listener = new();
     private readonly SloMonitor? _sloMonitor;
-    private const int MaxIdentityEntries = 64;
 
     private readonly ConcurrentDictionary<(string Machine, string Message), Entry> _byMessage = new();
 
     // Generated machines pass the same string instances as tag values every time, so a short array scanned by reference
-    // identity finds the entry first, without hashing strings (a ConcurrentDictionary lookup costs several times more).
+    // identity finds the entry first, without hashing the two strings as the dictionary lookup must.
     // It is copied on write and bounded, in case a publisher makes new strings per measurement.
     private readonly object _gate = new();
     private IdentityEntry[] _byIdentity = Array.Empty<IdentityEntry>();

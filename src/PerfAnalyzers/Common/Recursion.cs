@@ -18,7 +18,7 @@ internal sealed class SelfCall
 
     public IInvocationOperation Invocation { get; }
 
-    /// <summary>Nothing is done with the result: <c>return F(..)</c> (also through <c>?:</c> branches and switch-expression arms), or a statement call that is the last action of a method returning nothing.</summary>
+    /// <summary>Nothing is done with the result: <c>return F(..)</c> (also through <c>?:</c> branches, the right of <c>??</c> and switch-expression arms), or a statement call that is the last action of a method returning nothing.</summary>
     public bool IsTail { get; }
 
     /// <summary>An argument halves (<c>/ k</c>, <c>&gt;&gt; k</c>, or a local computed that way, such as a midpoint): logarithmic depth.</summary>
@@ -170,6 +170,9 @@ internal static class Recursion
                     return true;
                 case IConditionalOperation conditional when !ReferenceEquals(conditional.Condition, operation) && conditional.WhenFalse is not null && conditional.Type is not null:
                     operation = conditional;
+                    continue;
+                case ICoalesceOperation coalesce when ReferenceEquals(coalesce.WhenNull, operation):
+                    operation = coalesce;
                     continue;
                 case ISwitchExpressionArmOperation arm when ReferenceEquals(arm.Value, operation) && arm.Parent is not null:
                     operation = arm.Parent;

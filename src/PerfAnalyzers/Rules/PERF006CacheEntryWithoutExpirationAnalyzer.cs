@@ -677,14 +677,34 @@ public sealed class PERF006CacheEntryWithoutExpirationAnalyzer : DiagnosticAnaly
             case IArgumentOperation { Parent: IInvocationOperation invocation } argument:
                 if (IsHolderExtensionThis(invocation, argument, types))
                 {
-                    var kind = ClassifyExtension(invocation, types, out infinite);
-                    if (kind == UseKind.Neutral && invocation.Parent is not IExpressionStatementOperation && !IsCacheWriteArgument(invocation.Parent, types))
+                    // A fluent chain (options.SetSize(1).SetSlidingExpiration(...)): each call returns the same object.
+                    var result = UseKind.Neutral;
+                    while (true)
                     {
-                        // The same object flows on through the fluent call's result.
-                        return UseKind.Unknown;
-                    }
+                        var kind = ClassifyExtension(invocation, types, out var chainInfinite);
+                        if (kind is UseKind.Expiration or UseKind.Unknown)
+                        {
+                            return kind;
+                        }
 
-                    return kind;
+                        if (kind == UseKind.Infinite && infinite is null)
+                        {
+                            infinite = chainInfinite;
+                            result = UseKind.Infinite;
+                        }
+
+                        if (SkipConversionsUp(invocation) is IArgumentOperation { Parent: IInvocationOperation next } nextArgument &&
+                            IsHolderExtensionThis(next, nextArgument, types))
+                        {
+                            invocation = next;
+                            continue;
+                        }
+
+                        // The object flows on through the last call's result: fine if discarded or handed to a cache write.
+                        return invocation.Parent is IExpressionStatementOperation || IsCacheWriteArgument(invocation.Parent, types)
+                            ? result
+                            : UseKind.Unknown;
+                    }
                 }
 
                 return IsCacheWriteArgument(argument, types) ? UseKind.Neutral : UseKind.Unknown;

@@ -114,6 +114,35 @@ public class MemoryWatchTests
     }
 
     [Fact]
+    public void Growing_components_are_named()
+    {
+        var time = new ManualTimeProvider();
+        var totals = new Queue<long>(new long[] { 1_000, 1_500 });
+        var parts = new Queue<Dictionary<string, long>>(new[]
+        {
+            new Dictionary<string, long> { ["gen0"] = 100, ["gen2"] = 800, ["loh"] = 100 },
+            new Dictionary<string, long> { ["gen0"] = 50, ["gen2"] = 1_200, ["loh"] = 250 },
+        });
+        using var watch = new MemoryWatch(new MemoryWatchOptions { Window = TimeSpan.FromMinutes(1) }, time, () => totals.Dequeue(), () => parts.Dequeue());
+        watch.SampleNow();
+        time.Advance(TimeSpan.FromMinutes(1));
+        MemoryWindowEventArgs window = watch.SampleNow()!;
+        Assert.Equal(new[] { "gen2", "loh" }, window.GrowingComponents);
+        Assert.Equal("WARNING: Memory grew 50.0% over 1 minutes (1000 -> 1500 bytes); growing: gen2, loh", window.ToString());
+    }
+
+    [Fact]
+    public void Default_readers_read_gc_generations()
+    {
+        using var watch = new MemoryWatch();
+        watch.SampleNow();
+        Assert.Equal(new[] { "gen0", "gen1", "gen2", "loh", "poh" }, watch.LastSample!.Value.Components!.Keys);
+        using var custom = new MemoryWatch(memoryReader: () => 1);
+        custom.SampleNow();
+        Assert.Null(custom.LastSample!.Value.Components);
+    }
+
+    [Fact]
     public void Invalid_options_throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryWatch(new MemoryWatchOptions { SampleInterval = TimeSpan.Zero }));

@@ -666,6 +666,87 @@ public class PERF001FixTests
         }
         """);
 
+    [Fact]
+    public Task Builder_inside_an_outer_loop_for_a_string_declared_there() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        using System.Text;
+
+        class C
+        {
+            IEnumerable<string> Lines(string[][] rows)
+            {
+                foreach (var row in rows)
+                {
+                    var line = "";
+                    foreach (var cell in row)
+                    {
+                        [|line = $@"{line}{cell}\t"|];
+                    }
+                    yield return line;
+                }
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Text;
+
+        class C
+        {
+            IEnumerable<string> Lines(string[][] rows)
+            {
+                foreach (var row in rows)
+                {
+                    var line = "";
+                    var lineBuilder = new StringBuilder(line);
+                    foreach (var cell in row)
+                    {
+                        lineBuilder.Append($@"{cell}\t");
+                    }
+                    line = lineBuilder.ToString();
+                    yield return line;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Await_foreach_with_crlf_line_endings_and_tabs() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+        	async Task<string> M(IAsyncEnumerable<string> items)
+        	{
+        		var s = "";
+        		await foreach (var item in items)
+        		{
+        			[|s += item|];
+        		}
+        		return s;
+        	}
+        }
+        """.ReplaceLineEndings("\r\n"), """
+        using System.Collections.Generic;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        class C
+        {
+        	async Task<string> M(IAsyncEnumerable<string> items)
+        	{
+        		var s = "";
+        		var sBuilder = new StringBuilder(s);
+        		await foreach (var item in items)
+        		{
+        			sBuilder.Append(item);
+        		}
+        		s = sBuilder.ToString();
+        		return s;
+        	}
+        }
+        """.ReplaceLineEndings("\r\n"));
+
     // ---------------------------------------------------------------- Fix All
 
     [Fact]

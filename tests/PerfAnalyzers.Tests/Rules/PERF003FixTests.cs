@@ -336,6 +336,39 @@ public class PERF003FixTests
         """);
 
     [Fact]
+    public Task Select_lambda_with_a_block_body_is_fixed_but_an_async_one_is_not() => VerifyFix("""
+        class C
+        {
+            List<string> M(ShopContext db, Order[] orders)
+            {
+                var names = orders.Select(o =>
+                {
+                    var customer = db.Customers.[|SingleOrDefault(c => c.Id == o.CustomerId)|];
+                    return customer?.Name ?? "?";
+                }).ToArray();
+                var tasks = orders.Select(async o => await db.Customers.[|FindAsync(o.CustomerId)|]).ToList();
+                return names.ToList();
+            }
+        }
+        """, """
+        class C
+        {
+            List<string> M(ShopContext db, Order[] orders)
+            {
+                var customerKeys = orders.Select(o => o.CustomerId).Distinct().ToList();
+                var customersByKey = db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionary(c => c.Id);
+                var names = orders.Select(o =>
+                {
+                    var customer = customersByKey.GetValueOrDefault(o.CustomerId);
+                    return customer?.Name ?? "?";
+                }).ToArray();
+                var tasks = orders.Select(async o => await db.Customers.[|FindAsync(o.CustomerId)|]).ToList();
+                return names.ToList();
+            }
+        }
+        """);
+
+    [Fact]
     public Task Top_level_statements_are_fixed() =>
         new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
         {
@@ -636,6 +669,27 @@ public class PERF003FixTests
 
                 var lazy = orders.Select(o => db.Customers.[|Find(o.CustomerId)|]);
                 var conditional = orders.Count > 0 ? orders.Select(o => db.Customers.[|Find(o.CustomerId)|]).ToList() : null;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_when_the_source_projects_joins_or_pages() => VerifyNoFix("""
+        public class CustomerRow
+        {
+            public int Id { get; set; }
+        }
+
+        class C
+        {
+            void M(ShopContext db, List<Order> orders)
+            {
+                foreach (var order in orders)
+                {
+                    var row = db.Customers.Select(c => new CustomerRow { Id = c.Id }).[|FirstOrDefault(r => r.Id == order.CustomerId)|];
+                    var twice = db.Customers.Concat(db.Customers).[|FirstOrDefault(c => c.Id == order.CustomerId)|];
+                    var paged = db.Lines.Take(10).Where(l => l.OrderId == order.Id).[|ToList()|];
+                }
             }
         }
         """);

@@ -280,6 +280,38 @@ public class PERF004FixTests
     }.RunAsync();
 
     [Fact]
+    public Task Another_receiver_becomes_a_local() => Verify.VerifyFixAsync("""
+        class Node
+        {
+            public int Value;
+            public Node? Next;
+            public int Count() => Next is null ? 1 : 1 + [|Next.Count()|];
+            public int Sum() => Value + (Next == null ? 0 : [|Next.Sum()|]);
+        }
+        """, """
+        class Node
+        {
+            public int Value;
+            public Node? Next;
+            public int Count()
+            {
+                var self = this;
+                int acc = 0;
+                while (true)
+                {
+                    if (self.Next is null)
+                    {
+                        return acc + 1;
+                    }
+
+                    (acc, self) = (acc + 1, self.Next);
+                }
+            }
+            public int Sum() => Value + (Next == null ? 0 : [|Next.Sum()|]);
+        }
+        """);
+
+    [Fact]
     public Task Property_read_before_the_call() => Verify.VerifyFixAsync("""
         sealed class Item
         {
@@ -326,7 +358,6 @@ public class PERF004FixTests
         {
             public int Value;
             public Node? Next;
-            public int Count() => Next is null ? 1 : 1 + [|Next.Count()|];
 
             public static int Depth(int n)
             {

@@ -27,6 +27,8 @@ public class PERF004RunTests
 
                 return head;
             }
+
+            public int Length() => Next is null ? 1 : 1 + Next.Length();
         }
 
         public static class R
@@ -81,6 +83,8 @@ public class PERF004RunTests
 
             public static int CountOf(int count, int bonus) => CountWithBonus(Node.Build(count), bonus);
 
+            public static int LengthOf(int count) => Node.Build(count)!.Length();
+
             public static int CountCharIn(int length) => CountChar(Text(length), 'e', 0);
 
             public static long SumArrayOf(int count) => SumArray(Numbers(count), 0);
@@ -127,7 +131,7 @@ public class PERF004RunTests
 
     private static readonly Lazy<Task<(Assembly Original, Assembly Fixed)>> Compiled = new(async () =>
     {
-        var fixedText = await RecursionFixRunner.FixAllAsync<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>(Source, expectedDiagnostics: 10);
+        var fixedText = await RecursionFixRunner.FixAllAsync<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>(Source, expectedDiagnostics: 11);
         Assert.Contains("(acc, n) = (acc * n, n - 1);", fixedText);
         return (TestCompiler.CompileAndLoad(Source), TestCompiler.CompileAndLoad(fixedText));
     });
@@ -164,7 +168,13 @@ public class PERF004RunTests
         {
             AssertSame(original, fixedAssembly, "SumOf", n);
             AssertSame(original, fixedAssembly, "CountOf", n, n % 5 - 2);
+            if (n > 0)
+            {
+                AssertSame(original, fixedAssembly, "LengthOf", n);
+            }
         }
+
+        Assert.Equal(1_000_000, Deep(fixedAssembly, "LengthOf", 1_000_000));
 
         var expected = 0;
         for (var i = 1; i <= 1_000_000; i++)

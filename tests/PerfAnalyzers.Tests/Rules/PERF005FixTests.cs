@@ -284,11 +284,98 @@ public class PERF005FixTests
     }.RunAsync();
 
     [Fact]
-    public Task No_fix_for_another_receiver() => Verify.VerifyNoFixAsync("""
+    public Task Another_receiver_becomes_a_local() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        sealed class Node
+        {
+            public int Value;
+            public Node? Next;
+            public Node Last() => Next is null ? this : [|Next.Last()|];
+            public void Collect(List<int> output)
+            {
+                output.Add(this.Value + Value);
+                if (Next != null)
+                {
+                    [|Next.Collect(output)|];
+                }
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        sealed class Node
+        {
+            public int Value;
+            public Node? Next;
+            public Node Last()
+            {
+                var self = this;
+                while (true)
+                {
+                    if (self.Next is null)
+                    {
+                        return self;
+                    }
+
+                    self = self.Next;
+                }
+            }
+            public void Collect(List<int> output)
+            {
+                var self = this;
+                while (true)
+                {
+                    output.Add(self.Value + self.Value);
+                    if (self.Next != null)
+                    {
+                        self = self.Next;
+                        continue;
+                    }
+
+                    return;
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Extension_method_receiver_is_reassigned() => Verify.VerifyFixAsync("""
+        static class M
+        {
+            public static int Skip(this string s, int n) => n == 0 || s.Length == 0 ? s.Length : [|s.Substring(1).Skip(n - 1)|];
+        }
+        """, """
+        static class M
+        {
+            public static int Skip(this string s, int n)
+            {
+                while (true)
+                {
+                    if (n == 0 || s.Length == 0)
+                    {
+                        return s.Length;
+                    }
+
+                    (s, n) = (s.Substring(1), n - 1);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_another_receiver_that_may_be_null_is_virtual_or_a_struct() => Verify.VerifyNoFixAsync("""
         class Node
         {
             public Node? Next;
-            public Node Last() => Next is null ? this : [|Next.Last()|];
+            public Node? Other;
+            public Node? Maybe() => Next is null ? this : [|Other!.Maybe()|];
+            public virtual Node Last() => Next is null ? this : [|Next.Last()|];
+            public Node Captured(System.Func<Node, Node> f) => Next is null ? f(this) : [|Next.Captured(n => n.Other ?? this)|];
+        }
+
+        struct Counter
+        {
+            public int N;
+            public int Down(Counter[] all) => N == 0 ? 0 : [|all[N - 1].Down(all)|];
         }
         """);
 

@@ -29,6 +29,21 @@ public class PERF005RunTests
 
                 return head;
             }
+
+            public Node LastNode() => Next is null ? this : Next.LastNode();
+
+            public void CollectPositive(List<int> output)
+            {
+                if (Value > 0)
+                {
+                    output.Add(Value);
+                }
+
+                if (Next != null)
+                {
+                    Next.CollectPositive(output);
+                }
+            }
         }
 
         public static class R
@@ -75,6 +90,15 @@ public class PERF005RunTests
             // Entry points the test calls; not recursive, so the fix leaves them alone.
             public static long SumListOf(int count) => SumList(Node.Build(count), 0);
 
+            public static int LastOf(int count) => Node.Build(count)!.LastNode().Value;
+
+            public static int PositiveOf(int count)
+            {
+                var output = new List<int>();
+                Node.Build(count)?.CollectPositive(output);
+                return output.Count * 1000 + (output.Count > 0 ? output[output.Count - 1] : 0);
+            }
+
             public static int IndexOfIn(int length, int at) => IndexOf(new string('a', length) + "b" + new string('a', at), 'b', 0);
 
             public static long MaxOf(int count) => MaxFrom(Numbers(count), 0, long.MinValue);
@@ -101,7 +125,7 @@ public class PERF005RunTests
 
     private static readonly Lazy<Task<(Assembly Original, Assembly Fixed, string FixedText)>> Compiled = new(async () =>
     {
-        var fixedText = await RecursionFixRunner.FixAllAsync<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>(Source, expectedDiagnostics: 7);
+        var fixedText = await RecursionFixRunner.FixAllAsync<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>(Source, expectedDiagnostics: 9);
         return (TestCompiler.CompileAndLoad(Source), TestCompiler.CompileAndLoad(fixedText), fixedText);
     });
 
@@ -159,6 +183,32 @@ public class PERF005RunTests
         }
 
         Assert.Equal(expected, TestCompiler.Invoke(fixedAssembly, "R", "SumListOf", 1_000_000));
+    }
+
+    [Fact]
+    public async Task Instance_methods_on_the_next_node_same_results_then_deep()
+    {
+        var (original, fixedAssembly) = await AssembliesAsync();
+        for (var n = 1; n <= 300; n++)
+        {
+            AssertSame(original, fixedAssembly, "LastOf", n);
+            AssertSame(original, fixedAssembly, "PositiveOf", n - 1);
+        }
+
+        Assert.Equal(1_000_000 * 7 % 11 - 5, TestCompiler.Invoke(fixedAssembly, "R", "LastOf", 1_000_000));
+        var positives = 0;
+        var last = 0;
+        for (var i = 1; i <= 1_000_000; i++)
+        {
+            var value = i * 7 % 11 - 5;
+            if (value > 0)
+            {
+                positives++;
+                last = value;
+            }
+        }
+
+        Assert.Equal(positives * 1000 + last, TestCompiler.Invoke(fixedAssembly, "R", "PositiveOf", 1_000_000));
     }
 
     [Fact]

@@ -122,6 +122,16 @@ public class PERF005Tests
         """);
 
     [Fact]
+    public Task Right_of_coalesce_is_tail_position() => Verify.VerifyAsync("""
+        class Node
+        {
+            public Node? Next;
+            public string? Name;
+            public static string Find(Node n) => n.Name ?? (n.Next is null ? "" : [|Find(n.Next)|]);
+        }
+        """);
+
+    [Fact]
     public Task Look_alikes_are_not_reported() => Verify.VerifyAsync("""
         using System;
         class Base

@@ -121,6 +121,10 @@ public class PERF006Tests
                     var o4 = new MemoryCacheEntryOptions();
                     o4.AddExpirationToken(token);
                     cache.Set("l", 1, o4);
+
+                    var o5 = new MemoryCacheEntryOptions();
+                    o5.SetSize(1).SetPriority(CacheItemPriority.Low).SetSlidingExpiration(TimeSpan.FromMinutes(1));
+                    cache.Set("m", 1, o5);
                 }
             }
             """);
@@ -134,7 +138,7 @@ public class PERF006Tests
                 {
                     var options = new MemoryCacheEntryOptions { Size = 1 };
                     options.Priority = CacheItemPriority.Low;
-                    options.SetSize(2);
+                    options.SetSize(2).SetPriority(CacheItemPriority.High);
                     options.AbsoluteExpiration = DateTimeOffset.MaxValue;
                     [|cache.Set("a", 1, options)|];
                     [|cache.Set("b", 2, options)|];

@@ -1,0 +1,556 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+using PerfAnalyzers.Rules;
+
+namespace PerfAnalyzers.CodeFixes;
+
+/// <summary>
+/// PERF002: bounds <c>await Task.WhenAll(source.Select(selector))</c>.
+/// <list type="bullet">
+/// <item>Result not used, tasks without a result → <c>await Parallel.ForEachAsync(source, new ParallelOptions { MaxDegreeOfParallelism = N }, (x, cancellationToken) =&gt; ...)</c>.</item>
+/// <item>Tasks with a result (used or not) → <c>await BoundedParallel.SelectAsync(source, selector, maxConcurrency: N)</c>,
+/// which returns the results in source order as <c>WhenAll</c> does; offered only when PerfAnalyzers.Runtime is referenced.</item>
+/// </list>
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PERF002BoundConcurrencyCodeFix)), Shared]
+public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
+{
+    internal const string ParallelForEachKey = "PERF002.ParallelForEachAsync";
+    internal const string BoundedSelectKey = "PERF002.BoundedParallelSelectAsync";
+    internal const string RuntimeNamespace = "PerfAnalyzers.Runtime.Concurrency";
+    internal const int DefaultIoConcurrency = 16;
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(PERF002UnboundedTaskSpawningAnalyzer.RuleId);
+
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (Plan(root, model, diagnostic, context.CancellationToken) is not { } plan)
+            {
+                continue;
+            }
+
+            var title = plan.Key == ParallelForEachKey
+                ? "Bound concurrency with Parallel.ForEachAsync"
+                : "Bound concurrency with BoundedParallel.SelectAsync";
+            context.RegisterCodeFix(
+                CodeAction.Create(title, _ => Task.FromResult(Apply(context.Document, root, new[] { plan })), plan.Key),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        var plans = new List<FixPlan>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan && plan.Key == context.CodeActionEquivalenceKey)
+            {
+                plans.Add(plan);
+            }
+        }
+
+        // A fix nested inside another's replaced text would be lost: leave it for a later pass.
+        plans.RemoveAll(inner => plans.Any(outer => !ReferenceEquals(outer, inner) && outer.Original.Span.Contains(inner.Original.Span)));
+        return Apply(document, root, plans);
+    }
+
+    private static Document Apply(Document document, SyntaxNode root, IReadOnlyList<FixPlan> plans)
+    {
+        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+        foreach (var plan in plans)
+        {
+            foreach (var removed in plan.Removed)
+            {
+                editor.RemoveNode(removed, SyntaxRemoveOptions.KeepNoTrivia);
+            }
+
+            editor.ReplaceNode(plan.Original, plan.Replacement);
+        }
+
+        var newRoot = editor.GetChangedRoot();
+        if (plans.Any(p => p.NeedsRuntimeImport) && newRoot is CompilationUnitSyntax unit && !HasUsing(unit, RuntimeNamespace))
+        {
+            var endOfLine = unit.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            if (endOfLine == default)
+            {
+                endOfLine = SyntaxFactory.ElasticCarriageReturnLineFeed;
+            }
+
+            var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(RuntimeNamespace))
+                .WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithTrailingTrivia(endOfLine);
+            newRoot = unit.Usings.Count > 0
+                ? unit.WithUsings(unit.Usings.Add(directive))
+                : unit.WithUsings(SyntaxFactory.SingletonList(directive.WithTrailingTrivia(endOfLine, endOfLine)));
+        }
+
+        return document.WithSyntaxRoot(newRoot);
+    }
+
+    private static bool HasUsing(CompilationUnitSyntax unit, string name)
+    {
+        foreach (var directive in unit.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>())
+        {
+            if (directive.Alias is null && directive.StaticKeyword.IsKind(SyntaxKind.None) && directive.Name?.ToString() == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class FixPlan(SyntaxNode original, SyntaxNode replacement, string key, bool needsRuntimeImport, params SyntaxNode[] removed)
+    {
+        public SyntaxNode Original { get; } = original;
+
+        /// <summary>Statements deleted along with the replacement (the loop form's declaration and loop).</summary>
+        public IReadOnlyList<SyntaxNode> Removed { get; } = removed;
+
+        public SyntaxNode Replacement { get; } = replacement;
+
+        public string Key { get; } = key;
+
+        public bool NeedsRuntimeImport { get; } = needsRuntimeImport;
+    }
+
+    private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (!diagnostic.Properties.TryGetValue(PERF002UnboundedTaskSpawningAnalyzer.FormProperty, out var form))
+        {
+            return null;
+        }
+
+        if (form is PERF002UnboundedTaskSpawningAnalyzer.FormStoredInLoop or PERF002UnboundedTaskSpawningAnalyzer.FormSpawnInLoop)
+        {
+            return PlanLoop(root, model, diagnostic, cancellationToken);
+        }
+
+        if (form != PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect)
+        {
+            return null;
+        }
+
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax selectSyntax ||
+            model.GetOperation(selectSyntax, cancellationToken) is not IInvocationOperation select ||
+            select.Arguments.Length != 2 ||
+            select.TargetMethod.Parameters.Length != 2 ||
+            select.TargetMethod.Parameters[1].Type is not INamedTypeSymbol { TypeArguments.Length: 2 })
+        {
+            return null;
+        }
+
+        // Task.WhenAll(source.Select(selector)) with the Select as its only argument, awaited.
+        if (Parent(select) is not IArgumentOperation { Parent: IInvocationOperation whenAll } ||
+            whenAll.TargetMethod.Name != "WhenAll" ||
+            whenAll.Arguments.Length != 1 ||
+            whenAll.Syntax is not InvocationExpressionSyntax whenAllSyntax ||
+            !IsAwaited(whenAll, out var resultUsed))
+        {
+            return null;
+        }
+
+        var sourceSyntax = ArgumentSyntaxOf(select.Arguments[0]);
+        var selectorSyntax = ArgumentSyntaxOf(select.Arguments[1]);
+        if (sourceSyntax is null || selectorSyntax is null)
+        {
+            return null;
+        }
+
+        var elementType = (INamedTypeSymbol)((INamedTypeSymbol)select.TargetMethod.ReturnType).TypeArguments[0];
+        var hasResult = elementType.IsGenericType;
+        var maxConcurrency = MaxConcurrency(diagnostic, select.Arguments[1].Value);
+
+        if (hasResult)
+        {
+            // Results in source order, like WhenAll: BoundedParallel.SelectAsync, when the runtime is referenced.
+            if (model.Compilation.GetTypeByMetadataName(RuntimeNamespace + ".BoundedParallel") is null ||
+                elementType.OriginalDefinition.ToDisplayString() != "System.Threading.Tasks.Task<TResult>")
+            {
+                return null;
+            }
+
+            var call = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(
+                    SyntaxKind.SimpleMemberAccessExpression,
+                    Qualified("global::" + RuntimeNamespace + ".BoundedParallel"),
+                    SyntaxFactory.IdentifierName("SelectAsync")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+                {
+                    SyntaxFactory.Argument(sourceSyntax.WithoutTrivia()),
+                    SyntaxFactory.Argument(selectorSyntax.WithoutTrivia()).WithLeadingTrivia(SyntaxFactory.Space),
+                    SyntaxFactory.Argument(maxConcurrency)
+                        .WithNameColon(SyntaxFactory.NameColon("maxConcurrency").WithTrailingTrivia(SyntaxFactory.Space))
+                        .WithLeadingTrivia(SyntaxFactory.Space),
+                })));
+            return new FixPlan(whenAllSyntax, call.WithTriviaFrom(whenAllSyntax), BoundedSelectKey, needsRuntimeImport: true);
+        }
+
+        if (resultUsed || elementType.ToDisplayString() != "System.Threading.Tasks.Task")
+        {
+            return null;
+        }
+
+        var body = ForEachBody(selectorSyntax, model, select.Arguments[1].Value);
+        if (body is null)
+        {
+            return null;
+        }
+
+        var options = SyntaxFactory.ObjectCreationExpression(
+            SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+            Qualified("global::System.Threading.Tasks.ParallelOptions").WithTrailingTrivia(SyntaxFactory.Space),
+            null,
+            SyntaxFactory.InitializerExpression(
+                SyntaxKind.ObjectInitializerExpression,
+                SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(
+                    SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("MaxDegreeOfParallelism"), maxConcurrency)),
+                SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)));
+        var forEach = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression,
+                Qualified("global::System.Threading.Tasks.Parallel"),
+                SyntaxFactory.IdentifierName("ForEachAsync")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(sourceSyntax.WithoutTrivia()),
+                SyntaxFactory.Argument(options).WithLeadingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.Argument(body).WithLeadingTrivia(SyntaxFactory.Space),
+            })));
+        return new FixPlan(whenAllSyntax, forEach.WithTriviaFrom(whenAllSyntax), ParallelForEachKey, needsRuntimeImport: false);
+    }
+
+    /// <summary>
+    /// The canonical loop, exactly: <c>var tasks = new List&lt;Task&gt;(); foreach (var x in xs) tasks.Add(F(x)); await Task.WhenAll(tasks);</c>
+    /// (<c>List&lt;Task&lt;T&gt;&gt;</c> with <c>var results = await Task.WhenAll(tasks);</c> too), with <c>tasks</c> used nowhere else.
+    /// </summary>
+    private static FixPlan? PlanLoop(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax work ||
+            work.Parent is not ArgumentSyntax { NameColon: null, Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax add } } ||
+            add.Expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax listName, Name.Identifier.ValueText: "Add" } ||
+            add.Parent is not ExpressionStatementSyntax addStatement)
+        {
+            return null;
+        }
+
+        var loopNode = addStatement.Parent is BlockSyntax { Statements.Count: 1 } loopBlock ? loopBlock.Parent : addStatement.Parent;
+        if (loopNode is not ForEachStatementSyntax { AwaitKeyword.RawKind: 0 } loop ||
+            !loop.Type.IsVar ||
+            loop.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(loop);
+        if (index < 1 || index + 1 >= block.Statements.Count ||
+            block.Statements[index - 1] is not LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } declaration ||
+            declaration.Declaration.Variables[0] is not { Initializer.Value: BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0, Initializer: null } } declarator ||
+            declarator.Identifier.ValueText != listName.Identifier.ValueText)
+        {
+            return null;
+        }
+
+        var list = model.GetDeclaredSymbol(declarator, cancellationToken) as ILocalSymbol;
+        if (list?.Type is not INamedTypeSymbol { Name: "List", TypeArguments.Length: 1 } listType ||
+            listType.ContainingNamespace?.ToDisplayString() != "System.Collections.Generic" ||
+            listType.TypeArguments[0] is not INamedTypeSymbol taskType ||
+            taskType.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
+            taskType.Name != "Task")
+        {
+            return null;
+        }
+
+        // The third statement: await Task.WhenAll(tasks), as a statement or a local's initializer.
+        var after = block.Statements[index + 1];
+        var whenAllSyntax = after.DescendantNodes().OfType<InvocationExpressionSyntax>().FirstOrDefault(i =>
+            i.ArgumentList.Arguments.Count == 1 && i.ArgumentList.Arguments[0].Expression is IdentifierNameSyntax { Identifier.ValueText: var name } && name == listName.Identifier.ValueText);
+        if (whenAllSyntax is null ||
+            model.GetOperation(whenAllSyntax, cancellationToken) is not IInvocationOperation { TargetMethod.Name: "WhenAll" } whenAll ||
+            whenAll.TargetMethod.ContainingType?.ToDisplayString() != "System.Threading.Tasks.Task" ||
+            !IsAwaited(whenAll, out var resultUsed) ||
+            (resultUsed && after is not LocalDeclarationStatementSyntax))
+        {
+            return null;
+        }
+
+        // The list must be used only by the Add and the WhenAll.
+        var body = block.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax or CompilationUnitSyntax) ?? block;
+        var uses = 0;
+        foreach (var identifier in body.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText == listName.Identifier.ValueText &&
+                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, list))
+            {
+                uses++;
+            }
+        }
+
+        if (uses != 2 || model.GetOperation(work, cancellationToken) is not { } workOperation)
+        {
+            return null;
+        }
+
+        var hasResult = taskType.IsGenericType;
+        var maxConcurrency = MaxConcurrency(diagnostic, workOperation);
+        var source = loop.Expression.WithoutTrivia();
+        var parameter = SyntaxFactory.Parameter(loop.Identifier.WithoutTrivia());
+        ExpressionSyntax replacement;
+        if (hasResult)
+        {
+            if (model.Compilation.GetTypeByMetadataName(RuntimeNamespace + ".BoundedParallel") is null)
+            {
+                return null;
+            }
+
+            var selector = SyntaxFactory.SimpleLambdaExpression(parameter, work.WithoutTrivia()).WithArrowToken(Arrow());
+            replacement = BoundedSelect(source, selector, maxConcurrency);
+        }
+        else
+        {
+            var tokenName = UniqueName(model, work, "cancellationToken");
+            var lambda = SyntaxFactory.ParenthesizedLambdaExpression(
+                SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+                {
+                    parameter,
+                    SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName)).WithLeadingTrivia(SyntaxFactory.Space),
+                })),
+                WrapInValueTask(work.WithoutTrivia())).WithArrowToken(Arrow());
+            replacement = ParallelForEach(source, lambda, maxConcurrency);
+        }
+
+        var newAfter = after.ReplaceNode(whenAllSyntax, replacement.WithTriviaFrom(whenAllSyntax))
+            .WithLeadingTrivia(declaration.GetLeadingTrivia());
+        return new FixPlan(after, newAfter, hasResult ? BoundedSelectKey : ParallelForEachKey, needsRuntimeImport: hasResult, declaration, loop);
+    }
+
+    private static ExpressionSyntax BoundedSelect(ExpressionSyntax source, ExpressionSyntax selector, ExpressionSyntax maxConcurrency) =>
+        SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression,
+                Qualified("global::" + RuntimeNamespace + ".BoundedParallel"),
+                SyntaxFactory.IdentifierName("SelectAsync")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(source),
+                SyntaxFactory.Argument(selector).WithLeadingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.Argument(maxConcurrency)
+                    .WithNameColon(SyntaxFactory.NameColon("maxConcurrency").WithTrailingTrivia(SyntaxFactory.Space))
+                    .WithLeadingTrivia(SyntaxFactory.Space),
+            })));
+
+    private static ExpressionSyntax ParallelForEach(ExpressionSyntax source, ExpressionSyntax body, ExpressionSyntax maxConcurrency)
+    {
+        var options = SyntaxFactory.ObjectCreationExpression(
+            SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+            Qualified("global::System.Threading.Tasks.ParallelOptions").WithTrailingTrivia(SyntaxFactory.Space),
+            null,
+            SyntaxFactory.InitializerExpression(
+                SyntaxKind.ObjectInitializerExpression,
+                SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(
+                    SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("MaxDegreeOfParallelism"), maxConcurrency)),
+                SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)));
+        return SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression,
+                Qualified("global::System.Threading.Tasks.Parallel"),
+                SyntaxFactory.IdentifierName("ForEachAsync")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(source),
+                SyntaxFactory.Argument(options).WithLeadingTrivia(SyntaxFactory.Space),
+                SyntaxFactory.Argument(body).WithLeadingTrivia(SyntaxFactory.Space),
+            })));
+    }
+
+    private static ExpressionSyntax? ArgumentSyntaxOf(IArgumentOperation argument) => argument.Syntax switch
+    {
+        ArgumentSyntax { NameColon: null } syntax => syntax.Expression,
+        // The receiver of an extension call (source.Select(...)).
+        ExpressionSyntax expression => expression,
+        _ => null,
+    };
+
+    private static IOperation? Parent(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+
+    private static bool IsAwaited(IInvocationOperation whenAll, out bool resultUsed)
+    {
+        resultUsed = true;
+        IOperation current = whenAll;
+        var parent = Parent(current);
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && ReferenceEquals(configure.Instance, current))
+        {
+            current = parent;
+            parent = Parent(current);
+        }
+
+        if (parent is not IAwaitOperation awaitOperation)
+        {
+            return false;
+        }
+
+        resultUsed = Parent(awaitOperation) is not IExpressionStatementOperation;
+        return true;
+    }
+
+    /// <summary>The N to write: the .editorconfig value, else Environment.ProcessorCount for CPU-bound Task.Run/StartNew work, else 16 for async I/O.</summary>
+    private static ExpressionSyntax MaxConcurrency(Diagnostic diagnostic, IOperation selector)
+    {
+        if (diagnostic.Properties.TryGetValue(PERF002UnboundedTaskSpawningAnalyzer.MaxConcurrencyProperty, out var configured) &&
+            int.TryParse(configured, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            return Literal(value);
+        }
+
+        foreach (var operation in selector.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
+                method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+            {
+                return Qualified("global::System.Environment.ProcessorCount");
+            }
+        }
+
+        return Literal(DefaultIoConcurrency);
+    }
+
+    /// <summary>
+    /// The Parallel.ForEachAsync body for a Task-returning selector: an async lambda gains a token parameter; any other
+    /// lambda or a method group is wrapped as <c>(x, cancellationToken) =&gt; new ValueTask(...)</c>.
+    /// </summary>
+    private static ExpressionSyntax? ForEachBody(ExpressionSyntax selector, SemanticModel model, IOperation selectorOperation)
+    {
+        var tokenName = UniqueName(model, selector, "cancellationToken");
+        switch (selector)
+        {
+            case SimpleLambdaExpressionSyntax simple:
+                return Lambda(simple.AsyncKeyword, new[] { simple.Parameter }, simple.ArrowToken, simple.Block, simple.ExpressionBody, tokenName);
+            case ParenthesizedLambdaExpressionSyntax parenthesized when parenthesized.ParameterList.Parameters.Count == 1:
+                return Lambda(parenthesized.AsyncKeyword, parenthesized.ParameterList.Parameters, parenthesized.ArrowToken, parenthesized.Block, parenthesized.ExpressionBody, tokenName);
+            case IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax when IsMethodGroup(selectorOperation):
+                var item = UniqueName(model, selector, "item");
+                var call = SyntaxFactory.InvocationExpression(
+                    selector.WithoutTrivia(),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(item)))));
+                return SyntaxFactory.ParenthesizedLambdaExpression(
+                    SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+                    {
+                        SyntaxFactory.Parameter(SyntaxFactory.Identifier(item)),
+                        SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName)).WithLeadingTrivia(SyntaxFactory.Space),
+                    })),
+                    WrapInValueTask(call)).WithArrowToken(Arrow());
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsMethodGroup(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation is IDelegateCreationOperation { Target: IMethodReferenceOperation };
+    }
+
+    private static ExpressionSyntax? Lambda(SyntaxToken asyncKeyword, IEnumerable<ParameterSyntax> parameters, SyntaxToken arrow, BlockSyntax? block, ExpressionSyntax? expressionBody, string tokenName)
+    {
+        var parameterList = parameters.Select(p => p.WithoutTrivia()).ToList();
+        var token = SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName));
+        if (parameterList[0].Type is not null)
+        {
+            token = token.WithType(Qualified("global::System.Threading.CancellationToken").WithTrailingTrivia(SyntaxFactory.Space));
+        }
+
+        parameterList.Add(token.WithLeadingTrivia(SyntaxFactory.Space));
+        var list = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(parameterList)).WithTrailingTrivia(SyntaxFactory.Space);
+
+        if (asyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
+        {
+            // An async lambda converts to Func<T, CancellationToken, ValueTask> as it is.
+            return SyntaxFactory.ParenthesizedLambdaExpression(list, block, expressionBody)
+                .WithAsyncKeyword(asyncKeyword)
+                .WithArrowToken(arrow);
+        }
+
+        if (expressionBody is null)
+        {
+            return null;
+        }
+
+        return SyntaxFactory.ParenthesizedLambdaExpression(list, null, WrapInValueTask(expressionBody.WithoutTrivia()))
+            .WithArrowToken(arrow);
+    }
+
+    private static ExpressionSyntax WrapInValueTask(ExpressionSyntax task) =>
+        SyntaxFactory.ObjectCreationExpression(
+            SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+            Qualified("global::System.Threading.Tasks.ValueTask"),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(task))),
+            null);
+
+    private static SyntaxToken Arrow() =>
+        SyntaxFactory.Token(SyntaxKind.EqualsGreaterThanToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space);
+
+    /// <summary><paramref name="name"/>, or name1, name2, ... if the name is visible at the selector or used inside it.</summary>
+    private static string UniqueName(SemanticModel model, ExpressionSyntax selector, string name)
+    {
+        var used = new HashSet<string>(selector.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        var candidate = name;
+        for (var i = 1; used.Contains(candidate) || !model.LookupSymbols(selector.SpanStart, name: candidate).IsEmpty; i++)
+        {
+            candidate = name + i.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
+    }
+
+    private static ExpressionSyntax Literal(int value) =>
+        SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
+
+    private static TypeSyntax Qualified(string name) =>
+        SyntaxFactory.ParseTypeName(name).WithAdditionalAnnotations(Simplifier.Annotation);
+}
