@@ -61,6 +61,7 @@ public class IdleRequestReplyBenchmarks
 }
 
 /// <summary>100 concurrent callers on one machine: the time for a batch of 100 request/reply calls.</summary>
+#pragma warning disable PERF002 // 100 concurrent callers is the point of this benchmark
 [MemoryDiagnoser]
 public class ConcurrentCallersBenchmarks
 {
@@ -119,6 +120,8 @@ public class ConcurrentCallersBenchmarks
         return Task.WhenAll(_tasks);
     }
 }
+
+#pragma warning restore PERF002
 
 /// <summary>Casts from one producer: 100,000 fire-and-forget messages, then one request that waits until all are handled.</summary>
 [MemoryDiagnoser]
