@@ -17,7 +17,8 @@ public sealed record CommandResult(string CommandLine, int ExitCode, string Outp
 /// </summary>
 public static class DotNet
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    // A guard against a hung process, not a performance limit: a loaded CI machine can take minutes for one command.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);
 
     public static string Executable { get; } = FindExecutable();
 
