@@ -115,7 +115,10 @@ public class BoundedParallelTests
         Assert.Equal(cts.Token, exception.CancellationToken);
         Assert.True(task.IsCanceled);
         Assert.InRange(tracker.MaxPulledNotFinished, 1, 8);
-        Assert.InRange(tracker.Pulled, 1001, 1001 + 8);
+        // How many more items the other workers finish before item 1000 cancels is up to the scheduler; what must hold
+        // is that the run never holds more than maxConcurrency elements taken from the source and not finished.
+        Assert.True(tracker.Pulled >= 1001, $"pulled {tracker.Pulled}");
+        Assert.InRange(tracker.Pulled - tracker.Finished, 0, 8);
     }
 
     [Fact]
