@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using PerfAnalyzers.CodeFixes.Common;
 
@@ -16,30 +13,12 @@ namespace PerfAnalyzers.CodeFixes;
 /// or any other shape.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PERF004IntroduceAccumulatorCodeFix)), Shared]
-public sealed class PERF004IntroduceAccumulatorCodeFix : CodeFixProvider
+public sealed class PERF004IntroduceAccumulatorCodeFix : RecursionToLoopCodeFix
 {
     internal const string EquivalenceKey = "PERF004_IntroduceAccumulator";
 
-    public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("PERF004");
-
-    public override FixAllProvider GetFixAllProvider() => RecursionToLoop.CreateFixAllProvider(useAccumulator: true);
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public PERF004IntroduceAccumulatorCodeFix()
+        : base("PERF004", "Introduce an accumulator and convert to a loop", EquivalenceKey, useAccumulator: true)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || RecursionToLoop.FindMethod(root.FindNode(context.Span, getInnermostNodeForTie: true)) is not { } method)
-        {
-            return;
-        }
-
-        var converted = await RecursionToLoop.TryConvertAsync(context.Document, method, useAccumulator: true, context.CancellationToken).ConfigureAwait(false);
-        if (converted is null)
-        {
-            return;
-        }
-
-        context.RegisterCodeFix(
-            CodeAction.Create("Introduce an accumulator and convert to a loop", _ => Task.FromResult(converted), EquivalenceKey),
-            context.Diagnostics);
     }
 }
