@@ -168,16 +168,24 @@ public class LatencyHistogramTests
             histogram.RecordStopwatchTicks(i);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100_000; i++)
+        // Steady state: the runtime may allocate once while tiering the loop up (CI once saw 3,952 bytes in a pass),
+        // so take the best of three passes; a recording path that allocates allocates in every pass and still fails.
+        long fewest = long.MaxValue;
+        for (int pass = 0; pass < 3 && fewest != 0; pass++)
         {
-            histogram.RecordNanoseconds(i * 7919L);
-            window.RecordNanoseconds(i * 7919L);
-            histogram.Record(TimeSpan.FromTicks(i));
-            histogram.RecordStopwatchTicks(i);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100_000; i++)
+            {
+                histogram.RecordNanoseconds(i * 7919L);
+                window.RecordNanoseconds(i * 7919L);
+                histogram.Record(TimeSpan.FromTicks(i));
+                histogram.RecordStopwatchTicks(i);
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
