@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
+using PerfAnalyzers.CodeFixes.Common;
 using PerfAnalyzers.Rules;
 
 namespace PerfAnalyzers.CodeFixes;
@@ -536,17 +537,8 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         SyntaxFactory.Token(SyntaxKind.EqualsGreaterThanToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.Space);
 
     /// <summary><paramref name="name"/>, or name1, name2, ... if the name is visible at the selector or used inside it.</summary>
-    private static string UniqueName(SemanticModel model, ExpressionSyntax selector, string name)
-    {
-        var used = new HashSet<string>(selector.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-        var candidate = name;
-        for (var i = 1; used.Contains(candidate) || !model.LookupSymbols(selector.SpanStart, name: candidate).IsEmpty; i++)
-        {
-            candidate = name + i.ToString(CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
+    private static string UniqueName(SemanticModel model, ExpressionSyntax selector, string name) =>
+        UniqueNames.Pick(name, selector, model, selector.SpanStart, firstSuffix: 1);
 
     private static ExpressionSyntax Literal(int value) =>
         SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));

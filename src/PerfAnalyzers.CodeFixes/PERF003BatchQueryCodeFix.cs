@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.CodeFixes.Common;
 using PerfAnalyzers.Common;
 
 namespace PerfAnalyzers.CodeFixes;
@@ -346,12 +347,9 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
 
         private static string Unique(string name, HashSet<string> used)
         {
-            var candidate = name;
-            for (var i = 2; used.Contains(candidate) || SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(candidate) != SyntaxKind.None; i++)
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
+            var candidate = UniqueNames.Pick(
+                name,
+                c => used.Contains(c) || SyntaxFacts.GetKeywordKind(c) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(c) != SyntaxKind.None);
             used.Add(candidate);
             return candidate;
         }

@@ -425,30 +425,8 @@ internal static class RecursionToLoop
         return true;
     }
 
-    private static string UniqueName(SyntaxNode method, string baseName)
-    {
-        var used = new HashSet<string>();
-        foreach (var token in method.DescendantTokens())
-        {
-            if (token.IsKind(SyntaxKind.IdentifierToken))
-            {
-                used.Add(token.ValueText);
-            }
-        }
-
-        if (!used.Contains(baseName))
-        {
-            return baseName;
-        }
-
-        for (var i = 2; ; i++)
-        {
-            if (!used.Contains(baseName + i))
-            {
-                return baseName + i;
-            }
-        }
-    }
+    private static string UniqueName(SyntaxNode method, string baseName) =>
+        UniqueNames.Pick(baseName, UniqueNames.IdentifiersIn(method).Contains);
 
     private static bool EndsInJump(StatementSyntax statement) => statement switch
     {

@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace PerfAnalyzers.CodeFixes.Common;
 
@@ -11,23 +14,36 @@ internal static class UniqueNames
     /// anywhere in <paramref name="scope"/> (a local in another block of the method would clash, a field of that name
     /// would be shadowed) and that names no symbol visible at <paramref name="position"/>.
     /// </summary>
-    public static string Pick(string baseName, SyntaxNode scope, SemanticModel model, int position)
+    public static string Pick(string baseName, SyntaxNode scope, SemanticModel model, int position, int firstSuffix = 2)
+    {
+        var used = IdentifiersIn(scope);
+        return Pick(baseName, candidate => used.Contains(candidate) || model.LookupSymbols(position, name: candidate).Length > 0, firstSuffix);
+    }
+
+    /// <summary><paramref name="baseName"/>, or <paramref name="baseName"/> with the first numeric suffix from <paramref name="firstSuffix"/> on that <paramref name="isTaken"/> accepts.</summary>
+    public static string Pick(string baseName, Func<string, bool> isTaken, int firstSuffix = 2)
+    {
+        var candidate = baseName;
+        for (var suffix = firstSuffix; isTaken(candidate); suffix++)
+        {
+            candidate = baseName + suffix.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
+    }
+
+    /// <summary>Every identifier written in <paramref name="scope"/>.</summary>
+    public static HashSet<string> IdentifiersIn(SyntaxNode scope)
     {
         var used = new HashSet<string>();
         foreach (var token in scope.DescendantTokens())
         {
-            if (token.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken)
+            if (token.IsKind(SyntaxKind.IdentifierToken))
             {
                 used.Add(token.ValueText);
             }
         }
 
-        var candidate = baseName;
-        for (var suffix = 2; used.Contains(candidate) || model.LookupSymbols(position, name: candidate).Length > 0; suffix++)
-        {
-            candidate = baseName + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
+        return used;
     }
 }
