@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace PerfAnalyzers.Runtime.StateMachines;
+
+// Inline execution: a request runs on the caller's thread when the machine is idle.
+public abstract partial class StateMachineCore<TValues>
+{
+    /// <summary>
+    /// Claims the machine to run one request on the caller's thread: true only if it is running, its mailbox is empty and
+    /// no handler runs. The caller must then call <see cref="ExitInline"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryEnterInline()
+    {
+        if (Volatile.Read(ref _status) != (int)StateMachineStatus.Running || Volatile.Read(ref _count) != 0 || Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        {
+            return false;
+        }
+
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return true;
+        }
+
+        // Messages arrived meanwhile: they go first; we own the consumer, so start it.
+        Schedule();
+        return false;
+    }
+
+    /// <summary>Releases the machine after an inline request; starts the consumer if messages arrived meanwhile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ExitInline()
+    {
+        Interlocked.Exchange(ref _running, 0);
+        if (Volatile.Read(ref _count) != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
+        {
+            ExitInlineSlow();
+        }
+    }
+
+    private void ExitInlineSlow()
+    {
+        if (Volatile.Read(ref _count) != 0 && Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        {
+            Schedule();
+        }
+        else
+        {
+            TryCompleteStop();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace PerfAnalyzers.Runtime.StateMachines;
+
+// Instrumentation around a handler (inline and queued paths): spans, durations, transitions.
+public abstract partial class StateMachineCore<TValues>
+{
+    /// <summary>Before a handler: returns a start timestamp if durations are measured (else 0) and starts a span if anyone listens.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long HandlingStarted(int kind, out Activity? activity)
+    {
+        activity = StateMachineTelemetry.ActivitySource.HasListeners() ? StartActivity(kind) : null;
+        return StateMachineTelemetry.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+    }
+
+    private Activity? StartActivity(int kind)
+    {
+        var activity = StateMachineTelemetry.ActivitySource.StartActivity(_type.ActivityNames[kind], ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag(StateMachineTelemetry.MachineTag, _type.Name);
+            activity.SetTag(StateMachineTelemetry.MessageTag, _type.MessageNames[kind]);
+            activity.SetTag(StateMachineTelemetry.StateTag, _type.StateName(State));
+        }
+
+        return activity;
+    }
+
+    /// <summary>After a handler returned: records its duration and a transition if the state changed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void HandlingCompleted(int kind, int stateBefore, long startTimestamp, Activity? activity)
+    {
+        if (startTimestamp != 0)
+        {
+            RecordDuration(kind, stateBefore, startTimestamp);
+        }
+
+        if (_state != stateBefore)
+        {
+            RecordTransition(stateBefore, _state);
+        }
+
+        activity?.Dispose();
+    }
+
+    private void RecordDuration(int kind, int stateBefore, long startTimestamp)
+    {
+        var seconds = (Stopwatch.GetTimestamp() - startTimestamp) * StateMachineTelemetry.TicksToSeconds;
+        StateMachineTelemetry.Duration.Record(seconds, _type.TypeTag, _type.MessageTags[kind], _type.StateTags[stateBefore]);
+    }
+
+    private void RecordTransition(int from, int to)
+    {
+        if (StateMachineTelemetry.Transitions.Enabled)
+        {
+            StateMachineTelemetry.Transitions.Add(1, _type.TypeTag, _type.FromTags[from], _type.ToTags[to]);
+        }
+    }
+}
