@@ -15,6 +15,9 @@ internal struct MailboxRing<T>
 
     public readonly int Count => _count;
 
+    /// <summary>The count read with acquire semantics, for a check outside the lock.</summary>
+    public int VolatileCount => Volatile.Read(ref _count);
+
     public void PushBack(in T item)
     {
         if (_items is null || _count == _items.Length)

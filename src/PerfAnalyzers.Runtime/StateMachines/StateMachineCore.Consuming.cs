@@ -10,28 +10,91 @@ namespace PerfAnalyzers.Runtime.StateMachines;
 // Consuming: the single consumer that drains the mailbox on the thread pool, priorities and batching.
 public abstract partial class StateMachineCore<TValues>
 {
+    // The consumer takes up to ChunkSize consecutive normal-priority messages per lock acquisition.
+    private const int ChunkSize = 16;
+
+    // Before going idle (and paying a thread-pool hop on the next message), the consumer watches the mailbox this long.
+    private static readonly long IdleSpinTicks = Environment.ProcessorCount > 1 ? Math.Max(1, Stopwatch.Frequency / 500_000) : 0;
+
     private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
     void IThreadPoolWorkItem.Execute() => Drain();
 
     private void Drain()
     {
+        var mailbox = _mailbox;
         var budget = DrainBudget;
+        var spun = false;
         while (true)
         {
-            Envelope<TValues> envelope = default;
-            var batchCount = 0;
-            var idle = false;
-            var waitBatch = 0L;
-            lock (this)
+            // The chunk taken at the last lock acquisition: handled without the lock, but a high-priority message may
+            // still cut in between two of its messages (with the starvation guard, as if they were still queued).
+            var chunk = _chunk;
+            if (chunk is not null && chunk.Next != chunk.End)
             {
-                if (_count == 0 || _status == (int)StateMachineStatus.Faulted)
+                var status = Volatile.Read(ref _status);
+                if (status != (int)StateMachineStatus.Running && (status == (int)StateMachineStatus.Faulted || Volatile.Read(ref mailbox.FailQueued)))
                 {
-                    idle = true;
+                    if (status == (int)StateMachineStatus.Faulted)
+                    {
+                        FailChunk(chunk, StateMachineStatus.Faulted, Volatile.Read(ref mailbox.FaultCause));
+                    }
+                    else
+                    {
+                        FailChunk(chunk, StateMachineStatus.Stopped, null);
+                    }
+
+                    continue;
+                }
+
+                if (chunk.HasHighPriority && mailbox.High.VolatileCount != 0 && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high))
+                {
+                    Process(ref high);
                 }
                 else
                 {
-                    ref var queue = ref ChooseQueueLocked();
+                    ProcessChunkMessage(chunk);
+                }
+
+                if (--budget == 0)
+                {
+                    // Let other work run on this thread; the machine stays claimed and the chunk stays taken.
+                    Schedule();
+                    return;
+                }
+
+                continue;
+            }
+
+            Envelope<TValues> envelope = default;
+            var batchCount = 0;
+            var fromChunk = false;
+            var spin = false;
+            var idle = false;
+            var waitBatch = 0L;
+            lock (mailbox)
+            {
+                // The chunk is done: its messages no longer count, so senders waiting for room may come in first.
+                mailbox.Held = 0;
+                ReleaseSpaceWaitersLocked(all: false);
+                if (mailbox.Count == 0 || _status == (int)StateMachineStatus.Faulted)
+                {
+                    if (!spun && IdleSpinTicks != 0 && _status == (int)StateMachineStatus.Running)
+                    {
+                        spin = true;
+                    }
+                    else
+                    {
+                        // Only here, under the lock, does the consumer let go: a sender that saw Draining under the lock
+                        // pushed before this check.
+                        Volatile.Write(ref _running, Idle);
+                        idle = true;
+                    }
+                }
+                else
+                {
+                    spun = false;
+                    ref var queue = ref ChooseQueueLocked(mailbox);
                     var kind = queue.PeekFront().Kind;
                     var batchSize = _type.BatchSizes[kind];
                     if (batchSize > 0)
@@ -39,13 +102,19 @@ public abstract partial class StateMachineCore<TValues>
                         batchCount = TakeBatchLocked(ref queue, kind, batchSize, out waitBatch);
                         if (waitBatch != 0)
                         {
+                            Volatile.Write(ref _running, Idle);
                             idle = true;
                         }
+                    }
+                    else if (queue.Count > 1 && Unsafe.AreSame(ref queue, ref mailbox.Normal) && ChunksAllowedLocked())
+                    {
+                        TakeChunkLocked(ref queue);
+                        fromChunk = true;
                     }
                     else
                     {
                         envelope = queue.PopFront();
-                        Volatile.Write(ref _count, _count - 1);
+                        Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
                     }
 
                     if (!idle)
@@ -55,25 +124,30 @@ public abstract partial class StateMachineCore<TValues>
                 }
             }
 
+            if (spin)
+            {
+                spun = true;
+                SpinUntilQueued(mailbox);
+                continue;
+            }
+
             if (idle)
             {
-                Interlocked.Exchange(ref _running, 0);
                 if (waitBatch != 0)
                 {
                     ArmBatchTimer(waitBatch);
                     return;
                 }
 
-                if (Volatile.Read(ref _count) != 0 && Interlocked.CompareExchange(ref _running, 1, 0) == 0)
-                {
-                    continue;
-                }
-
                 TryCompleteStop();
                 return;
             }
 
-            if (batchCount > 0)
+            if (fromChunk)
+            {
+                ProcessChunkMessage(_chunk!);
+            }
+            else if (batchCount > 0)
             {
                 ProcessBatch(batchCount);
             }
@@ -91,16 +165,98 @@ public abstract partial class StateMachineCore<TValues>
         }
     }
 
-    private ref MailboxRing<Envelope<TValues>> ChooseQueueLocked()
+    /// <summary>Watches the mailbox for a short while (about 2 µs) without the lock; returns early when a message arrives.</summary>
+    private static void SpinUntilQueued(Mailbox<Envelope<TValues>> mailbox)
     {
-        if (_high.Count != 0 && (_normal.Count == 0 || _highStreak < _type.Options.StarvationLimit))
+        var deadline = Stopwatch.GetTimestamp() + IdleSpinTicks;
+        do
+        {
+            Thread.SpinWait(4);
+            if (Volatile.Read(ref mailbox.Count) != 0)
+            {
+                return;
+            }
+        }
+        while (Stopwatch.GetTimestamp() < deadline);
+    }
+
+    /// <summary>Handles the chunk's next message: it stops counting against the capacity as its handling starts.</summary>
+    private void ProcessChunkMessage(MailboxChunk<Envelope<TValues>> chunk)
+    {
+        if (_highStreak != 0)
+        {
+            _highStreak = 0;
+        }
+
+        ref var envelope = ref chunk.Items[chunk.Next];
+        Volatile.Write(ref chunk.Next, chunk.Next + 1);
+        Process(ref envelope);
+        envelope = default;
+    }
+
+    /// <summary>Takes the oldest high-priority message while a chunk of normal ones is held (the starvation guard allowed it).</summary>
+    private bool TakeHigh(out Envelope<TValues> envelope)
+    {
+        var mailbox = _mailbox;
+        lock (mailbox)
+        {
+            if (mailbox.High.Count == 0)
+            {
+                envelope = default;
+                return false;
+            }
+
+            envelope = mailbox.High.PopFront();
+            Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
+            _highStreak++;
+            ReleaseSpaceWaitersLocked(all: false);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Chunks are taken in the Wait and Reject modes while no sender waits for room. The drop modes take one message at a
+    /// time, so that the oldest and newest queued messages stay in the rings where a sender can evict them; waiting
+    /// senders get room as soon as a message starts.
+    /// </summary>
+    private bool ChunksAllowedLocked() =>
+        _type.Options.FullMode is MailboxFullMode.Wait or MailboxFullMode.Reject && (_spaceWaiters is null || _spaceWaiters.Count == 0);
+
+    /// <summary>Moves up to <see cref="ChunkSize"/> consecutive unbatched messages from the front of <paramref name="queue"/> into the chunk.</summary>
+    private void TakeChunkLocked(ref MailboxRing<Envelope<TValues>> queue)
+    {
+        var mailbox = _mailbox;
+        var chunk = _chunk;
+        if (chunk is null)
+        {
+            chunk = new MailboxChunk<Envelope<TValues>>(ChunkSize, Array.IndexOf(_type.MessagePriorities, MessagePriority.High) >= 0);
+            Volatile.Write(ref _chunk, chunk);
+        }
+
+        var items = chunk.Items;
+        var max = Math.Min(queue.Count, items.Length);
+        var run = 0;
+        while (run < max && _type.BatchSizes[queue.PeekFront().Kind] == 0)
+        {
+            items[run++] = queue.PopFront();
+        }
+
+        chunk.Next = 0;
+        Volatile.Write(ref chunk.End, run);
+        mailbox.Held = run;
+        Volatile.Write(ref mailbox.Count, mailbox.Count - run);
+    }
+
+    private ref MailboxRing<Envelope<TValues>> ChooseQueueLocked(Mailbox<Envelope<TValues>> mailbox)
+    {
+        if (mailbox.High.Count != 0 && (mailbox.Normal.Count == 0 || _highStreak < _type.Options.StarvationLimit))
         {
             _highStreak++;
-            return ref _high;
+            return ref mailbox.High;
         }
 
         _highStreak = 0;
-        return ref _normal;
+        return ref mailbox.Normal;
     }
 
     private int TakeBatchLocked(ref MailboxRing<Envelope<TValues>> queue, int kind, int batchSize, out long waitTicks)
@@ -113,7 +269,7 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         var delay = _type.BatchDelayTicks[kind];
-        if (run < batchSize && delay != 0 && run == _count && _status == (int)StateMachineStatus.Running)
+        if (run < batchSize && delay != 0 && run == _mailbox.Count && _status == (int)StateMachineStatus.Running)
         {
             var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;
             if (waited < delay)
@@ -129,7 +285,7 @@ public abstract partial class StateMachineCore<TValues>
             buffer[i] = queue.PopFront();
         }
 
-        Volatile.Write(ref _count, _count - run);
+        Volatile.Write(ref _mailbox.Count, _mailbox.Count - run);
         return run;
     }
 
@@ -152,7 +308,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void BatchTimerFired()
     {
-        if (Volatile.Read(ref _count) != 0 && Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        if (Volatile.Read(ref _mailbox.Count) != 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
         {
             Drain();
         }

@@ -17,17 +17,18 @@ public abstract partial class StateMachineCore<TValues>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnterInline()
     {
-        if (Volatile.Read(ref _status) != (int)StateMachineStatus.Running || Volatile.Read(ref _count) != 0 || Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        if (Volatile.Read(ref _status) != (int)StateMachineStatus.Running || Volatile.Read(ref _mailbox.Count) != 0 || Interlocked.CompareExchange(ref _running, Inline, Idle) != Idle)
         {
             return false;
         }
 
-        if (Volatile.Read(ref _count) == 0)
+        if (Volatile.Read(ref _mailbox.Count) == 0)
         {
             return true;
         }
 
-        // Messages arrived meanwhile: they go first; we own the consumer, so start it.
+        // Messages arrived meanwhile: they go first; we own the machine, so become its consumer.
+        Volatile.Write(ref _running, Draining);
         Schedule();
         return false;
     }
@@ -36,8 +37,8 @@ public abstract partial class StateMachineCore<TValues>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExitInline()
     {
-        Interlocked.Exchange(ref _running, 0);
-        if (Volatile.Read(ref _count) != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
+        Interlocked.Exchange(ref _running, Idle);
+        if (Volatile.Read(ref _mailbox.Count) != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
         {
             ExitInlineSlow();
         }
@@ -45,7 +46,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void ExitInlineSlow()
     {
-        if (Volatile.Read(ref _count) != 0 && Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        if (Volatile.Read(ref _mailbox.Count) != 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
         {
             Schedule();
         }

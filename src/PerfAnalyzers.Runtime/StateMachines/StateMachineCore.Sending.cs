@@ -54,7 +54,7 @@ public abstract partial class StateMachineCore<TValues>
         // Waiting senders form a FIFO line: the consumer moves the first one's message into the mailbox as room appears,
         // so one sender's messages keep their order even when it does not await each send.
         SpaceWaiter waiter;
-        lock (this)
+        lock (_mailbox)
         {
             if (_status != (int)StateMachineStatus.Running)
             {
@@ -63,7 +63,7 @@ public abstract partial class StateMachineCore<TValues>
                 return new ValueTask<PostStatus>(refused);
             }
 
-            if (_count < _type.Options.MailboxCapacity && (_spaceWaiters is null || _spaceWaiters.Count == 0))
+            if (PendingLocked() < _type.Options.MailboxCapacity && (_spaceWaiters is null || _spaceWaiters.Count == 0))
             {
                 PushLocked(ref envelope);
                 waiter = null!;
@@ -207,56 +207,70 @@ public abstract partial class StateMachineCore<TValues>
             envelope.EnqueuedAt = EnqueueTimestamp(envelope.Kind);
         }
 
-        lock (this)
+        var mailbox = _mailbox;
+        bool consumerActive;
+        lock (mailbox)
         {
             if (_status != (int)StateMachineStatus.Running)
             {
                 return StatusToPost((StateMachineStatus)_status);
             }
 
-            if (_count >= _type.Options.MailboxCapacity || (_spaceWaiters is not null && _spaceWaiters.Count != 0))
+            // Held is an upper bound of the consumer's chunk; the exact figure (a read of the consumer's cache line) only
+            // when the bound says full.
+            if ((mailbox.Count + mailbox.Held >= _type.Options.MailboxCapacity && PendingLocked() >= _type.Options.MailboxCapacity)
+                || (_spaceWaiters is not null && _spaceWaiters.Count != 0))
             {
+                // Drop modes never take chunks (Held is 0), so the oldest and newest queued messages are in the rings.
                 switch (_type.Options.FullMode)
                 {
                     case MailboxFullMode.DropOldest:
-                        evicted = _normal.Count != 0 ? _normal.PopFront() : _high.PopFront();
+                        evicted = mailbox.Normal.Count != 0 ? mailbox.Normal.PopFront() : mailbox.High.PopFront();
                         break;
                     case MailboxFullMode.DropNewest:
-                        evicted = _normal.Count != 0 ? _normal.PopBack() : _high.PopBack();
+                        evicted = mailbox.Normal.Count != 0 ? mailbox.Normal.PopBack() : mailbox.High.PopBack();
                         break;
                     default:
                         return PostStatus.Rejected;
                 }
 
                 hasEvicted = true;
-                _count--;
+                mailbox.Count--;
             }
 
             PushLocked(ref envelope);
+
+            // The consumer goes idle only under this lock: if it is draining now, it will see this message.
+            consumerActive = _running == Draining;
         }
 
-        ScheduleIfIdle();
+        if (!consumerActive)
+        {
+            ScheduleIfIdle();
+        }
+
         return PostStatus.Accepted;
     }
 
     private void PushLocked(ref Envelope<TValues> envelope)
     {
+        var mailbox = _mailbox;
         if (_type.MessagePriorities[envelope.Kind] == MessagePriority.High)
         {
-            _high.PushBack(envelope);
+            mailbox.High.PushBack(envelope);
         }
         else
         {
-            _normal.PushBack(envelope);
+            mailbox.Normal.PushBack(envelope);
         }
 
-        Volatile.Write(ref _count, _count + 1);
+        Volatile.Write(ref mailbox.Count, mailbox.Count + 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ScheduleIfIdle()
     {
-        if (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        if (Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
         {
             Schedule();
         }

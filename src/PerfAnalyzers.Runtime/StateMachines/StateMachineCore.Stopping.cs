@@ -13,9 +13,9 @@ public abstract partial class StateMachineCore<TValues>
     private void TryCompleteStop()
     {
         TaskCompletionSource? stopped = null;
-        lock (this)
+        lock (_mailbox)
         {
-            if (_status == (int)StateMachineStatus.Stopping && _count == 0 && Volatile.Read(ref _running) == 0)
+            if (_status == (int)StateMachineStatus.Stopping && _mailbox.Count == 0 && Volatile.Read(ref _running) == Idle)
             {
                 _status = (int)StateMachineStatus.Stopped;
                 stopped = _stopped;
@@ -32,24 +32,46 @@ public abstract partial class StateMachineCore<TValues>
 
     private List<Envelope<TValues>>? TakeAllLocked()
     {
-        if (_count == 0)
+        // The consumer's chunk is not taken here: the consumer fails what is left of it (see FailChunk).
+        var mailbox = _mailbox;
+        if (mailbox.Count == 0)
         {
             return null;
         }
 
-        var all = new List<Envelope<TValues>>(_count);
-        while (_high.Count != 0)
+        var all = new List<Envelope<TValues>>(mailbox.Count);
+        while (mailbox.High.Count != 0)
         {
-            all.Add(_high.PopFront());
+            all.Add(mailbox.High.PopFront());
         }
 
-        while (_normal.Count != 0)
+        while (mailbox.Normal.Count != 0)
         {
-            all.Add(_normal.PopFront());
+            all.Add(mailbox.Normal.PopFront());
         }
 
-        Volatile.Write(ref _count, 0);
+        Volatile.Write(ref mailbox.Count, 0);
         return all;
+    }
+
+    /// <summary>Messages queued and not started: the rings plus what is left of the consumer's chunk (exact under the lock).</summary>
+    private int PendingLocked()
+    {
+        var mailbox = _mailbox;
+        return mailbox.Held == 0 ? mailbox.Count : mailbox.Count + _chunk!.Remaining;
+    }
+
+    /// <summary>On the consumer, after an immediate stop or a fault: fails the chunk's messages not started yet.</summary>
+    private void FailChunk(MailboxChunk<Envelope<TValues>> chunk, StateMachineStatus status, Exception? cause)
+    {
+        while (chunk.Next != chunk.End)
+        {
+            ref var envelope = ref chunk.Items[chunk.Next];
+            Volatile.Write(ref chunk.Next, chunk.Next + 1);
+            StateMachineTelemetry.Rejected.Add(1, _type.TypeTag, _type.MessageTags[envelope.Kind], new(StateMachineTelemetry.ReasonTag, "stopped"));
+            envelope.Reply?.Fail(new StateMachineStoppedException(_type.Name, status, cause));
+            envelope = default;
+        }
     }
 
     private void FailAll(List<Envelope<TValues>>? envelopes, StateMachineStatus status, Exception? cause)
@@ -83,7 +105,7 @@ public abstract partial class StateMachineCore<TValues>
                 continue;
             }
 
-            if (_count >= _type.Options.MailboxCapacity)
+            if (PendingLocked() >= _type.Options.MailboxCapacity)
             {
                 return;
             }

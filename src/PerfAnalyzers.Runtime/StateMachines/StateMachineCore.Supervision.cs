@@ -81,9 +81,10 @@ public abstract partial class StateMachineCore<TValues>
     private void Fault(Exception exception)
     {
         List<Envelope<TValues>>? failed;
-        lock (this)
+        lock (_mailbox)
         {
             _status = (int)StateMachineStatus.Faulted;
+            _mailbox.FaultCause = exception;
             _stopped ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             failed = TakeAllLocked();
             ReleaseSpaceWaitersLocked(all: true);

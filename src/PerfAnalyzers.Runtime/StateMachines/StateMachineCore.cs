@@ -18,11 +18,16 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
 {
     private const int DrainBudget = 256;
 
+    // _running: who may handle messages now. Only the consumer sets it from Draining back to Idle, and only under the
+    // mailbox lock, so a sender that reads Draining under that lock knows its message will be seen.
+    private const int Idle = 0;
+    private const int Draining = 1;
+    private const int Inline = 2;
+
     private readonly StateMachineTypeInfo _type;
     private readonly IStateMachine _owner;
-    private MailboxRing<Envelope<TValues>> _normal;
-    private MailboxRing<Envelope<TValues>> _high;
-    private int _count;
+    private readonly Mailbox<Envelope<TValues>> _mailbox = new();
+    private MailboxChunk<Envelope<TValues>>? _chunk;
     private int _running;
     private int _status;
     private int _state;
@@ -56,7 +61,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     public StateMachineStatus Status => (StateMachineStatus)Volatile.Read(ref _status);
 
     /// <summary>Messages waiting in the mailbox.</summary>
-    public int MailboxDepth => Volatile.Read(ref _count);
+    public int MailboxDepth => Volatile.Read(ref _mailbox.Count) + (Volatile.Read(ref _chunk)?.Remaining ?? 0);
 
     /// <summary>Handles one message: generated code switches on <see cref="Envelope{TValues}.Kind"/>, calls the handler for the current state and completes the reply.</summary>
     protected abstract void Dispatch(ref Envelope<TValues> envelope);
@@ -87,7 +92,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     {
         List<Envelope<TValues>>? failed = null;
         Task result;
-        lock (this)
+        lock (_mailbox)
         {
             switch (Status)
             {
@@ -104,6 +109,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
             result = _stopped.Task;
             if (mode == StopMode.Immediate)
             {
+                _mailbox.FailQueued = true;
                 failed = TakeAllLocked();
             }
 
