@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using PerfAnalyzers.Runtime.StateMachines;
+
+namespace PerfAnalyzers.Runtime.Tests.StateMachines;
+
+/// <summary>
+/// The consumer takes up to 16 normal-priority messages per lock acquisition (a chunk) and handles them without the lock.
+/// Each test parks the machine on a <see cref="Block"/> message that is itself inside such a chunk, so the rest of the
+/// chunk is taken from the mailbox but not started: it must still count against the capacity, yield to high-priority
+/// messages, and fail on an immediate stop or a fault.
+/// </summary>
+public class MailboxChunkTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Messages_taken_in_a_chunk_but_not_started_still_count_against_the_capacity()
+    {
+        await using var machine = new RejectMachine();
+        machine.Start();
+        var first = Block.Create();
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(first));
+        Assert.True(first.Started.Wait(Long));
+
+        // Block2 then 63 Works: the mailbox (capacity 64) is full.
+        var second = Block.Create();
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(second));
+        for (var i = 0; i < 63; i++)
+        {
+            Assert.Equal(PostStatus.Accepted, machine.TryPost(new Work(0, i, i)));
+        }
+
+        Assert.Equal(PostStatus.Rejected, machine.TryPost(new Work(0, 99, 99)));
+
+        // The consumer takes a chunk (Block2 + 15 Works) and starts Block2: one place is free, not sixteen.
+        first.Release.Set();
+        Assert.True(second.Started.Wait(Long));
+        Assert.Equal(63, machine.MailboxDepth);
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(new Work(0, 63, 63)));
+        Assert.Equal(64, machine.MailboxDepth);
+        Assert.Equal(PostStatus.Rejected, machine.TryPost(new Work(0, 100, 100)));
+        await Assert.ThrowsAsync<MailboxFullException>(async () => await machine.AskAsync(new Work(0, 101, 101)));
+
+        second.Release.Set();
+        await machine.StopAsync();
+        Assert.Equal(Enumerable.Range(0, 64), machine.Handled.Keys.Order());
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => (0, i)), machine.Order);
+    }
+
+    [Fact]
+    public async Task Immediate_stop_fails_the_messages_left_in_a_taken_chunk()
+    {
+        var machine = new RejectMachine();
+        machine.Start();
+        var first = Block.Create();
+        machine.TryPost(first);
+        Assert.True(first.Started.Wait(Long));
+        var second = Block.Create();
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(second));
+        var asks = Enumerable.Range(0, 10).Select(i => machine.AskAsync(new Work(0, i, i)).AsTask()).ToList();
+
+        // All eleven go into one chunk; Block2 starts, the ten asks wait in the chunk, the rings are empty.
+        first.Release.Set();
+        Assert.True(second.Started.Wait(Long));
+        var stopping = machine.StopAsync(StopMode.Immediate);
+        Assert.False(stopping.IsCompleted);
+        second.Release.Set();
+        foreach (var ask in asks)
+        {
+            var error = await Assert.ThrowsAsync<StateMachineStoppedException>(() => ask);
+            Assert.Equal(StateMachineStatus.Stopped, error.Status);
+        }
+
+        await stopping;
+        Assert.Empty(machine.Handled);
+        Assert.Equal(StateMachineStatus.Stopped, machine.Status);
+        Assert.Equal(0, machine.MailboxDepth);
+    }
+
+    [Fact]
+    public async Task Graceful_stop_handles_the_messages_left_in_a_taken_chunk()
+    {
+        var machine = new RejectMachine();
+        machine.Start();
+        var first = Block.Create();
+        machine.TryPost(first);
+        Assert.True(first.Started.Wait(Long));
+        var second = Block.Create();
+        machine.TryPost(second);
+        var asks = Enumerable.Range(0, 10).Select(i => machine.AskAsync(new Work(0, i, i)).AsTask()).ToList();
+        first.Release.Set();
+        Assert.True(second.Started.Wait(Long));
+        var stopping = machine.StopAsync();
+        Assert.Equal(PostStatus.Stopped, machine.TryPost(new Work(0, 50, 50)));
+        second.Release.Set();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i * 2), await Task.WhenAll(asks));
+        await stopping;
+        Assert.Equal(Enumerable.Range(0, 10), machine.Handled.Keys.Order());
+    }
+
+    [Fact]
+    public async Task High_priority_messages_cut_into_a_taken_chunk_with_the_starvation_guard()
+    {
+        await using var machine = new PriorityMachine();
+        machine.Start();
+        var first = Block.Create();
+        machine.TryPost(first);
+        Assert.True(first.Started.Wait(Long));
+        var second = Block.Create();
+        machine.TryPost(second);
+        for (var i = 1; i <= 6; i++)
+        {
+            machine.TryPost(new Work(0, i, i));
+        }
+
+        // Block2 and N1..N6 are taken in one chunk; the urgent messages arrive while Block2 runs.
+        first.Release.Set();
+        Assert.True(second.Started.Wait(Long));
+        for (var i = 1; i <= 5; i++)
+        {
+            machine.TryPost(new Urgent(i));
+        }
+
+        second.Release.Set();
+        await machine.StopAsync();
+
+        // StarvationLimit = 2, and Block2 (a normal message) just ran: two urgent, one normal, and so on.
+        Assert.Equal(new[] { "H1", "H2", "N1", "H3", "H4", "N2", "H5", "N3", "N4", "N5", "N6" }, machine.Seen);
+    }
+
+    [Fact]
+    public async Task A_fault_fails_the_messages_left_in_a_taken_chunk_with_the_handler_exception_as_cause()
+    {
+        var machine = new StopOnErrorMachine();
+        machine.Start();
+        var first = Block.Create();
+        machine.TryPost(first);
+        Assert.True(first.Started.Wait(Long));
+        var failing = machine.AskAsync(new Fail()).AsTask();
+        var queued = Enumerable.Range(0, 12).Select(i => machine.AskAsync(new Work(0, i, i)).AsTask()).ToList();
+        first.Release.Set();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        foreach (var ask in queued)
+        {
+            var error = await Assert.ThrowsAsync<StateMachineStoppedException>(() => ask);
+            Assert.Equal(StateMachineStatus.Faulted, error.Status);
+            Assert.IsType<InvalidOperationException>(error.InnerException);
+        }
+
+        Assert.Empty(machine.Handled);
+        Assert.Equal(StateMachineStatus.Faulted, machine.Status);
+        Assert.Equal(0, machine.MailboxDepth);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Immediate_stop_under_load_every_request_is_handled_once_or_failed(int seed)
+    {
+        const int Producers = 6;
+        var machine = new RejectMachine();
+        machine.Start();
+        var replied = new ConcurrentDictionary<int, bool>();
+        var refused = 0;
+        var producers = Enumerable.Range(0, Producers).Select(sender => Task.Run(async () =>
+        {
+            var random = new Random((seed * 100) + sender);
+            var pending = new List<(int Id, Task<int> Reply)>();
+            for (var sequence = 0; sequence < 100_000; sequence++)
+            {
+                var id = (sender * 1_000_000) + sequence;
+                var work = new Work(sender, sequence, id, Spin: random.Next(8) == 0 ? random.Next(300) : 0);
+                var status = machine.TryPost(work);
+                if (status == PostStatus.Stopped)
+                {
+                    break;
+                }
+
+                if (random.Next(4) == 0)
+                {
+                    pending.Add((id + 500_000, machine.AskAsync(work with { Id = id + 500_000 }).AsTask()));
+                }
+
+                if (random.Next(64) == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+
+            foreach (var (id, reply) in pending)
+            {
+                try
+                {
+                    Assert.Equal(id * 2, await reply);
+                    replied[id] = true;
+                }
+                catch (Exception exception) when (exception is StateMachineStoppedException or MailboxFullException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(30);
+        await machine.StopAsync(StopMode.Immediate);
+        await Task.WhenAll(producers);
+        Assert.Equal(StateMachineStatus.Stopped, machine.Status);
+        Assert.All(machine.Handled, pair => Assert.Equal(1, pair.Value));
+        Assert.Equal(0, machine.Overlaps);
+        var handledAsks = machine.Handled.Keys.Where(id => id % 1_000_000 >= 500_000).Order().ToList();
+        Assert.Equal(replied.Keys.Order(), handledAsks);
+        foreach (var sender in machine.Order.GroupBy(o => o.Sender))
+        {
+            var sequences = sender.Select(o => o.Sequence).ToList();
+            Assert.Equal(sequences.Order(), sequences);
+        }
+    }
+
+    [Fact]
+    public async Task Casts_from_one_producer_are_all_handled_in_order_with_chunks_and_idle_spins()
+    {
+        // Bursts and pauses: the consumer drains chunks, spins, goes idle and is woken again, many times.
+        await using var machine = new RejectMachine();
+        machine.Start();
+        var sequence = 0;
+        for (var burst = 0; burst < 300; burst++)
+        {
+            var size = (burst * 7) % 50;
+            for (var i = 0; i < size; i++)
+            {
+                while (machine.TryPost(new Work(0, sequence, sequence)) == PostStatus.Rejected)
+                {
+                    Thread.SpinWait(20);
+                }
+
+                sequence++;
+            }
+
+            if (burst % 3 == 0)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        await machine.StopAsync();
+        Assert.Equal(Enumerable.Range(0, sequence), machine.Order.Select(o => o.Sequence));
+        Assert.All(machine.Handled, pair => Assert.Equal(1, pair.Value));
+    }
+}
