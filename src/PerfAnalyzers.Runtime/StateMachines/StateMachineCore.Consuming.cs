@@ -13,7 +13,8 @@ public abstract partial class StateMachineCore<TValues>
     // The consumer takes up to ChunkSize consecutive normal-priority messages per lock acquisition.
     private const int ChunkSize = 16;
 
-    // Before going idle (and paying a thread-pool hop on the next message), the consumer watches the mailbox this long.
+    // Before going idle (and making the next message pay a thread-pool hop), a consumer that has been handling a stream
+    // of messages watches the mailbox this long.
     private static readonly long IdleSpinTicks = Environment.ProcessorCount > 1 ? Math.Max(1, Stopwatch.Frequency / 500_000) : 0;
 
     private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -79,7 +80,9 @@ public abstract partial class StateMachineCore<TValues>
                 ReleaseSpaceWaitersLocked(all: false);
                 if (mailbox.Count == 0 || _status == (int)StateMachineStatus.Faulted)
                 {
-                    if (!spun && IdleSpinTicks != 0 && _status == (int)StateMachineStatus.Running)
+                    // Spin only when a stream is flowing (this run handled a chunk's worth): a caller that finds the
+                    // machine idle runs its request inline, which beats any queue, so short runs let go at once.
+                    if (!spun && IdleSpinTicks != 0 && DrainBudget - budget >= ChunkSize && _status == (int)StateMachineStatus.Running)
                     {
                         spin = true;
                     }
