@@ -38,6 +38,14 @@ public sealed class StateMachineAttribute : Attribute
     /// <summary>High-priority messages handled in a row before one waiting normal message is served. Default 8.</summary>
     public int StarvationLimit { get; set; } = 8;
 
+    /// <summary>
+    /// When true, a cast (<c>TryPost</c>, <c>PostAsync</c>) sent to an idle machine with an empty mailbox runs its handler
+    /// on the sender's thread before returning, as requests do; otherwise, and on a busy machine, casts are queued.
+    /// Faster for a producer that outpaces a thread-pool hop, but the sender then pays the handler's time. A handler
+    /// exception is counted and supervised as for a queued cast; the cast still returns Accepted. Default false.
+    /// </summary>
+    public bool InlineCasts { get; set; }
+
     /// <summary>The machine type name used in metrics, spans and errors. Default: the class's full name.</summary>
     public string? Name { get; set; }
 }

@@ -216,6 +216,15 @@ internal static class StateMachineEmitter
         w.Line();
         w.Line("/// <summary>Sends a " + Xml(message.Name) + " without waiting (a cast): Accepted, or Rejected when the mailbox is full, or Stopped / NotStarted.</summary>");
         w.Open("public " + Rt + "PostStatus TryPost(" + message.Type + " message)");
+        var inlineCast = model.Options.InlineCasts && message.BatchKind == 0;
+        if (inlineCast)
+        {
+            w.Open("if (__SmCastInline" + k + "(message))");
+            w.Line("return " + Rt + "PostStatus.Accepted;");
+            w.Close();
+            w.Line();
+        }
+
         w.Line("var envelope = new " + envelope + " { Kind = " + k + " };");
         w.Line(setMessage);
         w.Line("return __StateMachine.TryEnqueue(ref envelope);");
@@ -224,10 +233,45 @@ internal static class StateMachineEmitter
         w.Line();
         w.Line("/// <summary>Sends a " + Xml(message.Name) + " without waiting for it to be handled, but waiting for room in a full mailbox (FullMode Wait).</summary>");
         w.Open("public " + Tasks + "ValueTask<" + Rt + "PostStatus> PostAsync(" + message.Type + " message, " + Token + " cancellationToken = default)");
+        if (inlineCast)
+        {
+            w.Open("if (__SmCastInline" + k + "(message))");
+            w.Line("return new " + Tasks + "ValueTask<" + Rt + "PostStatus>(" + Rt + "PostStatus.Accepted);");
+            w.Close();
+            w.Line();
+        }
+
         w.Line("var envelope = new " + envelope + " { Kind = " + k + " };");
         w.Line(setMessage);
         w.Line("return __StateMachine.EnqueueAsync(envelope, cancellationToken);");
         w.Close();
+
+        if (inlineCast)
+        {
+            // [StateMachine(InlineCasts = true)]: an idle machine runs a cast on the sender's thread; a handler exception
+            // is counted and supervised as for a queued cast (a cast has no caller to fault).
+            w.Line();
+            w.Open("private bool __SmCastInline" + k + "(" + message.Type + " message)");
+            w.Line("var core = __StateMachine;");
+            w.Open("if (!core.TryEnterInline())");
+            w.Line("return false;");
+            w.Close();
+            w.Line();
+            w.Line("var before = core.State;");
+            w.Line("var start = core.HandlingStarted(" + k + ", out var activity);");
+            w.Open("try");
+            w.Line("__SmHandle" + k + "(message);");
+            w.Close();
+            w.Open("catch (global::System.Exception exception)");
+            w.Line("core.HandlingFailed(" + k + ", before, exception, activity);");
+            w.Line("core.ExitInline();");
+            w.Line("return true;");
+            w.Close();
+            w.Line("core.HandlingCompleted(" + k + ", before, start, activity);");
+            w.Line("core.ExitInline();");
+            w.Line("return true;");
+            w.Close();
+        }
 
         // The state switch.
         w.Line();

@@ -26,7 +26,7 @@ internal sealed record StateMachineModel(
 /// <summary>A type the machine is nested in: its declaration keyword and name with type parameters (e.g. <c>class Outer&lt;T&gt;</c>).</summary>
 internal sealed record ContainingTypeModel(string Declaration);
 
-internal sealed record MachineOptionsModel(int MailboxCapacity, int FullMode, int Supervision, int MaxRestarts, double RestartWindowSeconds, int StarvationLimit);
+internal sealed record MachineOptionsModel(int MailboxCapacity, int FullMode, int Supervision, int MaxRestarts, double RestartWindowSeconds, int StarvationLimit, bool InlineCasts = false);
 
 /// <summary>A message type and the handlers for it.</summary>
 /// <param name="Type">Fully qualified, with nullable annotation, for signatures.</param>

@@ -414,7 +414,8 @@ internal static class StateMachineParser
         NamedInt(attribute, "Supervision") ?? 0,
         NamedInt(attribute, "MaxRestarts") ?? 10,
         NamedDouble(attribute, "RestartWindowSeconds", 60),
-        Math.Max(1, NamedInt(attribute, "StarvationLimit") ?? 8));
+        Math.Max(1, NamedInt(attribute, "StarvationLimit") ?? 8),
+        NamedBool(attribute, "InlineCasts"));
 
     private static AttributeData? FindAttribute(ISymbol symbol, INamedTypeSymbol? attributeType)
     {
@@ -445,6 +446,19 @@ internal static class StateMachineParser
         }
 
         return null;
+    }
+
+    private static bool NamedBool(AttributeData attribute, string name)
+    {
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Value is bool value)
+            {
+                return value;
+            }
+        }
+
+        return false;
     }
 
     private static double NamedDouble(AttributeData attribute, string name, double fallback = 0)

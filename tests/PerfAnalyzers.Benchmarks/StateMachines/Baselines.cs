@@ -14,6 +14,15 @@ public partial class GeneratedCounter
     [On] private long Handle(int amount) => _total += amount;
 }
 
+/// <summary>The same machine with <c>InlineCasts = true</c>: a cast to an idle machine runs on the sender's thread.</summary>
+[StateMachine(CounterState.Running, MailboxCapacity = 1 << 18, FullMode = MailboxFullMode.Wait, InlineCasts = true, Name = "Bench.InlineCounter")]
+public partial class GeneratedInlineCounter
+{
+    private long _total;
+
+    [On] private long Handle(int amount) => _total += amount;
+}
+
 /// <summary>Baseline 1: a hand-written class whose calls are serialized by a SemaphoreSlim.</summary>
 public sealed class SemaphoreCounter
 {
