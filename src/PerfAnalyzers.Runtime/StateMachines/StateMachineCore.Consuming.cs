@@ -23,7 +23,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void Drain()
     {
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         var budget = DrainBudget;
         var spun = false;
         while (true)
@@ -200,7 +200,7 @@ public abstract partial class StateMachineCore<TValues>
     /// <summary>Takes the oldest high-priority message while a chunk of normal ones is held (the starvation guard allowed it).</summary>
     private bool TakeHigh(out Envelope<TValues> envelope)
     {
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         lock (mailbox)
         {
             if (mailbox.High.Count == 0)
@@ -228,7 +228,7 @@ public abstract partial class StateMachineCore<TValues>
     /// <summary>Moves up to <see cref="ChunkSize"/> consecutive unbatched messages from the front of <paramref name="queue"/> into the chunk.</summary>
     private void TakeChunkLocked(ref MailboxRing<Envelope<TValues>> queue)
     {
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         var chunk = _chunk;
         if (chunk is null)
         {
@@ -272,7 +272,7 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         var delay = _type.BatchDelayTicks[kind];
-        if (run < batchSize && delay != 0 && run == _mailbox.Count && _status == (int)StateMachineStatus.Running)
+        if (run < batchSize && delay != 0 && run == OpenMailbox.Count && _status == (int)StateMachineStatus.Running)
         {
             var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;
             if (waited < delay)
@@ -288,7 +288,8 @@ public abstract partial class StateMachineCore<TValues>
             buffer[i] = queue.PopFront();
         }
 
-        Volatile.Write(ref _mailbox.Count, _mailbox.Count - run);
+        var mailbox = OpenMailbox;
+        Volatile.Write(ref mailbox.Count, mailbox.Count - run);
         return run;
     }
 
@@ -311,7 +312,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void BatchTimerFired()
     {
-        if (Volatile.Read(ref _mailbox.Count) != 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
+        if (QueuedCount != 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
         {
             Drain();
         }

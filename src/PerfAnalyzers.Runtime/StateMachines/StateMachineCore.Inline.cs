@@ -17,12 +17,12 @@ public abstract partial class StateMachineCore<TValues>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnterInline()
     {
-        if (Volatile.Read(ref _status) != (int)StateMachineStatus.Running || Volatile.Read(ref _mailbox.Count) != 0 || Interlocked.CompareExchange(ref _running, Inline, Idle) != Idle)
+        if (Volatile.Read(ref _status) != (int)StateMachineStatus.Running || QueuedCount != 0 || Interlocked.CompareExchange(ref _running, Inline, Idle) != Idle)
         {
             return false;
         }
 
-        if (Volatile.Read(ref _mailbox.Count) == 0)
+        if (QueuedCount == 0)
         {
             return true;
         }
@@ -38,7 +38,7 @@ public abstract partial class StateMachineCore<TValues>
     public void ExitInline()
     {
         Interlocked.Exchange(ref _running, Idle);
-        if (Volatile.Read(ref _mailbox.Count) != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
+        if (QueuedCount != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
         {
             ExitInlineSlow();
         }
@@ -46,7 +46,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void ExitInlineSlow()
     {
-        if (Volatile.Read(ref _mailbox.Count) != 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
+        if (QueuedCount != 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
         {
             Schedule();
         }

@@ -54,7 +54,7 @@ public abstract partial class StateMachineCore<TValues>
         // Waiting senders form a FIFO line: the consumer moves the first one's message into the mailbox as room appears,
         // so one sender's messages keep their order even when it does not await each send.
         SpaceWaiter waiter;
-        lock (_mailbox)
+        lock (OpenMailbox)
         {
             if (_status != (int)StateMachineStatus.Running)
             {
@@ -207,7 +207,7 @@ public abstract partial class StateMachineCore<TValues>
             envelope.EnqueuedAt = EnqueueTimestamp(envelope.Kind);
         }
 
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         bool consumerActive;
         lock (mailbox)
         {
@@ -254,7 +254,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void PushLocked(ref Envelope<TValues> envelope)
     {
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         if (_type.MessagePriorities[envelope.Kind] == MessagePriority.High)
         {
             mailbox.High.PushBack(envelope);

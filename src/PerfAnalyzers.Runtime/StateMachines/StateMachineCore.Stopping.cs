@@ -13,9 +13,9 @@ public abstract partial class StateMachineCore<TValues>
     private void TryCompleteStop()
     {
         TaskCompletionSource? stopped = null;
-        lock (_mailbox)
+        lock (OpenMailbox)
         {
-            if (_status == (int)StateMachineStatus.Stopping && _mailbox.Count == 0 && Volatile.Read(ref _running) == Idle)
+            if (_status == (int)StateMachineStatus.Stopping && OpenMailbox.Count == 0 && Volatile.Read(ref _running) == Idle)
             {
                 _status = (int)StateMachineStatus.Stopped;
                 stopped = _stopped;
@@ -33,7 +33,7 @@ public abstract partial class StateMachineCore<TValues>
     private List<Envelope<TValues>>? TakeAllLocked()
     {
         // The consumer's chunk is not taken here: the consumer fails what is left of it (see FailChunk).
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         if (mailbox.Count == 0)
         {
             return null;
@@ -57,7 +57,7 @@ public abstract partial class StateMachineCore<TValues>
     /// <summary>Messages queued and not started: the rings plus what is left of the consumer's chunk (exact under the lock).</summary>
     private int PendingLocked()
     {
-        var mailbox = _mailbox;
+        var mailbox = OpenMailbox;
         return mailbox.Held == 0 ? mailbox.Count : mailbox.Count + _chunk!.Remaining;
     }
 

@@ -81,10 +81,10 @@ public abstract partial class StateMachineCore<TValues>
     private void Fault(Exception exception)
     {
         List<Envelope<TValues>>? failed;
-        lock (_mailbox)
+        lock (OpenMailbox)
         {
             _status = (int)StateMachineStatus.Faulted;
-            _mailbox.FaultCause = exception;
+            OpenMailbox.FaultCause = exception;
             _stopped ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             failed = TakeAllLocked();
             ReleaseSpaceWaitersLocked(all: true);

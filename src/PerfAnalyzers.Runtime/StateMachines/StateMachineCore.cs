@@ -26,7 +26,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
 
     private readonly StateMachineTypeInfo _type;
     private readonly IStateMachine _owner;
-    private readonly Mailbox<Envelope<TValues>> _mailbox = new();
+    private Mailbox<Envelope<TValues>>? _mailbox;
     private MailboxChunk<Envelope<TValues>>? _chunk;
     private int _running;
     private int _status;
@@ -61,7 +61,24 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     public StateMachineStatus Status => (StateMachineStatus)Volatile.Read(ref _status);
 
     /// <summary>Messages waiting in the mailbox.</summary>
-    public int MailboxDepth => Volatile.Read(ref _mailbox.Count) + (Volatile.Read(ref _chunk)?.Remaining ?? 0);
+    public int MailboxDepth => QueuedCount + (Volatile.Read(ref _chunk)?.Remaining ?? 0);
+
+    // Created on first use, usually by the first sender: allocated apart from this object, so that the senders' writes
+    // (its lock word and counts) do not share a cache line with the fields the consumer reads per message.
+    private Mailbox<Envelope<TValues>> OpenMailbox
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Volatile.Read(ref _mailbox) ?? CreateMailbox();
+    }
+
+    /// <summary>Messages in the mailbox's rings (not counting the consumer's chunk).</summary>
+    private int QueuedCount => Volatile.Read(ref _mailbox) is { } mailbox ? Volatile.Read(ref mailbox.Count) : 0;
+
+    private Mailbox<Envelope<TValues>> CreateMailbox()
+    {
+        Interlocked.CompareExchange(ref _mailbox, new Mailbox<Envelope<TValues>>(), null);
+        return _mailbox!;
+    }
 
     /// <summary>Handles one message: generated code switches on <see cref="Envelope{TValues}.Kind"/>, calls the handler for the current state and completes the reply.</summary>
     protected abstract void Dispatch(ref Envelope<TValues> envelope);
@@ -92,7 +109,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     {
         List<Envelope<TValues>>? failed = null;
         Task result;
-        lock (_mailbox)
+        lock (OpenMailbox)
         {
             switch (Status)
             {
@@ -109,7 +126,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
             result = _stopped.Task;
             if (mode == StopMode.Immediate)
             {
-                _mailbox.FailQueued = true;
+                OpenMailbox.FailQueued = true;
                 failed = TakeAllLocked();
             }
 
