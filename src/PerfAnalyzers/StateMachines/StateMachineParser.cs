@@ -35,6 +35,7 @@ internal static class StateMachineParser
     /// <summary>The generator's entry: the model to emit, or null when the machine cannot be emitted. Reports nothing.</summary>
     public static StateMachineModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         context.TargetNode is TypeDeclarationSyntax declaration && context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length > 0
+            && IsFirstOnType(type, context.Attributes[0])
             ? Parse(declaration, type, context.Attributes[0], context.SemanticModel.Compilation, StateMachineDiagnosticSink.None, cancellationToken)
             : null;
 
@@ -51,6 +52,26 @@ internal static class StateMachineParser
         }
 
         Parse(declaration, type, attribute, compilation, new StateMachineDiagnosticSink(report), cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="attribute"/> is the first [StateMachine] of <paramref name="type"/>. The attribute is not
+    /// AllowMultiple, but broken code can put it on two partial declarations (CS0579): the generator then gets one call
+    /// per declaration and must emit the machine once (a second file with the same name would fail the generator).
+    /// </summary>
+    private static bool IsFirstOnType(INamedTypeSymbol type, AttributeData attribute)
+    {
+        foreach (var candidate in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attribute.AttributeClass))
+            {
+                var a = candidate.ApplicationSyntaxReference;
+                var b = attribute.ApplicationSyntaxReference;
+                return a is null || b is null || (a.SyntaxTree == b.SyntaxTree && a.Span == b.Span);
+            }
+        }
+
+        return true;
     }
 
     private static StateMachineModel? Parse(TypeDeclarationSyntax declaration, INamedTypeSymbol type, AttributeData attribute, Compilation compilation, StateMachineDiagnosticSink diagnostics, CancellationToken cancellationToken)
