@@ -131,4 +131,41 @@ public class StateMachineSuppressionTests
             }
             """,
     }.RunAsync();
+
+    private const string Suppress = """[SuppressMessage("StateMachine", "ID", Justification = "test")]""";
+
+    /// <summary>The errors too: each case is reported when the attribute is left out (see StateMachineDiagnosticTests).</summary>
+    [Theory]
+    [InlineData("PERFSM001", "public enum S { A } SUPPRESS [StateMachine(S.A)] public class Machine { [On] private void Handle(string s) { } }")]
+    [InlineData("PERFSM001", "public enum S { A } SUPPRESS public class Outer { [StateMachine(S.A)] public partial class Machine { [On] private void Handle(string s) { } } }")]
+    [InlineData("PERFSM002", "SUPPRESS [StateMachine(42)] public partial class Machine { }")]
+    [InlineData("PERFSM003", "public enum S { A } [StateMachine(S.A)] public partial class Machine { [On] private void Handle(string s) { } SUPPRESS [On] private static void Bad(int s) { } }")]
+    [InlineData("PERFSM004", "public enum S { A } [StateMachine(S.A)] public partial class Machine { [On] private void Handle(string s) { } SUPPRESS [On] private void Again(string s) { } }")]
+    public async Task SuppressMessage_suppresses_the_errors(string id, string code)
+    {
+        await StateMachineAnalyzerTest.VerifyAsync(Usings + code.Replace("SUPPRESS", Suppress.Replace("ID", id)));
+
+        // Control: the same code without the attribute reports the error.
+        var test = new StateMachineAnalyzerTest { TestCode = Usings + code.Replace("SUPPRESS", "") };
+        var exception = await Record.ExceptionAsync(test.RunAsync);
+        Assert.Contains("unexpected: " + id, exception?.Message ?? "", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public Task Pragma_suppresses_PERFSM007(bool suppressed) => new StateMachineAnalyzerTest
+    {
+        References = TestReferences.WithoutRuntime(),
+        AllowCompilerErrors = true,
+        TestCode = """
+            public enum S { A }
+            #pragma warning disable PERFSM007
+            [MARKED]
+            #pragma warning restore PERFSM007
+            public partial class Machine
+            {
+            }
+            """.Replace("MARKED", suppressed ? "StateMachine(S.A)" : "{|PERFSM007:StateMachine(S.A)|}").Replace("#pragma warning disable PERFSM007", suppressed ? "#pragma warning disable PERFSM007" : ""),
+    }.RunAsync();
 }
