@@ -217,6 +217,36 @@ public class MailboxChunkTests
     }
 
     [Fact]
+    public async Task After_a_stream_the_consumer_lets_go_so_requests_run_inline_again()
+    {
+        await using var machine = new CounterMachine();
+        machine.Start();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                while (machine.TryPost(1) == PostStatus.Rejected)
+                {
+                    Thread.SpinWait(20);
+                }
+            }
+
+            await machine.AskAsync(0);
+
+            // The consumer spins about 2 µs after a stream, then goes idle: a request then completes before AskAsync returns.
+            var inline = false;
+            for (var attempt = 0; attempt < 200 && !inline; attempt++)
+            {
+                await Task.Delay(5);
+                inline = machine.AskAsync(0).IsCompletedSuccessfully;
+            }
+
+            Assert.True(inline);
+            Assert.Equal(5000L * (round + 1), machine.Total);
+        }
+    }
+
+    [Fact]
     public async Task Casts_from_one_producer_are_all_handled_in_order_with_chunks_and_idle_spins()
     {
         // Bursts and pauses: the consumer drains chunks, spins, goes idle and is woken again, many times.
