@@ -41,10 +41,29 @@ public class MailboxChunkTests
         Assert.Equal(PostStatus.Rejected, machine.TryPost(new Work(0, 100, 100)));
         await Assert.ThrowsAsync<MailboxFullException>(async () => await machine.AskAsync(new Work(0, 101, 101)));
 
+        // Second round: the backlog (64) is deeper than the first chunk (16), so the consumer now takes all 64 at once.
+        var third = Block.Create();
         second.Release.Set();
+        SpinWait.SpinUntil(() => machine.MailboxDepth == 0, Long);
+        var fourth = Block.Create();
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(third));
+        Assert.True(third.Started.Wait(Long));
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(fourth));
+        for (var i = 64; i < 127; i++)
+        {
+            Assert.Equal(PostStatus.Accepted, machine.TryPost(new Work(0, i, i)));
+        }
+
+        Assert.Equal(PostStatus.Rejected, machine.TryPost(new Work(0, 200, 200)));
+        third.Release.Set();
+        Assert.True(fourth.Started.Wait(Long));
+        Assert.Equal(63, machine.MailboxDepth);
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(new Work(0, 127, 127)));
+        Assert.Equal(PostStatus.Rejected, machine.TryPost(new Work(0, 201, 201)));
+        fourth.Release.Set();
         await machine.StopAsync();
-        Assert.Equal(Enumerable.Range(0, 64), machine.Handled.Keys.Order());
-        Assert.Equal(Enumerable.Range(0, 64).Select(i => (0, i)), machine.Order);
+        Assert.Equal(Enumerable.Range(0, 128), machine.Handled.Keys.Order());
+        Assert.Equal(Enumerable.Range(0, 128).Select(i => (0, i)), machine.Order);
     }
 
     [Fact]
