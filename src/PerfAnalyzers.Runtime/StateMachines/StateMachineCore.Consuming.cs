@@ -30,7 +30,7 @@ public abstract partial class StateMachineCore<TValues>
     private void Drain()
     {
         var mailbox = OpenMailbox;
-        var budget = DrainBudget;
+        var handled = 0;
         var spun = false;
         while (true)
         {
@@ -63,7 +63,7 @@ public abstract partial class StateMachineCore<TValues>
                     ProcessChunkMessage(chunk);
                 }
 
-                if (--budget == 0)
+                if (++handled % DrainBudget == 0 && ThreadPool.PendingWorkItemCount != 0)
                 {
                     // Let other work run on this thread; the machine stays claimed and the chunk stays taken.
                     Schedule();
@@ -88,7 +88,7 @@ public abstract partial class StateMachineCore<TValues>
                 {
                     // Spin only when a stream is flowing (this run handled a chunk's worth): a caller that finds the
                     // machine idle runs its request inline, which beats any queue, so short runs let go at once.
-                    if (!spun && IdleSpinTicks != 0 && DrainBudget - budget >= ChunkSize && _status == (int)StateMachineStatus.Running)
+                    if (!spun && IdleSpinTicks != 0 && handled >= ChunkSize && _status == (int)StateMachineStatus.Running)
                     {
                         spin = true;
                     }
@@ -165,9 +165,10 @@ public abstract partial class StateMachineCore<TValues>
                 Process(ref envelope);
             }
 
-            if (--budget == 0)
+            if (++handled % DrainBudget == 0 && ThreadPool.PendingWorkItemCount != 0)
             {
-                // Let other work run on this thread; the machine stays claimed.
+                // Let other work run on this thread; the machine stays claimed. With nothing else queued, yielding would
+                // only wake another pool thread to spin next to the producer.
                 Schedule();
                 return;
             }

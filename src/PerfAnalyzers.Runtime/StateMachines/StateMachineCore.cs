@@ -16,6 +16,7 @@ namespace PerfAnalyzers.Runtime.StateMachines;
 public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     where TValues : struct
 {
+    // Every this many messages the consumer yields its thread if other work items are waiting.
     private const int DrainBudget = 256;
 
     // _running: who may handle messages now. Only the consumer sets it from Draining back to Idle, and only under the
