@@ -73,13 +73,10 @@ public abstract partial class StateMachineCore<TValues>
                 return;
             }
 
-            if (batchCount > 0)
+            var completed = batchCount > 0 ? ProcessBatch(batchCount) : Process(ref envelope);
+            if (!completed)
             {
-                ProcessBatch(batchCount);
-            }
-            else
-            {
-                Process(ref envelope);
+                return; // an async handler is pending: the machine stays claimed until it completes (AsyncHandlers.cs)
             }
 
             if (--budget == 0)
@@ -158,11 +155,12 @@ public abstract partial class StateMachineCore<TValues>
         }
     }
 
-    private void Process(ref Envelope<TValues> envelope)
+    /// <summary>Handles one message; false if its async handler is still pending.</summary>
+    private bool Process(ref Envelope<TValues> envelope)
     {
         if (envelope.Reply is { } reply && !reply.TryBeginHandling())
         {
-            return; // the caller gave up (canceled or timed out) before the message was handled
+            return true; // the caller gave up (canceled or timed out) before the message was handled
         }
 
         if (envelope.EnqueuedAt != 0 && StateMachineTelemetry.Wait.Enabled)
@@ -174,7 +172,7 @@ public abstract partial class StateMachineCore<TValues>
         if (_status == (int)StateMachineStatus.Faulted)
         {
             envelope.Reply?.Fail(new StateMachineStoppedException(_type.Name, StateMachineStatus.Faulted));
-            return;
+            return true;
         }
 
         var kind = envelope.Kind;
@@ -188,13 +186,20 @@ public abstract partial class StateMachineCore<TValues>
         {
             envelope.Reply?.Fail(exception);
             HandlingFailed(kind, before, exception, activity);
-            return;
+            return true;
+        }
+
+        if (_pending is not null)
+        {
+            return SuspendPending(kind, before, start, activity);
         }
 
         HandlingCompleted(kind, before, start, activity);
+        return true;
     }
 
-    private void ProcessBatch(int count)
+    /// <summary>Handles a batch; false if its async handler is still pending.</summary>
+    private bool ProcessBatch(int count)
     {
         var buffer = _batch!;
         var kept = 0;
@@ -223,6 +228,11 @@ public abstract partial class StateMachineCore<TValues>
             try
             {
                 DispatchBatch(kind, batch);
+                if (_pending is not null)
+                {
+                    return SuspendPendingBatch(kind, before, start, activity, kept, count);
+                }
+
                 HandlingCompleted(kind, before, start, activity);
             }
             catch (Exception exception)
@@ -237,5 +247,6 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         Array.Clear(buffer, 0, count);
+        return true;
     }
 }
