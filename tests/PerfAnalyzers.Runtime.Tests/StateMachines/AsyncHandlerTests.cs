@@ -240,6 +240,25 @@ public class AsyncHandlerTests
     }
 
     [Fact]
+    public async Task Immediate_stop_fails_queued_callers_but_completes_after_the_pending_handler()
+    {
+        var machine = new AsyncMachine();
+        machine.Start();
+        var block = AsyncBlock.Create();
+        var pending = machine.AskAsync(block).AsTask();
+        var queued = machine.AskAsync(new AsyncWork(0, 0, 1)).AsTask();
+        var stop = machine.StopAsync(StopMode.Immediate);
+        await Assert.ThrowsAsync<StateMachineStoppedException>(() => queued.WaitAsync(Long));
+        Assert.False(stop.IsCompleted);
+        Assert.False(pending.IsCompleted);
+        block.Release.SetResult();
+        await pending.WaitAsync(Long);
+        await stop.WaitAsync(Long);
+        Assert.Equal(StateMachineStatus.Stopped, machine.Status);
+        Assert.Empty(machine.Handled);
+    }
+
+    [Fact]
     public async Task Async_batch_handlers_keep_their_list_until_they_complete()
     {
         await using var machine = new AsyncBatchMachine();
