@@ -14,21 +14,26 @@ namespace PerfAnalyzers.Runtime.StateMachines;
 public abstract partial class StateMachineCore<TValues>
 {
     private PendingHandler? _pending;
+    private PendingHandler? _spare; // the last finished one, reused by the next pending handler of the same shape
 
     /// <summary>
     /// Called by generated <see cref="Dispatch"/> when a handler's task did not complete synchronously: the consumer
     /// waits for it before taking the next message; <paramref name="reply"/> is completed when it completes.
     /// </summary>
-    protected void AwaitHandler(ValueTask pending, IReplySink? reply) => _pending = new PendingVoid(pending) { Reply = reply };
+    protected void AwaitHandler(ValueTask pending, IReplySink? reply) => _pending = RentVoid(pending, reply);
 
     /// <summary>As <see cref="AwaitHandler(ValueTask, IReplySink?)"/>, for a handler with a reply.</summary>
-    protected void AwaitHandler<TReply>(ValueTask<TReply> pending, IReplySink? reply) => _pending = new PendingReply<TReply>(pending) { Reply = reply };
+    protected void AwaitHandler<TReply>(ValueTask<TReply> pending, IReplySink? reply) => _pending = RentReply(pending, reply);
 
     /// <summary>
     /// Called by generated <see cref="DispatchBatch"/> when a batch handler's task did not complete synchronously;
     /// <paramref name="batch"/> (the list handed to the handler, if any) is cleared when it completes.
     /// </summary>
-    protected void AwaitBatchHandler(ValueTask pending, IList? batch) => _pending = new PendingVoid(pending) { BatchList = batch };
+    protected void AwaitBatchHandler(ValueTask pending, IList? batch) {
+        var handler = RentVoid(pending, null);
+        handler.BatchList = batch;
+        _pending = handler;
+    }
 
     /// <summary>
     /// An inline request (see <see cref="TryEnterInline"/>) whose handler did not complete synchronously: the machine
@@ -47,7 +52,7 @@ public abstract partial class StateMachineCore<TValues>
             slot.Fail(exception); // e.g. an invalid timeout: the caller gets the error, the handler still completes
         }
 
-        Suspend(new PendingReply<TReply>(pending) { Reply = slot }, kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
+        Suspend(RentReply(pending, slot), kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
         return slot.Task;
     }
 
@@ -65,7 +70,7 @@ public abstract partial class StateMachineCore<TValues>
             slot.Fail(exception);
         }
 
-        Suspend(new PendingVoid(pending) { Reply = slot }, kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
+        Suspend(RentVoid(pending, slot), kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
         return slot.VoidTask;
     }
 
@@ -89,7 +94,6 @@ public abstract partial class StateMachineCore<TValues>
 
     private void Suspend(PendingHandler handler, int kind, int stateBefore, long startTimestamp, Activity? activity, int batchCount, int batchKept)
     {
-        handler.Core = this;
         handler.Kind = kind;
         handler.StateBefore = stateBefore;
         handler.Start = startTimestamp;
@@ -153,16 +157,47 @@ public abstract partial class StateMachineCore<TValues>
         }
         finally
         {
+            handler.Clear();
+            _spare = handler;
+
             // Release the claim the handler held: if messages queued meanwhile, the consumer resumes on the thread pool
             // (never on the thread that completed the handler's task, which may be anyone's); a pending stop completes.
             ExitInline();
         }
     }
 
-    /// <summary>A handler's task the consumer waits for; one at a time per machine.</summary>
+    // Called only by the machine's current owner (the claim orders these accesses).
+    private PendingHandler RentVoid(ValueTask task, IReplySink? reply)
+    {
+        var handler = _spare as PendingVoid ?? new PendingVoid(this);
+        if (ReferenceEquals(handler, _spare))
+        {
+            _spare = null;
+        }
+
+        handler.Task = task;
+        handler.Reply = reply;
+        return handler;
+    }
+
+    private PendingHandler RentReply<TReply>(ValueTask<TReply> task, IReplySink? reply)
+    {
+        var handler = _spare as PendingReply<TReply> ?? new PendingReply<TReply>(this);
+        if (ReferenceEquals(handler, _spare))
+        {
+            _spare = null;
+        }
+
+        handler.Task = task;
+        handler.Reply = reply;
+        return handler;
+    }
+
+    /// <summary>A handler's task the consumer waits for; one at a time per machine, reused once finished.</summary>
     private abstract class PendingHandler
     {
-        public StateMachineCore<TValues> Core = null!;
+        private readonly StateMachineCore<TValues> _core;
+        private readonly Action _completed;
         public IReplySink? Reply;
         public IList? BatchList;
         public Activity? Activity;
@@ -172,14 +207,31 @@ public abstract partial class StateMachineCore<TValues>
         public int BatchCount;
         public int BatchKept;
 
-        /// <summary>Runs <see cref="Completed"/> when the task completes (at once if it already did).</summary>
+        protected PendingHandler(StateMachineCore<TValues> core)
+        {
+            _core = core;
+            _completed = Completed;
+        }
+
+        /// <summary>Runs the completion when the task completes (at once if it already did).</summary>
         public abstract void OnCompleted();
+
+        /// <summary>Completes the reply with the result <see cref="Observe"/> kept.</summary>
+        public abstract void CompleteReply();
+
+        /// <summary>Drops every reference, before the object waits for reuse.</summary>
+        public virtual void Clear()
+        {
+            Reply = null;
+            BatchList = null;
+            Activity = null;
+        }
 
         /// <summary>Observes the task's outcome: keeps the result, or throws the fault (or cancellation).</summary>
         protected abstract void Observe();
 
-        /// <summary>Completes the reply with the result <see cref="Observe"/> kept.</summary>
-        public abstract void CompleteReply();
+        /// <summary>The completion, as a delegate created once per object.</summary>
+        protected Action CompletedAction => _completed;
 
         protected void Completed()
         {
@@ -193,28 +245,26 @@ public abstract partial class StateMachineCore<TValues>
                 error = exception;
             }
 
-            Core.HandlerFinished(this, error);
+            _core.HandlerFinished(this, error);
         }
     }
 
-    private sealed class PendingVoid(ValueTask task) : PendingHandler
+    private sealed class PendingVoid(StateMachineCore<TValues> core) : PendingHandler(core)
     {
-        private readonly ValueTask _task = task;
+        public ValueTask Task;
 
         public override void OnCompleted()
         {
-            var awaiter = _task.ConfigureAwait(false).GetAwaiter();
+            var awaiter = Task.ConfigureAwait(false).GetAwaiter();
             if (awaiter.IsCompleted)
             {
                 Completed();
             }
             else
             {
-                awaiter.UnsafeOnCompleted(Completed);
+                awaiter.UnsafeOnCompleted(CompletedAction);
             }
         }
-
-        protected override void Observe() => _task.GetAwaiter().GetResult();
 
         public override void CompleteReply()
         {
@@ -223,27 +273,33 @@ public abstract partial class StateMachineCore<TValues>
                 Unsafe.As<ReplySlot<bool>>(sink).SetResult(true);
             }
         }
+
+        public override void Clear()
+        {
+            base.Clear();
+            Task = default;
+        }
+
+        protected override void Observe() => Task.GetAwaiter().GetResult();
     }
 
-    private sealed class PendingReply<TReply>(ValueTask<TReply> task) : PendingHandler
+    private sealed class PendingReply<TReply>(StateMachineCore<TValues> core) : PendingHandler(core)
     {
-        private readonly ValueTask<TReply> _task = task;
+        public ValueTask<TReply> Task;
         private TReply? _result;
 
         public override void OnCompleted()
         {
-            var awaiter = _task.ConfigureAwait(false).GetAwaiter();
+            var awaiter = Task.ConfigureAwait(false).GetAwaiter();
             if (awaiter.IsCompleted)
             {
                 Completed();
             }
             else
             {
-                awaiter.UnsafeOnCompleted(Completed);
+                awaiter.UnsafeOnCompleted(CompletedAction);
             }
         }
-
-        protected override void Observe() => _result = _task.GetAwaiter().GetResult();
 
         public override void CompleteReply()
         {
@@ -252,5 +308,14 @@ public abstract partial class StateMachineCore<TValues>
                 Unsafe.As<ReplySlot<TReply>>(sink).SetResult(_result!);
             }
         }
+
+        public override void Clear()
+        {
+            base.Clear();
+            Task = default;
+            _result = default;
+        }
+
+        protected override void Observe() => _result = Task.GetAwaiter().GetResult();
     }
 }
