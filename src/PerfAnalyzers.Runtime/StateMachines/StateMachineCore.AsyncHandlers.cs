@@ -29,7 +29,8 @@ public abstract partial class StateMachineCore<TValues>
     /// Called by generated <see cref="DispatchBatch"/> when a batch handler's task did not complete synchronously;
     /// <paramref name="batch"/> (the list handed to the handler, if any) is cleared when it completes.
     /// </summary>
-    protected void AwaitBatchHandler(ValueTask pending, IList? batch) {
+    protected void AwaitBatchHandler(ValueTask pending, IList? batch)
+    {
         var handler = RentVoid(pending, null);
         handler.BatchList = batch;
         _pending = handler;

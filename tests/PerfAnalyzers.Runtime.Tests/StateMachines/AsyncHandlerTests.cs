@@ -55,6 +55,89 @@ public class AsyncHandlerTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Load_with_failures_cancellations_and_a_graceful_stop_loses_nothing(int seed)
+    {
+        const int Senders = 6;
+        const int PerSender = 120;
+        var machine = new AsyncResumeMachine();
+        machine.Start();
+        var failed = new ConcurrentDictionary<int, bool>();
+        var accepted = new ConcurrentDictionary<int, bool>();
+        var senders = Enumerable.Range(0, Senders).Select(sender => Task.Run(async () =>
+        {
+            var random = new Random((seed * 100) + sender);
+            for (var sequence = 0; sequence < PerSender; sequence++)
+            {
+                var id = (sender * PerSender) + sequence;
+                var fail = random.Next(15) == 0;
+                var cancel = !fail && random.Next(15) == 0;
+                var work = new AsyncWork(sender, sequence, id, DelayMilliseconds: random.Next(40) == 0 ? 1 : 0, Fail: fail, Cancel: cancel);
+                if (random.Next(2) == 0)
+                {
+                    Assert.Equal(PostStatus.Accepted, machine.TryPost(work));
+                    accepted[id] = true;
+                    continue;
+                }
+
+                try
+                {
+                    Assert.Equal(id * 2, await machine.AskAsync(work));
+                    Assert.False(fail || cancel);
+                }
+                catch (InvalidOperationException)
+                {
+                    Assert.True(fail);
+                    failed[id] = true;
+                }
+                catch (OperationCanceledException)
+                {
+                    Assert.True(cancel);
+                    failed[id] = true;
+                }
+
+                accepted[id] = true;
+            }
+        })).ToList();
+        await Task.WhenAll(senders).WaitAsync(Long);
+        await machine.StopAsync().WaitAsync(Long);
+
+        Assert.Equal(StateMachineStatus.Stopped, machine.Status);
+        Assert.Equal(0, machine.Overlaps);
+        Assert.Equal(accepted.Keys.Order(), machine.Handled.Keys.Order());
+        Assert.All(machine.Handled.Values, count => Assert.Equal(1, count));
+        for (var sender = 0; sender < Senders; sender++)
+        {
+            var sequences = machine.Order.Where(o => o.Sender == sender).Select(o => o.Sequence).ToList();
+            Assert.Equal(Enumerable.Range(0, PerSender), sequences);
+        }
+    }
+
+    [Fact]
+    public async Task An_idle_request_whose_handler_awaits_gives_the_caller_its_span_back()
+    {
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == StateMachineTelemetry.MeterName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var outer = new System.Diagnostics.Activity("caller").Start();
+
+        await using var machine = new AsyncMachine();
+        machine.Start();
+        var block = AsyncBlock.Create();
+        var pending = machine.AskAsync(block);
+        var completed = pending.IsCompleted;
+        var current = System.Diagnostics.Activity.Current;
+        block.Release.SetResult();
+        await pending.AsTask().WaitAsync(Long);
+        Assert.False(completed);
+        Assert.Same(outer, current);
+    }
+
     [Fact]
     public async Task The_mailbox_keeps_accepting_while_a_handler_is_pending_and_the_next_waits_for_it()
     {

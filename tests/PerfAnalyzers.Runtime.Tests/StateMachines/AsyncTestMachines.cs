@@ -64,7 +64,7 @@ public abstract class AsyncWorker
         try
         {
             block.Started.TrySetResult();
-            await block.Release.Task;
+            await block.Release.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a failed test does not hang its DisposeAsync
         }
         finally
         {
