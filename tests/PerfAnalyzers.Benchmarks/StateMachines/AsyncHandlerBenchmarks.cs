@@ -12,6 +12,18 @@ public partial class AsyncGeneratedCounter
     /// <summary>Completes synchronously (a ValueTask with the result): the idle request path stays allocation-free.</summary>
     [On] private ValueTask<long> Handle(int amount) => new(_total += amount);
 
+    /// <summary>An <c>async</c> method that completes without awaiting (Release build: its state machine stays on the stack).</summary>
+    [On]
+    private async ValueTask<long> Handle(short amount)
+    {
+        if (amount < 0)
+        {
+            await Task.Yield();
+        }
+
+        return _total += amount;
+    }
+
     /// <summary>Really awaits (one Task.Yield): the machine stays claimed until it completes.</summary>
     [On]
     private async ValueTask<long> Handle(long amount)
@@ -76,6 +88,9 @@ public class AsyncHandlerBenchmarks
 
     [Benchmark]
     public ValueTask<long> AsyncHandlerCompletingSynchronously() => _async.AskAsync(1);
+
+    [Benchmark]
+    public ValueTask<long> AsyncMethodCompletingSynchronously() => _async.AskAsync((short)1);
 
     [Benchmark]
     public async Task<long> AsyncHandlerAwaiting() => await _async.AskAsync(1L);
