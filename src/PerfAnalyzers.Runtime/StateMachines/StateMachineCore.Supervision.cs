@@ -90,7 +90,7 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         FailAll(failed, StateMachineStatus.Faulted, exception);
-        StateMachineRegistry.Unregister(_owner);
+        Telemetry.MachineRegistry.Shared.Unregister(_owner);
         _stopped.TrySetResult();
     }
 }

@@ -74,7 +74,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     {
         if (Interlocked.CompareExchange(ref _status, (int)StateMachineStatus.Running, (int)StateMachineStatus.NotStarted) == (int)StateMachineStatus.NotStarted)
         {
-            StateMachineRegistry.Register(_owner);
+            Telemetry.MachineRegistry.Shared.Register(_owner);
         }
         else if (Status != StateMachineStatus.Running)
         {

@@ -83,7 +83,7 @@ public static class StateMachineTelemetry
         RestartsInstrument, "{restart}", "Supervision restarts.");
 
     internal static readonly ObservableUpDownCounter<long> Depth = Meter.CreateObservableUpDownCounter(
-        DepthInstrument, StateMachineRegistry.ObserveDepth, "{message}", "Messages waiting in the mailboxes of live state machines, per machine type.");
+        DepthInstrument, static () => Telemetry.MachineRegistry.Shared.ObserveStateMachineDepths(), "{message}", "Messages waiting in the mailboxes of live state machines, per machine type.");
 
     internal static readonly double TicksToSeconds = 1.0 / Stopwatch.Frequency;
 }
