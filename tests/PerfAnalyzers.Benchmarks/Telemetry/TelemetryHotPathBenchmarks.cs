@@ -227,3 +227,91 @@ public class ClockReadBenchmarks
         return sum;
     }
 }
+
+/// <summary>
+/// The same 3-tag record (today's three-argument form) under the OpenTelemetry SDK with its default histogram (explicit
+/// bounds 0, 5, 10 … 10000, meant for milliseconds: every handling time in seconds lands in the first bucket), with a
+/// View giving bounds from 1 µs to 10 s (what docs/telemetry.md suggests for <c>statemachine.message.duration</c>), and
+/// with the base-2 exponential histogram.
+/// </summary>
+/// <remarks>
+/// Run: <c>dotnet run -c Release --project tests/PerfAnalyzers.Benchmarks -- --filter '*OpenTelemetryAggregationBenchmarks*' --job short --inProcess</c>.
+/// </remarks>
+[MemoryDiagnoser]
+public class OpenTelemetryAggregationBenchmarks
+{
+    private const int Operations = 1024;
+    private const string MeterName = "PerfAnalyzers.Benchmarks.OpenTelemetryAggregation";
+
+    private static readonly string[] Messages = ["Grant", "Approve", "Reject", "Revoke"];
+    private static readonly string[] States = ["Unentitled", "PendingReview", "Entitled", "Revoked"];
+
+    /// <summary>Bounds in seconds, 1 µs to 10 s.</summary>
+    internal static readonly double[] SecondsBounds =
+        [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private readonly double[] _seconds = new double[Operations];
+    private Meter _meter = null!;
+    private Histogram<double> _duration = null!;
+    private MeterProvider _meterProvider = null!;
+    private KeyValuePair<string, object?> _machineTag;
+    private KeyValuePair<string, object?>[] _messageTags = null!;
+    private KeyValuePair<string, object?>[] _stateTags = null!;
+
+    /// <summary>The histogram aggregation: SDK default, a View with bounds in seconds, or base-2 exponential.</summary>
+    [Params("Default", "SecondsBounds", "Exponential")]
+    public string Aggregation { get; set; } = "Default";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(42);
+        for (int i = 0; i < Operations; i++)
+        {
+            // Log-normal around 20 µs, as fast handlers plus some slow ones.
+            _seconds[i] = 20e-6 * Math.Exp(2 * (random.NextDouble() - 0.5));
+        }
+
+        _meter = new Meter(MeterName);
+        _duration = _meter.CreateHistogram<double>("statemachine.message.duration", "s");
+        var builder = Sdk.CreateMeterProviderBuilder().AddMeter(MeterName);
+        builder = Aggregation switch
+        {
+            "Default" => builder,
+            "SecondsBounds" => builder.AddView("statemachine.message.duration", new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBounds }),
+            "Exponential" => builder.AddView("statemachine.message.duration", new Base2ExponentialBucketHistogramConfiguration()),
+            _ => throw new ArgumentException(Aggregation),
+        };
+        _meterProvider = builder
+            .AddReader(new PeriodicExportingMetricReader(new DiscardingExporter(), exportIntervalMilliseconds: 600_000))
+            .Build();
+        _machineTag = new("statemachine.type", "EntitlementGovernor");
+        _messageTags = Messages.Select(m => new KeyValuePair<string, object?>("statemachine.message", m)).ToArray();
+        _stateTags = States.Select(s => new KeyValuePair<string, object?>("statemachine.state", s)).ToArray();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _meterProvider.Dispose();
+        _meter.Dispose();
+    }
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void ThreeArguments()
+    {
+        double[] values = _seconds;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (_duration.Enabled)
+            {
+                _duration.Record(values[i], _machineTag, _messageTags[i & 3], _stateTags[(i >> 2) & 3]);
+            }
+        }
+    }
+
+    private sealed class DiscardingExporter : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
+    }
+}

@@ -1,6 +1,8 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using PerfAnalyzers.Runtime.StateMachines;
 using PerfAnalyzers.Runtime.Telemetry;
+using PerfAnalyzers.Runtime.Tests.StateMachines;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
@@ -60,6 +62,78 @@ public class OpenTelemetrySdkTests
     }
 
     /// <summary>Copies each exported point (the SDK reuses its batch), since the InMemory exporter package is not referenced.</summary>
+    [Fact]
+    public async Task Handling_times_need_a_view_with_bounds_in_seconds_to_spread_over_buckets()
+    {
+        var byDefault = new BucketExporter();
+        var withView = new BucketExporter();
+        using MeterProvider defaults = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TelemetryNames.MeterName)
+            .AddReader(new BaseExportingMetricReader(byDefault))
+            .Build();
+        using MeterProvider viewed = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TelemetryNames.MeterName)
+            .AddView(StateMachineTelemetry.DurationInstrument, new ExplicitBucketHistogramConfiguration
+            {
+                Boundaries = [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+            })
+            .AddReader(new BaseExportingMetricReader(withView))
+            .Build();
+
+        var machine = new OtelBucketsMachine();
+        machine.Start();
+        for (int i = 0; i < 100; i++)
+        {
+            await machine.AskAsync(1);
+        }
+
+        await machine.StopAsync();
+        Assert.True(defaults.ForceFlush());
+        Assert.True(viewed.ForceFlush());
+
+        // The SDK's default bounds (0, 5, 10 ... 10000) suit milliseconds: every handling time in seconds is in (0, 5].
+        var coarse = byDefault.Buckets("Tests.OtelBucketsMachine");
+        Assert.Equal(5, coarse.Single(b => b.Count > 0).Bound);
+        Assert.Equal(100, coarse.Sum(b => b.Count));
+        // With the documented view they land in the microsecond buckets.
+        var fine = withView.Buckets("Tests.OtelBucketsMachine");
+        Assert.Equal(100, fine.Sum(b => b.Count));
+        Assert.All(fine.Where(b => b.Count > 0), b => Assert.True(b.Bound <= 0.1, $"bucket {b.Bound}"));
+    }
+
+    private sealed class BucketExporter : BaseExporter<Metric>
+    {
+        private readonly List<(string Machine, double Bound, long Count)> _buckets = new();
+
+        public List<(double Bound, long Count)> Buckets(string machine)
+        {
+            lock (_buckets) return _buckets.Where(b => b.Machine == machine).Select(b => (b.Bound, b.Count)).ToList();
+        }
+
+        public override ExportResult Export(in Batch<Metric> batch)
+        {
+            foreach (Metric metric in batch)
+            {
+                if (metric.Name != StateMachineTelemetry.DurationInstrument) continue;
+                foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+                {
+                    string? machine = null;
+                    foreach (KeyValuePair<string, object?> tag in point.Tags)
+                    {
+                        if (tag.Key == StateMachineTelemetry.MachineTag) machine = tag.Value as string;
+                    }
+
+                    foreach (HistogramBucket bucket in point.GetHistogramBuckets())
+                    {
+                        lock (_buckets) _buckets.Add((machine ?? "", bucket.ExplicitBound, bucket.BucketCount));
+                    }
+                }
+            }
+
+            return ExportResult.Success;
+        }
+    }
+
     private sealed class CollectingExporter : BaseExporter<Metric>
     {
         public List<Point> Points { get; } = new();
@@ -88,4 +162,13 @@ public class OpenTelemetrySdkTests
     }
 
     internal sealed record Point(string Name, string Unit, string MeterName, Dictionary<string, object?> Tags, double Value, long Count);
+}
+
+/// <summary>A machine of its own, so no other test's handling times reach this file's exporters.</summary>
+[StateMachine(Solo.Running, Name = "Tests.OtelBucketsMachine")]
+public partial class OtelBucketsMachine
+{
+    private long _total;
+
+    [On] private long Handle(int amount) => _total += amount;
 }
