@@ -202,19 +202,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 return null;
             }
 
-            var call = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    Qualified("global::" + RuntimeNamespace + ".BoundedParallel"),
-                    SyntaxFactory.IdentifierName("SelectAsync")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
-                {
-                    SyntaxFactory.Argument(sourceSyntax.WithoutTrivia()),
-                    SyntaxFactory.Argument(selectorSyntax.WithoutTrivia()).WithLeadingTrivia(SyntaxFactory.Space),
-                    SyntaxFactory.Argument(maxConcurrency)
-                        .WithNameColon(SyntaxFactory.NameColon("maxConcurrency").WithTrailingTrivia(SyntaxFactory.Space))
-                        .WithLeadingTrivia(SyntaxFactory.Space),
-                })));
+            var call = BoundedSelect(sourceSyntax.WithoutTrivia(), selectorSyntax.WithoutTrivia(), maxConcurrency);
             return new FixPlan(whenAllSyntax, call.WithTriviaFrom(whenAllSyntax), BoundedSelectKey, needsRuntimeImport: true);
         }
 
@@ -229,27 +217,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             return null;
         }
 
-        var options = SyntaxFactory.ObjectCreationExpression(
-            SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
-            Qualified("global::System.Threading.Tasks.ParallelOptions").WithTrailingTrivia(SyntaxFactory.Space),
-            null,
-            SyntaxFactory.InitializerExpression(
-                SyntaxKind.ObjectInitializerExpression,
-                SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(SyntaxFactory.Space),
-                SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(
-                    SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("MaxDegreeOfParallelism"), maxConcurrency)),
-                SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)));
-        var forEach = SyntaxFactory.InvocationExpression(
-            SyntaxFactory.MemberAccessExpression(
-                SyntaxKind.SimpleMemberAccessExpression,
-                Qualified("global::System.Threading.Tasks.Parallel"),
-                SyntaxFactory.IdentifierName("ForEachAsync")),
-            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
-            {
-                SyntaxFactory.Argument(sourceSyntax.WithoutTrivia()),
-                SyntaxFactory.Argument(options).WithLeadingTrivia(SyntaxFactory.Space),
-                SyntaxFactory.Argument(body).WithLeadingTrivia(SyntaxFactory.Space),
-            })));
+        var forEach = ParallelForEach(sourceSyntax.WithoutTrivia(), body, maxConcurrency);
         return new FixPlan(whenAllSyntax, forEach.WithTriviaFrom(whenAllSyntax), ParallelForEachKey, needsRuntimeImport: false);
     }
 

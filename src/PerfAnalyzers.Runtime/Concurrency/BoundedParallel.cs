@@ -56,12 +56,7 @@ public static class BoundedParallel
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(selector);
-        ArgumentNullException.ThrowIfNull(options);
-        var known = source.TryGetNonEnumeratedCount(out var count);
-        var sink = new OrderedSink<TResult>(known ? count : 0);
-        var run = new BoundedRun<TSource, TResult>(_ => new EnumerableReader<TSource>(source), selector, null, sink, options, cancellationToken);
-        return Complete(RunOrderedAsync(run, sink, Workers(options, known ? count : -1)), cancellationToken);
+        return SelectCore(_ => new EnumerableReader<TSource>(source), KnownCount(source), selector, options, cancellationToken);
     }
 
     /// <summary>Applies <paramref name="selector"/> to every element of an asynchronous source; results in source order.</summary>
@@ -80,11 +75,7 @@ public static class BoundedParallel
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(selector);
-        ArgumentNullException.ThrowIfNull(options);
-        var sink = new OrderedSink<TResult>(0);
-        var run = new BoundedRun<TSource, TResult>(token => new AsyncEnumerableReader<TSource>(source, token), selector, null, sink, options, cancellationToken);
-        return Complete(RunOrderedAsync(run, sink, Workers(options, -1)), cancellationToken);
+        return SelectCore(token => new AsyncEnumerableReader<TSource>(source, token), -1, selector, options, cancellationToken);
     }
 
     /// <summary>
@@ -100,10 +91,7 @@ public static class BoundedParallel
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(selector);
-        ArgumentNullException.ThrowIfNull(options);
-        var known = source.TryGetNonEnumeratedCount(out var count);
-        return StreamAsync(_ => new EnumerableReader<TSource>(source), selector, options, Workers(options, known ? count : -1), cancellationToken);
+        return StreamCore(_ => new EnumerableReader<TSource>(source), KnownCount(source), selector, options, cancellationToken);
     }
 
     /// <summary>As the <see cref="IEnumerable{T}"/> overload, for an asynchronous source.</summary>
@@ -114,9 +102,7 @@ public static class BoundedParallel
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(selector);
-        ArgumentNullException.ThrowIfNull(options);
-        return StreamAsync(token => new AsyncEnumerableReader<TSource>(source, token), selector, options, Workers(options, -1), cancellationToken);
+        return StreamCore(token => new AsyncEnumerableReader<TSource>(source, token), -1, selector, options, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="body"/> for every element, for its side effects, with at most <paramref name="maxConcurrency"/> in flight.</summary>
@@ -135,11 +121,7 @@ public static class BoundedParallel
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(options);
-        var known = source.TryGetNonEnumeratedCount(out var count);
-        var run = new BoundedRun<TSource, bool>(_ => new EnumerableReader<TSource>(source), null, body, null, options, cancellationToken);
-        return Complete(RunAsync(run, Workers(options, known ? count : -1)), cancellationToken);
+        return ForEachCore(_ => new EnumerableReader<TSource>(source), KnownCount(source), body, options, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="body"/> for every element of an asynchronous source, with at most <paramref name="maxConcurrency"/> in flight.</summary>
@@ -158,13 +140,53 @@ public static class BoundedParallel
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(options);
-        var run = new BoundedRun<TSource, bool>(token => new AsyncEnumerableReader<TSource>(source, token), null, body, null, options, cancellationToken);
-        return Complete(RunAsync(run, Workers(options, -1)), cancellationToken);
+        return ForEachCore(token => new AsyncEnumerableReader<TSource>(source, token), -1, body, options, cancellationToken);
     }
 
     private static BoundedParallelOptions Options(int maxConcurrency) => new() { MaxConcurrency = maxConcurrency };
+
+    // The IEnumerable and IAsyncEnumerable overloads differ only in how the source is read and whether its count is known:
+    // each public method checks its source and hands a reader factory to one of these three.
+    private static Task<TResult[]> SelectCore<TSource, TResult>(
+        Func<CancellationToken, SourceReader<TSource>> createReader,
+        int knownCount,
+        Func<TSource, CancellationToken, ValueTask<TResult>> selector,
+        BoundedParallelOptions options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(options);
+        var sink = new OrderedSink<TResult>(Math.Max(knownCount, 0));
+        var run = new BoundedRun<TSource, TResult>(createReader, selector, null, sink, options, cancellationToken);
+        return Complete(RunOrderedAsync(run, sink, Workers(options, knownCount)), cancellationToken);
+    }
+
+    private static Task ForEachCore<TSource>(
+        Func<CancellationToken, SourceReader<TSource>> createReader,
+        int knownCount,
+        Func<TSource, CancellationToken, ValueTask> body,
+        BoundedParallelOptions options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(options);
+        var run = new BoundedRun<TSource, bool>(createReader, null, body, null, options, cancellationToken);
+        return Complete(RunAsync(run, Workers(options, knownCount)), cancellationToken);
+    }
+
+    private static IAsyncEnumerable<TResult> StreamCore<TSource, TResult>(
+        Func<CancellationToken, SourceReader<TSource>> createReader,
+        int knownCount,
+        Func<TSource, CancellationToken, ValueTask<TResult>> selector,
+        BoundedParallelOptions options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        ArgumentNullException.ThrowIfNull(options);
+        return StreamAsync(createReader, selector, options, Workers(options, knownCount), cancellationToken);
+    }
+
+    private static int KnownCount<TSource>(IEnumerable<TSource> source) => source.TryGetNonEnumeratedCount(out var count) ? count : -1;
 
     private static int Workers(BoundedParallelOptions options, int knownCount) =>
         knownCount >= 0 ? Math.Min(options.MaxConcurrency, Math.Max(knownCount, 1)) : options.MaxConcurrency;
