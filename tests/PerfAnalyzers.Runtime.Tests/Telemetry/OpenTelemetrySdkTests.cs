@@ -63,7 +63,7 @@ public class OpenTelemetrySdkTests
 
     /// <summary>Copies each exported point (the SDK reuses its batch), since the InMemory exporter package is not referenced.</summary>
     [Fact]
-    public async Task Handling_times_need_a_view_with_bounds_in_seconds_to_spread_over_buckets()
+    public async Task Handling_times_spread_over_the_advised_bounds_in_seconds_and_a_view_still_overrides_them()
     {
         var byDefault = new BucketExporter();
         var withView = new BucketExporter();
@@ -73,10 +73,7 @@ public class OpenTelemetrySdkTests
             .Build();
         using MeterProvider viewed = Sdk.CreateMeterProviderBuilder()
             .AddMeter(TelemetryNames.MeterName)
-            .AddView(StateMachineTelemetry.DurationInstrument, new ExplicitBucketHistogramConfiguration
-            {
-                Boundaries = [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-            })
+            .AddView(StateMachineTelemetry.DurationInstrument, new ExplicitBucketHistogramConfiguration { Boundaries = [5, 10] })
             .AddReader(new BaseExportingMetricReader(withView))
             .Build();
 
@@ -91,14 +88,16 @@ public class OpenTelemetrySdkTests
         Assert.True(defaults.ForceFlush());
         Assert.True(viewed.ForceFlush());
 
-        // The SDK's default bounds (0, 5, 10 ... 10000) suit milliseconds: every handling time in seconds is in (0, 5].
-        var coarse = byDefault.Buckets("Tests.OtelBucketsMachine");
-        Assert.Equal(5, coarse.Single(b => b.Count > 0).Bound);
-        Assert.Equal(100, coarse.Sum(b => b.Count));
-        // With the documented view they land in the microsecond buckets.
-        var fine = withView.Buckets("Tests.OtelBucketsMachine");
+        // Advised bounds (1 µs … 10 s): without the advice the SDK's millisecond bounds (0, 5, 10 … 10000) would put every
+        // handling time in (0, 5].
+        var fine = byDefault.Buckets("Tests.OtelBucketsMachine");
+        Assert.Equal(StateMachineTelemetry.DurationBucketBoundaries, fine.Where(b => !double.IsPositiveInfinity(b.Bound)).Select(b => b.Bound));
         Assert.Equal(100, fine.Sum(b => b.Count));
         Assert.All(fine.Where(b => b.Count > 0), b => Assert.True(b.Bound <= 0.1, $"bucket {b.Bound}"));
+        // A View wins over the advice.
+        var coarse = withView.Buckets("Tests.OtelBucketsMachine");
+        Assert.Equal(5, coarse.Single(b => b.Count > 0).Bound);
+        Assert.Equal(100, coarse.Sum(b => b.Count));
     }
 
     private sealed class BucketExporter : BaseExporter<Metric>
