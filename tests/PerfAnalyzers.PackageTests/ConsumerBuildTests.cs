@@ -28,12 +28,20 @@ public sealed class ConsumerBuildTests(LocalFeedFixture feed)
         """;
 
     // The [StateMachine] generator ships in the analyzer package and its generated code calls PerfAnalyzers.Runtime.
+    // Its checks are analyzer diagnostics: the #pragma around the unreachable state (PERFSM005) must hold in a real build.
     private const string Light = """
         using PerfAnalyzers.Runtime.StateMachines;
 
         namespace Consumer;
 
-        public enum LightState { Off, On }
+        public enum LightState
+        {
+            Off,
+            On,
+        #pragma warning disable PERFSM005 // no transition reaches it yet: the build must stay clean under -warnaserror
+            Broken,
+        #pragma warning restore PERFSM005
+        }
 
         [StateMachine(LightState.Off, MailboxCapacity = 16)]
         public partial class Light

@@ -163,12 +163,6 @@ public abstract partial class StateMachineCore<TValues>
             return true; // the caller gave up (canceled or timed out) before the message was handled
         }
 
-        if (envelope.EnqueuedAt != 0 && StateMachineTelemetry.Wait.Enabled)
-        {
-            var waited = (Stopwatch.GetTimestamp() - envelope.EnqueuedAt) * StateMachineTelemetry.TicksToSeconds;
-            StateMachineTelemetry.Wait.Record(waited, _type.TypeTag, _type.MessageTags[envelope.Kind]);
-        }
-
         if (_status == (int)StateMachineStatus.Faulted)
         {
             envelope.Reply?.Fail(new StateMachineStoppedException(_type.Name, StateMachineStatus.Faulted));
@@ -177,7 +171,7 @@ public abstract partial class StateMachineCore<TValues>
 
         var kind = envelope.Kind;
         var before = _state;
-        var start = HandlingStarted(kind, out var activity);
+        var start = HandlingStarted(kind, envelope.EnqueuedAt, out var activity); // one clock read: end of the mailbox wait, start of handling
         try
         {
             Dispatch(ref envelope);

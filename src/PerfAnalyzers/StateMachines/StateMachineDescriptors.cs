@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 
 namespace PerfAnalyzers.StateMachines;
 
-/// <summary>The diagnostics of the [StateMachine] source generator (PERFSM001…).</summary>
+/// <summary>The checks of [StateMachine] classes (PERFSM001…), reported by <see cref="StateMachineAnalyzer"/>.</summary>
 internal static class StateMachineDescriptors
 {
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, string description) =>

@@ -1,13 +1,8 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
-
 namespace PerfAnalyzers.StateMachines;
 
 // The generator's model: strings, numbers and equatable arrays only — no ISymbol, SyntaxNode or Compilation — so that
-// the incremental pipeline can compare two runs by value and skip the emitter when nothing relevant changed.
-
-/// <summary>What the parser found for one [StateMachine] class: a model to emit (if valid enough) and diagnostics.</summary>
-internal sealed record StateMachineParseResult(StateMachineModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+// the incremental pipeline can compare two runs by value and skip the emitter when nothing relevant changed. It carries no
+// diagnostics either (StateMachineAnalyzer reports them): a location that moves with an unrelated edit would defeat the cache.
 
 /// <summary>One machine to emit.</summary>
 internal sealed record StateMachineModel(
@@ -69,38 +64,3 @@ internal sealed record MessageModel(
 internal sealed record HandlerModel(string MethodName, EquatableArray<int> States, int ReturnKind = 0);
 
 internal sealed record SloModel(string? Message, double P95Milliseconds, double P99Milliseconds);
-
-/// <summary>A diagnostic as data: descriptor ID, a location that does not hold the syntax tree, and message arguments.</summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
-{
-    public Diagnostic ToDiagnostic()
-    {
-        var descriptor = StateMachineDescriptors.ById(Id);
-        var arguments = new object?[Arguments.Count];
-        for (var i = 0; i < arguments.Length; i++)
-        {
-            arguments[i] = Arguments[i];
-        }
-
-        return Diagnostic.Create(descriptor, Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, arguments);
-    }
-}
-
-internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
-{
-    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
-
-    public static LocationInfo? From(Location? location)
-    {
-        if (location is null || location.SourceTree is null)
-        {
-            return null;
-        }
-
-        return new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
-    }
-
-    public static LocationInfo? From(SyntaxNode node) => From(node.GetLocation());
-
-    public static LocationInfo? From(SyntaxToken token) => From(token.GetLocation());
-}

@@ -10,7 +10,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace PerfAnalyzers.StateMachines;
 
-/// <summary>Turns a [StateMachine] class (symbols and syntax) into a value-equatable <see cref="StateMachineModel"/> and diagnostics.</summary>
+/// <summary>
+/// Turns a [StateMachine] class (symbols and syntax) into a value-equatable <see cref="StateMachineModel"/>, and checks it:
+/// the one place the PERFSM001–PERFSM006 rules live. The generator calls <see cref="Parse(GeneratorAttributeSyntaxContext, CancellationToken)"/>
+/// (model only, reports nothing); <see cref="StateMachineAnalyzer"/> calls <see cref="Validate"/> (reports, emits nothing).
+/// </summary>
 internal static class StateMachineParser
 {
     internal const string RuntimeNamespace = "PerfAnalyzers.Runtime.StateMachines";
@@ -28,14 +32,51 @@ internal static class StateMachineParser
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
 
-    public static StateMachineParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The generator's entry: the model to emit, or null when the machine cannot be emitted. Reports nothing.</summary>
+    public static StateMachineModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetNode is TypeDeclarationSyntax declaration && context.TargetSymbol is INamedTypeSymbol type && context.Attributes.Length > 0
+            && IsFirstOnType(type, context.Attributes[0])
+            ? Parse(declaration, type, context.Attributes[0], context.SemanticModel.Compilation, StateMachineDiagnosticSink.None, cancellationToken)
+            : null;
+
+    /// <summary>
+    /// The analyzer's entry: reports PERFSM001–PERFSM006 for <paramref name="type"/>, which carries <paramref name="attribute"/>
+    /// (the [StateMachine] attribute), through <paramref name="report"/>.
+    /// </summary>
+    public static void Validate(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        var declaration = (TypeDeclarationSyntax)context.TargetNode;
-        var type = (INamedTypeSymbol)context.TargetSymbol;
-        var compilation = context.SemanticModel.Compilation;
-        var attribute = context.Attributes[0];
-        var attributeLocation = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) ?? declaration);
+        // The declaration the attribute is written on (a partial class may have others): PERFSM001 starts from it.
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { Parent.Parent: TypeDeclarationSyntax declaration })
+        {
+            return;
+        }
+
+        Parse(declaration, type, attribute, compilation, new StateMachineDiagnosticSink(report), cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="attribute"/> is the first [StateMachine] of <paramref name="type"/>. The attribute is not
+    /// AllowMultiple, but broken code can put it on two partial declarations (CS0579): the generator then gets one call
+    /// per declaration and must emit the machine once (a second file with the same name would fail the generator).
+    /// </summary>
+    private static bool IsFirstOnType(INamedTypeSymbol type, AttributeData attribute)
+    {
+        foreach (var candidate in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate.AttributeClass, attribute.AttributeClass))
+            {
+                var a = candidate.ApplicationSyntaxReference;
+                var b = attribute.ApplicationSyntaxReference;
+                return a is null || b is null || (a.SyntaxTree == b.SyntaxTree && a.Span == b.Span);
+            }
+        }
+
+        return true;
+    }
+
+    private static StateMachineModel? Parse(TypeDeclarationSyntax declaration, INamedTypeSymbol type, AttributeData attribute, Compilation compilation, StateMachineDiagnosticSink diagnostics, CancellationToken cancellationToken)
+    {
+        var attributeLocation = (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) ?? declaration).GetLocation();
 
         // PERFSM001: the class and every type it is nested in must be partial.
         var notPartial = false;
@@ -43,7 +84,7 @@ internal static class StateMachineParser
         {
             if (!typeDeclaration.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
-                diagnostics.Add(Diagnostic("PERFSM001", LocationInfo.From(typeDeclaration.Identifier), typeDeclaration.Identifier.ValueText));
+                diagnostics.Add(Diagnostic("PERFSM001", typeDeclaration.Identifier.GetLocation(), typeDeclaration.Identifier.ValueText));
                 notPartial = true;
             }
         }
@@ -53,7 +94,7 @@ internal static class StateMachineParser
         if (initial.Kind != TypedConstantKind.Enum || initial.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } stateType)
         {
             diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, "the argument must be an enum member, e.g. [StateMachine(MyState.Initial)]"));
-            return new StateMachineParseResult(null, diagnostics.ToEquatableArray());
+            return null;
         }
 
         var stateFields = new List<IFieldSymbol>();
@@ -70,7 +111,7 @@ internal static class StateMachineParser
         if (stateFields.Count == 0 || initialIndex < 0)
         {
             diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, stateFields.Count == 0 ? $"'{stateType.Name}' has no members" : "the initial state is not a member of the enum"));
-            return new StateMachineParseResult(null, diagnostics.ToEquatableArray());
+            return null;
         }
 
         int StateIndex(object? value) => stateFields.FindIndex(f => Equals(f.ConstantValue, value));
@@ -104,7 +145,7 @@ internal static class StateMachineParser
                 continue;
             }
 
-            var location = LocationInfo.From(method.Locations.FirstOrDefault());
+            var location = method.Locations.FirstOrDefault();
             string? problem = null;
             ITypeSymbol? messageType = null;
             var batchKind = 0;
@@ -244,25 +285,28 @@ internal static class StateMachineParser
             }
         }
 
-        // PERFSM005: states no transition reaches.
-        ReportUnreachableStates(type, stateType, stateFields, initialIndex, handlerMethods, compilation, attributeLocation, diagnostics, cancellationToken);
+        // PERFSM005: states no transition reaches (it reads every declaration's syntax: skipped when nobody listens).
+        if (diagnostics.IsEnabled)
+        {
+            ReportUnreachableStates(type, stateType, stateFields, initialIndex, handlerMethods, compilation, attributeLocation, diagnostics, cancellationToken);
+        }
 
         // PERFSM006: nested IMessage types no handler takes.
-        if (messageInterface is not null)
+        if (diagnostics.IsEnabled && messageInterface is not null)
         {
             foreach (var nested in type.GetTypeMembers())
             {
                 if (nested.AllInterfaces.Contains(messageInterface, SymbolEqualityComparer.Default)
                     && !messages.Any(m => SymbolEqualityComparer.Default.Equals(m.Symbol.OriginalDefinition, nested)))
                 {
-                    diagnostics.Add(Diagnostic("PERFSM006", LocationInfo.From(nested.Locations.FirstOrDefault()), nested.Name, type.Name));
+                    diagnostics.Add(Diagnostic("PERFSM006", nested.Locations.FirstOrDefault(), nested.Name, type.Name));
                 }
             }
         }
 
         if (notPartial)
         {
-            return new StateMachineParseResult(null, diagnostics.ToEquatableArray());
+            return null;
         }
 
         var containing = new List<ContainingTypeModel>();
@@ -291,7 +335,7 @@ internal static class StateMachineParser
             options,
             messages.Select(m => m.Build()).ToEquatableArray(),
             slos.ToEquatableArray());
-        return new StateMachineParseResult(model, diagnostics.ToEquatableArray());
+        return model;
     }
 
     private static void ReportUnreachableStates(
@@ -301,8 +345,8 @@ internal static class StateMachineParser
         int initialIndex,
         List<(IMethodSymbol Method, ImmutableArray<int> States)> handlers,
         Compilation compilation,
-        LocationInfo? fallbackLocation,
-        List<DiagnosticInfo> diagnostics,
+        Location fallbackLocation,
+        StateMachineDiagnosticSink diagnostics,
         CancellationToken cancellationToken)
     {
         // Transition targets per handler; TransitionTo calls outside handlers count as reachable from anywhere.
@@ -375,7 +419,7 @@ internal static class StateMachineParser
             if (!reachable[i])
             {
                 var field = stateFields[i];
-                var location = field.Locations.FirstOrDefault() is { IsInSource: true } l ? LocationInfo.From(l) : fallbackLocation;
+                var location = field.Locations.FirstOrDefault() is { IsInSource: true } l ? l : fallbackLocation;
                 diagnostics.Add(Diagnostic("PERFSM005", location, field.Name, type.Name, stateType.Name + "." + field.Name));
             }
         }
@@ -515,8 +559,8 @@ internal static class StateMachineParser
         return null;
     }
 
-    private static DiagnosticInfo Diagnostic(string id, LocationInfo? location, params string[] arguments) =>
-        new(id, location, arguments.ToEquatableArray());
+    private static Diagnostic Diagnostic(string id, Location? location, params string[] arguments) =>
+        Microsoft.CodeAnalysis.Diagnostic.Create(StateMachineDescriptors.ById(id), location ?? Location.None, arguments);
 
     private sealed class MessageBuilder(string type, string bareType, string name, bool isValueType, string? replyType, int priority, int batchKind, int batchSize, int batchDelay, ITypeSymbol symbol)
     {

@@ -48,6 +48,34 @@ public class StateMachineCacheTests
     }
 
     [Fact]
+    public void Moving_a_machine_with_a_warning_keeps_output_cached()
+    {
+        // The model carries no diagnostics (the analyzer reports them): a line inserted above a machine with a PERFSM005
+        // warning moves the warning but leaves the model equal, so the output is not regenerated.
+        const string code = """
+            using PerfAnalyzers.Runtime.StateMachines;
+
+            public enum S { A, B, Unreached }
+
+            [StateMachine(S.A)]
+            public partial class Machine
+            {
+                [On(S.A)] private void Go(string s) => TransitionTo(S.B);
+            }
+            """;
+        var first = GeneratorHarness.Run(code);
+        var tree = first.Input.SyntaxTrees.Single();
+        var edited = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From("// a new first line\n\n" + code));
+        var driver = first.Driver.RunGenerators(first.Input.ReplaceSyntaxTree(tree, edited));
+        var result = driver.GetRunResult().Results.Single();
+
+        var modelOutputs = result.TrackedSteps[StateMachineGenerator.ModelStep].SelectMany(s => s.Outputs).ToList();
+        Assert.NotEmpty(modelOutputs);
+        Assert.All(modelOutputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"model step was {o.Reason}"));
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output step was {o.Reason}"));
+    }
+
+    [Fact]
     public void Adding_a_handler_regenerates()
     {
         var first = GeneratorHarness.Run(EntitlementGovernorSource.Code);

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace PerfAnalyzers.StateMachines;
+
+/// <summary>
+/// PERFSM001–PERFSM007: the checks of [StateMachine] classes. PERFSM001–PERFSM006 come from <see cref="StateMachineParser"/>,
+/// the same code that builds the generator's model, so the analyzer and the generator agree on what is valid. Reported by an
+/// analyzer (not the generator) so that <c>#pragma warning disable</c>, <c>[SuppressMessage]</c> and <c>.editorconfig</c>
+/// severities apply, and so that the generator's model holds no diagnostics.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class StateMachineAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        StateMachineDescriptors.PERFSM001ClassNotPartial,
+        StateMachineDescriptors.PERFSM002NoStates,
+        StateMachineDescriptors.PERFSM003InvalidHandler,
+        StateMachineDescriptors.PERFSM004DuplicateHandler,
+        StateMachineDescriptors.PERFSM005UnreachableState,
+        StateMachineDescriptors.PERFSM006UnhandledMessage,
+        StateMachineDescriptors.PERFSM007RuntimeNotReferenced);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(Start);
+    }
+
+    private static void Start(CompilationStartAnalysisContext context)
+    {
+        var attributeType = context.Compilation.GetTypeByMetadataName(StateMachineParser.StateMachineAttributeName);
+        if (attributeType is null)
+        {
+            // PERFSM007: the runtime, which declares the attribute, is not referenced; look for the attribute by name.
+            context.RegisterSyntaxNodeAction(AnalyzeAttributeWithoutRuntime, SyntaxKind.Attribute);
+            return;
+        }
+
+        context.RegisterSymbolAction(c => AnalyzeType(c, attributeType), SymbolKind.NamedType);
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+        {
+            return;
+        }
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
+            {
+                StateMachineParser.Validate(type, attribute, context.Compilation, context.ReportDiagnostic, context.CancellationToken);
+                return; // [StateMachine] is not AllowMultiple: a second one is already a compiler error (CS0579)
+            }
+        }
+    }
+
+    private static void AnalyzeAttributeWithoutRuntime(SyntaxNodeAnalysisContext context)
+    {
+        var attribute = (AttributeSyntax)context.Node;
+        if (!IsStateMachineName(attribute.Name)
+            || attribute.Parent?.Parent is not TypeDeclarationSyntax declaration
+            || !StateMachineGenerator.IsCandidate(declaration))
+        {
+            return;
+        }
+
+        // A StateMachine attribute of another library (it binds) is not ours.
+        if (context.SemanticModel.GetTypeInfo(attribute, context.CancellationToken).Type is { TypeKind: not TypeKind.Error })
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(StateMachineDescriptors.PERFSM007RuntimeNotReferenced, attribute.GetLocation(), declaration.Identifier.ValueText));
+    }
+
+    private static bool IsStateMachineName(NameSyntax name)
+    {
+        var simple = name switch
+        {
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            SimpleNameSyntax s => s.Identifier.ValueText,
+            _ => "",
+        };
+        return simple is "StateMachine" or "StateMachineAttribute";
+    }
+}
