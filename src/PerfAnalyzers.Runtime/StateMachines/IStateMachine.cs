@@ -2,16 +2,21 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using PerfAnalyzers.Runtime.Telemetry;
+
 namespace PerfAnalyzers.Runtime.StateMachines;
 
-/// <summary>What every generated state machine exposes, for pools, registries and diagnostics.</summary>
-public interface IStateMachine
+/// <summary>
+/// What every generated state machine exposes, for pools, the <see cref="Telemetry.MachineRegistry"/> and diagnostics.
+/// Its <see cref="IMailboxDepthSource.MailboxDepth"/> is the number of messages waiting in the mailbox.
+/// </summary>
+public interface IStateMachine : IMailboxDepthSource
 {
     /// <summary>The machine type name (the <c>statemachine.type</c> metric tag).</summary>
     string MachineType { get; }
 
-    /// <summary>Messages waiting in the mailbox.</summary>
-    int MailboxDepth { get; }
+    /// <summary>For diagnostics, the machine type name, unless the class has a public <c>string Name</c> of its own.</summary>
+    string IMailboxDepthSource.Name => MachineType;
 
     /// <summary>The lifecycle stage.</summary>
     StateMachineStatus Status { get; }

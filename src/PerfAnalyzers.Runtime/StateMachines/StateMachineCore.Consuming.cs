@@ -54,13 +54,14 @@ public abstract partial class StateMachineCore<TValues>
                     continue;
                 }
 
-                if (chunk.HasHighPriority && mailbox.High.VolatileCount != 0 && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high))
+                var chunkCompleted = chunk.HasHighPriority && mailbox.High.VolatileCount != 0 && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high)
+                    ? Process(ref high)
+                    : ProcessChunkMessage(chunk);
+                if (!chunkCompleted)
                 {
-                    Process(ref high);
-                }
-                else
-                {
-                    ProcessChunkMessage(chunk);
+                    // An async handler is pending: the machine stays claimed; when it completes, ExitInline resumes the
+                    // consumer, which goes on with the rest of the chunk.
+                    return;
                 }
 
                 if (++handled % DrainBudget == 0 && ThreadPool.PendingWorkItemCount != 0)
@@ -94,8 +95,8 @@ public abstract partial class StateMachineCore<TValues>
                     }
                     else
                     {
-                        // Only here, under the lock, does the consumer let go: a sender that saw Draining under the lock
-                        // pushed before this check.
+                        // The consumer lets go under the lock, after seeing an empty mailbox: a sender that pushes after
+                        // this sees Idle (its fence orders its push before its look) and schedules the consumer.
                         Volatile.Write(ref _running, Idle);
                         idle = true;
                     }
@@ -152,17 +153,10 @@ public abstract partial class StateMachineCore<TValues>
                 return;
             }
 
-            if (fromChunk)
+            var completed = fromChunk ? ProcessChunkMessage(_chunk!) : batchCount > 0 ? ProcessBatch(batchCount) : Process(ref envelope);
+            if (!completed)
             {
-                ProcessChunkMessage(_chunk!);
-            }
-            else if (batchCount > 0)
-            {
-                ProcessBatch(batchCount);
-            }
-            else
-            {
-                Process(ref envelope);
+                return; // an async handler is pending: the machine stays claimed until it completes (AsyncHandlers.cs)
             }
 
             if (++handled % DrainBudget == 0 && ThreadPool.PendingWorkItemCount != 0)
@@ -190,8 +184,11 @@ public abstract partial class StateMachineCore<TValues>
         while (Stopwatch.GetTimestamp() < deadline);
     }
 
-    /// <summary>Handles the chunk's next message: it stops counting against the capacity as its handling starts.</summary>
-    private void ProcessChunkMessage(MailboxChunk<Envelope<TValues>> chunk)
+    /// <summary>
+    /// Handles the chunk's next message: it stops counting against the capacity as its handling starts. False when its
+    /// async handler is pending (see <see cref="Process"/>).
+    /// </summary>
+    private bool ProcessChunkMessage(MailboxChunk<Envelope<TValues>> chunk)
     {
         if (_highStreak != 0)
         {
@@ -200,8 +197,9 @@ public abstract partial class StateMachineCore<TValues>
 
         ref var envelope = ref chunk.Items[chunk.Next];
         Volatile.Write(ref chunk.Next, chunk.Next + 1);
-        Process(ref envelope);
-        envelope = default;
+        var completed = Process(ref envelope);
+        envelope = default; // a pending handler keeps its reply, not the envelope
+        return completed;
     }
 
     /// <summary>Takes the oldest high-priority message while a chunk of normal ones is held (the starvation guard allowed it).</summary>
@@ -327,28 +325,23 @@ public abstract partial class StateMachineCore<TValues>
         }
     }
 
-    private void Process(ref Envelope<TValues> envelope)
+    /// <summary>Handles one message; false if its async handler is still pending.</summary>
+    private bool Process(ref Envelope<TValues> envelope)
     {
         if (envelope.Reply is { } reply && !reply.TryBeginHandling())
         {
-            return; // the caller gave up (canceled or timed out) before the message was handled
-        }
-
-        if (envelope.EnqueuedAt != 0 && StateMachineTelemetry.Wait.Enabled)
-        {
-            var waited = (Stopwatch.GetTimestamp() - envelope.EnqueuedAt) * StateMachineTelemetry.TicksToSeconds;
-            StateMachineTelemetry.Wait.Record(waited, _type.TypeTag, _type.MessageTags[envelope.Kind]);
+            return true; // the caller gave up (canceled or timed out) before the message was handled
         }
 
         if (_status == (int)StateMachineStatus.Faulted)
         {
             envelope.Reply?.Fail(new StateMachineStoppedException(_type.Name, StateMachineStatus.Faulted));
-            return;
+            return true;
         }
 
         var kind = envelope.Kind;
         var before = _state;
-        var start = HandlingStarted(kind, out var activity);
+        var start = HandlingStarted(kind, envelope.EnqueuedAt, out var activity); // one clock read: end of the mailbox wait, start of handling
         try
         {
             Dispatch(ref envelope);
@@ -357,13 +350,20 @@ public abstract partial class StateMachineCore<TValues>
         {
             envelope.Reply?.Fail(exception);
             HandlingFailed(kind, before, exception, activity);
-            return;
+            return true;
+        }
+
+        if (_pending is not null)
+        {
+            return SuspendPending(kind, before, start, activity);
         }
 
         HandlingCompleted(kind, before, start, activity);
+        return true;
     }
 
-    private void ProcessBatch(int count)
+    /// <summary>Handles a batch; false if its async handler is still pending.</summary>
+    private bool ProcessBatch(int count)
     {
         var buffer = _batch!;
         var kept = 0;
@@ -392,6 +392,11 @@ public abstract partial class StateMachineCore<TValues>
             try
             {
                 DispatchBatch(kind, batch);
+                if (_pending is not null)
+                {
+                    return SuspendPendingBatch(kind, before, start, activity, kept, count);
+                }
+
                 HandlingCompleted(kind, before, start, activity);
             }
             catch (Exception exception)
@@ -406,5 +411,6 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         Array.Clear(buffer, 0, count);
+        return true;
     }
 }

@@ -37,6 +37,15 @@ public abstract partial class StateMachineCore<TValues>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExitInline()
     {
+        if (Volatile.Read(ref _chunk) is { } chunk && chunk.Next != chunk.End)
+        {
+            // An async handler of a chunk message finished: the consumer resumes with the rest of the chunk (only the
+            // consumer holds a chunk, so the claim is the consumer's).
+            Volatile.Write(ref _running, Draining);
+            Schedule();
+            return;
+        }
+
         Interlocked.Exchange(ref _running, Idle);
         if (QueuedCount != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
         {

@@ -18,6 +18,31 @@ public abstract partial class StateMachineCore<TValues>
         return StateMachineTelemetry.Duration.Enabled ? Stopwatch.GetTimestamp() : 0;
     }
 
+    /// <summary>
+    /// Before the handler of a queued message (enqueued at <paramref name="enqueuedAt"/>, 0 if not timed): one clock read
+    /// ends its mailbox wait and starts its handling. The wait is recorded after the handler (by
+    /// <see cref="HandlingCompleted"/> or <see cref="HandlingFailed"/>), so neither histogram record falls inside the
+    /// measured handling time. Returns the start timestamp if durations are measured, else 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal long HandlingStarted(int kind, long enqueuedAt, out Activity? activity)
+    {
+        activity = StateMachineTelemetry.ActivitySource.HasListeners() ? StartActivity(kind) : null;
+        var measureWait = enqueuedAt != 0 && StateMachineTelemetry.Wait.Enabled;
+        if (!measureWait && !StateMachineTelemetry.Duration.Enabled)
+        {
+            return 0;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        if (measureWait)
+        {
+            _pendingWaitTicks = now - enqueuedAt + 1;
+        }
+
+        return StateMachineTelemetry.Duration.Enabled ? now : 0;
+    }
+
     private Activity? StartActivity(int kind)
     {
         var activity = StateMachineTelemetry.ActivitySource.StartActivity(_type.ActivityNames[kind], ActivityKind.Internal);
@@ -40,12 +65,25 @@ public abstract partial class StateMachineCore<TValues>
             RecordDuration(kind, stateBefore, startTimestamp);
         }
 
+        if (_pendingWaitTicks != 0)
+        {
+            RecordPendingWait(kind);
+        }
+
         if (_state != stateBefore)
         {
             RecordTransition(stateBefore, _state);
         }
 
         activity?.Dispose();
+    }
+
+    // The mailbox wait measured by HandlingStarted(kind, enqueuedAt, ...) for the message just handled.
+    private void RecordPendingWait(int kind)
+    {
+        var seconds = (_pendingWaitTicks - 1) * StateMachineTelemetry.TicksToSeconds;
+        _pendingWaitTicks = 0;
+        StateMachineTelemetry.Wait.Record(seconds, _type.TypeTag, _type.MessageTags[kind]);
     }
 
     private void RecordDuration(int kind, int stateBefore, long startTimestamp)

@@ -208,7 +208,6 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         var mailbox = OpenMailbox;
-        bool consumerActive;
         lock (mailbox)
         {
             if (_status != (int)StateMachineStatus.Running)
@@ -239,12 +238,14 @@ public abstract partial class StateMachineCore<TValues>
             }
 
             PushLocked(ref envelope);
-
-            // The consumer goes idle only under this lock: if it is draining now, it will see this message.
-            consumerActive = _running == Draining;
         }
 
-        if (!consumerActive)
+        // Whoever gives up the claim (the consumer under the lock after seeing an empty mailbox, or ExitInline after an
+        // inline or async handler, with an interlocked exchange) then looks at the count; this fence orders our push before
+        // our look at the claim, so one of the two sees the other. A draining consumer will see this message: no
+        // compare-exchange on the shared flag per message.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _running) != Draining)
         {
             ScheduleIfIdle();
         }

@@ -25,7 +25,7 @@ public abstract partial class StateMachineCore<TValues>
         if (stopped is not null)
         {
             _batchTimer?.Dispose();
-            StateMachineRegistry.Unregister(_owner);
+            Telemetry.MachineRegistry.Shared.Unregister(_owner);
             stopped.TrySetResult();
         }
     }

@@ -16,6 +16,11 @@ public abstract partial class StateMachineCore<TValues>
     /// </summary>
     public void HandlingFailed(int kind, int stateBefore, Exception exception, Activity? activity)
     {
+        if (_pendingWaitTicks != 0)
+        {
+            RecordPendingWait(kind);
+        }
+
         if (activity is not null)
         {
             activity.SetStatus(ActivityStatusCode.Error, exception.Message);
@@ -91,7 +96,7 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         FailAll(failed, StateMachineStatus.Faulted, exception);
-        StateMachineRegistry.Unregister(_owner);
+        Telemetry.MachineRegistry.Shared.Unregister(_owner);
         _stopped.TrySetResult();
     }
 }

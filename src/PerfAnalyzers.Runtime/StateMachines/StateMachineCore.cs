@@ -39,6 +39,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     private int _restartCount;
     private Envelope<TValues>[]? _batch;
     private Timer? _batchTimer;
+    private long _pendingWaitTicks; // mailbox wait + 1 of the message being handled, recorded after its handler; 0 = none
 
     /// <summary>Creates the engine of <paramref name="owner"/>, in the initial state, not started.</summary>
     protected StateMachineCore(StateMachineTypeInfo type, IStateMachine owner)
@@ -97,7 +98,7 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
     {
         if (Interlocked.CompareExchange(ref _status, (int)StateMachineStatus.Running, (int)StateMachineStatus.NotStarted) == (int)StateMachineStatus.NotStarted)
         {
-            StateMachineRegistry.Register(_owner);
+            Telemetry.MachineRegistry.Shared.Register(_owner);
         }
         else if (Status != StateMachineStatus.Running)
         {

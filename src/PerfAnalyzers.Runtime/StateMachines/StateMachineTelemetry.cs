@@ -64,11 +64,19 @@ public static class StateMachineTelemetry
     /// <summary>The source of one span per handled message, started only when a listener is present.</summary>
     public static readonly ActivitySource ActivitySource = new(MeterName, "1.0.0");
 
-    internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
-        DurationInstrument, "s", "Time a state machine spends handling a message.");
+    /// <summary>
+    /// The bucket bounds, in seconds, advised to listeners for the two duration histograms: 1 µs to 10 s. Without advice
+    /// the OpenTelemetry SDK uses bounds meant for milliseconds (0, 5, 10 … 10000) and every handling time lands in (0, 5].
+    /// A View still overrides them.
+    /// </summary>
+    public static IReadOnlyList<double> DurationBucketBoundaries { get; } =
+        [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    internal static readonly Histogram<double> Wait = Meter.CreateHistogram<double>(
-        WaitInstrument, "s", "Time a message waits in a state machine mailbox before its handler starts.");
+    internal static readonly Histogram<double> Duration = Meter.CreateHistogram(
+        DurationInstrument, "s", "Time a state machine spends handling a message.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBucketBoundaries });
+
+    internal static readonly Histogram<double> Wait = Meter.CreateHistogram(
+        WaitInstrument, "s", "Time a message waits in a state machine mailbox before its handler starts.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBucketBoundaries });
 
     internal static readonly Counter<long> Transitions = Meter.CreateCounter<long>(
         TransitionsInstrument, "{transition}", "State transitions.");
@@ -83,7 +91,7 @@ public static class StateMachineTelemetry
         RestartsInstrument, "{restart}", "Supervision restarts.");
 
     internal static readonly ObservableUpDownCounter<long> Depth = Meter.CreateObservableUpDownCounter(
-        DepthInstrument, StateMachineRegistry.ObserveDepth, "{message}", "Messages waiting in the mailboxes of live state machines, per machine type.");
+        DepthInstrument, static () => Telemetry.MachineRegistry.Shared.ObserveStateMachineDepths(), "{message}", "Messages waiting in the mailboxes of live state machines, per machine type.");
 
     internal static readonly double TicksToSeconds = 1.0 / Stopwatch.Frequency;
 }

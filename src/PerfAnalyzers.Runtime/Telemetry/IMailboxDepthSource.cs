@@ -1,9 +1,9 @@
 namespace PerfAnalyzers.Runtime.Telemetry;
 
 /// <summary>
-/// Something with a mailbox whose depth can be read: what generated state machines implement so
-/// <see cref="MachineRegistry"/> can find overloaded ones. Generated code implements it explicitly, so the members do not
-/// clash with a user's own <c>Name</c>.
+/// Something with a mailbox whose depth can be read, so <see cref="MachineRegistry"/> can find overloaded ones. Generated
+/// state machines have it through <see cref="StateMachines.IStateMachine"/> (their <see cref="Name"/> is the machine type
+/// name); implement it explicitly on your own types so its members do not clash with yours.
 /// </summary>
 public interface IMailboxDepthSource
 {

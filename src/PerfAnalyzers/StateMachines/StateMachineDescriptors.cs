@@ -27,7 +27,7 @@ internal static class StateMachineDescriptors
         "Invalid state machine handler",
         "Handler '{0}' {1}",
         DiagnosticSeverity.Error,
-        "A handler is a synchronous instance method with one parameter (the message, or a list or span of messages with [Batch]) returning the reply or void; every handler of one message type returns the same reply type.");
+        "A handler is an instance method with one parameter (the message, or a list or span of messages with [Batch]) returning the reply, void, Task, ValueTask, Task<T> or ValueTask<T> (reply T); not async void, an async stream or another awaitable; every handler of one message type has the same reply type.");
 
     internal static readonly DiagnosticDescriptor PERFSM004DuplicateHandler = Create(
         "PERFSM004",

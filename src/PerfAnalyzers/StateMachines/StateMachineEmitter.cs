@@ -180,7 +180,11 @@ internal static class StateMachineEmitter
         w.Line("/// <summary>Sends a " + Xml(message.Name) + " and waits at most <paramref name=\"timeout\"/> for it to be handled (TimeoutException after).</summary>");
         w.Open("public " + askType + " AskAsync(" + message.Type + " message, global::System.TimeSpan timeout, " + Token + " cancellationToken = default)");
         w.Line("var core = __StateMachine;");
-        if (message.BatchKind == 0)
+        if (message.BatchKind == 0 && message.IsAsync)
+        {
+            EmitInlineAsync(w, message, k, askType);
+        }
+        else if (message.BatchKind == 0)
         {
             // Idle machine: run on the caller's thread, no queueing, no allocation.
             w.Open("if (!cancellationToken.IsCancellationRequested && core.TryEnterInline())");
@@ -216,7 +220,8 @@ internal static class StateMachineEmitter
         w.Line();
         w.Line("/// <summary>Sends a " + Xml(message.Name) + " without waiting (a cast): Accepted, or Rejected when the mailbox is full, or Stopped / NotStarted.</summary>");
         w.Open("public " + Rt + "PostStatus TryPost(" + message.Type + " message)");
-        var inlineCast = model.Options.InlineCasts && message.BatchKind == 0;
+        // Inline casts only for synchronous handlers: an async one would need its pending task awaited (queued casts do that).
+        var inlineCast = model.Options.InlineCasts && message.BatchKind == 0 && !message.IsAsync;
         if (inlineCast)
         {
             w.Open("if (__SmCastInline" + k + "(message))");
@@ -281,6 +286,12 @@ internal static class StateMachineEmitter
             2 => "global::System.ReadOnlySpan<" + message.Type + "> message",
             _ => message.Type + " message",
         };
+        if (message.IsAsync)
+        {
+            EmitHandleAsync(w, message, k, parameter);
+            return;
+        }
+
         w.Open("private " + (reply ?? "void") + " __SmHandle" + k + "(" + parameter + ")");
         var anyState = message.Handlers.Count == 1 && message.Handlers[0].States.Count == 0;
         if (anyState)
@@ -349,7 +360,11 @@ internal static class StateMachineEmitter
             var k = Int(kind);
             var read = message.IsValueType ? "envelope.Values.M" + k : Unsafe + ".As<" + message.BareType + ">(envelope.Message!)";
             w.Open("case " + k + ":");
-            if (message.ReplyType is null)
+            if (message.IsAsync)
+            {
+                EmitDispatchAsync(w, message, k, read);
+            }
+            else if (message.ReplyType is null)
             {
                 w.Line("_owner.__SmHandle" + k + "(" + read + ");");
                 w.Open("if (envelope.Reply is { } sink)");
@@ -389,7 +404,11 @@ internal static class StateMachineEmitter
                 var k = Int(kind);
                 var read = message.IsValueType ? "item.Values.M" + k : Unsafe + ".As<" + message.BareType + ">(item.Message!)";
                 w.Open("case " + k + ":");
-                if (message.BatchKind == 1)
+                if (message.IsAsync)
+                {
+                    EmitDispatchBatchAsync(w, message, k, read);
+                }
+                else if (message.BatchKind == 1)
                 {
                     w.Line("var list = _batch" + k + " ??= new global::System.Collections.Generic.List<" + message.Type + ">();");
                     w.Open("foreach (ref var item in batch)");
@@ -417,12 +436,7 @@ internal static class StateMachineEmitter
                     w.Close();
                 }
 
-                w.Open("foreach (ref var item in batch)");
-                w.Open("if (item.Reply is { } sink)");
-                w.Line(Unsafe + ".As<" + Rt + "ReplySlot<bool>>(sink).SetResult(true);");
-                w.Close();
-                w.Close();
-                w.Line("return;");
+                EmitBatchReplies(w);
                 w.Close();
             }
 
@@ -433,6 +447,184 @@ internal static class StateMachineEmitter
         }
 
         w.Close();
+    }
+
+    private static void EmitBatchReplies(IndentedWriter w)
+    {
+        w.Open("foreach (ref var item in batch)");
+        w.Open("if (item.Reply is { } sink)");
+        w.Line(Unsafe + ".As<" + Rt + "ReplySlot<bool>>(sink).SetResult(true);");
+        w.Close();
+        w.Close();
+        w.Line("return;");
+    }
+
+    // Asynchronous handlers (some handler of the message returns Task, ValueTask, Task<T> or ValueTask<T>): the state
+    // switch returns a ValueTask; a task that completed synchronously takes the synchronous path, else the core waits for it.
+
+    private static string TaskType(MessageModel message) => message.ReplyType is null ? Tasks + "ValueTask" : Tasks + "ValueTask<" + message.ReplyType + ">";
+
+    private static void EmitInlineAsync(IndentedWriter w, MessageModel message, string k, string askType)
+    {
+        var reply = message.ReplyType;
+
+        // Idle machine: run on the caller's thread; a handler that completes synchronously allocates nothing, one that
+        // does not keeps the machine claimed until it completes.
+        w.Open("if (!cancellationToken.IsCancellationRequested && core.TryEnterInline())");
+        w.Line("var before = core.State;");
+        w.Line("var start = core.HandlingStarted(" + k + ", out var activity);");
+        if (reply is not null)
+        {
+            w.Line(reply + " reply;");
+        }
+
+        w.Open("try");
+        w.Line("var task = __SmHandle" + k + "(message);");
+        w.Open("if (!task.IsCompleted)");
+        w.Line("return core.AwaitInline(task, " + k + ", before, start, activity, timeout, cancellationToken);");
+        w.Close();
+        w.Line((reply is null ? "" : "reply = ") + "task.GetAwaiter().GetResult();");
+        w.Close();
+        w.Open("catch (global::System.Exception exception)");
+        w.Line("core.HandlingFailed(" + k + ", before, exception, activity);");
+        w.Line("core.ExitInline();");
+        w.Line("return " + Tasks + "ValueTask.FromException" + (reply is null ? "" : "<" + reply + ">") + "(exception);");
+        w.Close();
+        w.Line("core.HandlingCompleted(" + k + ", before, start, activity);");
+        w.Line("core.ExitInline();");
+        w.Line(reply is null ? "return default;" : "return new " + askType + "(reply);");
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitHandleAsync(IndentedWriter w, MessageModel message, string k, string parameter)
+    {
+        var taskType = TaskType(message);
+        w.Open("private " + taskType + " __SmHandle" + k + "(" + parameter + ")");
+        var anyState = message.Handlers.Count == 1 && message.Handlers[0].States.Count == 0;
+        if (anyState)
+        {
+            EmitCallAsync(w, message, message.Handlers[0], taskType, "");
+        }
+        else
+        {
+            w.Line("var state = __StateMachine.State;");
+            w.Open("switch (state)");
+            foreach (var handler in message.Handlers)
+            {
+                foreach (var state in handler.States)
+                {
+                    w.Line("case " + Int(state) + ":");
+                }
+
+                EmitCallAsync(w, message, handler, taskType, "    ");
+            }
+
+            w.Line("default:");
+            w.Line("    throw new " + Rt + "UnhandledMessageException(__smType.Name, " + Literal(message.Name) + ", __smType.StateNames[state]);");
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    private static void EmitCallAsync(IndentedWriter w, MessageModel message, HandlerModel handler, string taskType, string indent)
+    {
+        var call = handler.MethodName + "(message)";
+        switch (handler.ReturnKind)
+        {
+            case 1:
+                w.Line(indent + "return " + call + ";");
+                break;
+            case 2:
+                w.Line(indent + "return new " + taskType + "(" + call + ");");
+                break;
+            default:
+                if (message.ReplyType is null)
+                {
+                    w.Line(indent + call + ";");
+                    w.Line(indent + "return default;");
+                }
+                else
+                {
+                    w.Line(indent + "return new " + taskType + "(" + call + ");");
+                }
+
+                break;
+        }
+    }
+
+    private static void EmitDispatchAsync(IndentedWriter w, MessageModel message, string k, string read)
+    {
+        w.Line("var task = _owner.__SmHandle" + k + "(" + read + ");");
+        w.Open("if (!task.IsCompleted)");
+        w.Line("AwaitHandler(task, envelope.Reply);");
+        w.Line("return;");
+        w.Close();
+        if (message.ReplyType is null)
+        {
+            w.Line("task.GetAwaiter().GetResult();");
+            w.Open("if (envelope.Reply is { } sink)");
+            w.Line(Unsafe + ".As<" + Rt + "ReplySlot<bool>>(sink).SetResult(true);");
+        }
+        else
+        {
+            w.Line("var reply = task.GetAwaiter().GetResult();");
+            w.Open("if (envelope.Reply is { } sink)");
+            w.Line(Unsafe + ".As<" + Rt + "ReplySlot<" + message.ReplyType + ">>(sink).SetResult(reply);");
+        }
+
+        w.Close();
+    }
+
+    private static void EmitDispatchBatchAsync(IndentedWriter w, MessageModel message, string k, string read)
+    {
+        w.Line(Tasks + "ValueTask task;");
+        if (message.BatchKind == 1)
+        {
+            // The list stays the handler's until its task completes (the core clears it then).
+            w.Line("var list = _batch" + k + " ??= new global::System.Collections.Generic.List<" + message.Type + ">();");
+            w.Open("foreach (ref var item in batch)");
+            w.Line("list.Add(" + read + ");");
+            w.Close();
+            w.Open("try");
+            w.Line("task = _owner.__SmHandle" + k + "(list);");
+            w.Close();
+            w.Open("catch");
+            w.Line("list.Clear();");
+            w.Line("throw;");
+            w.Close();
+            w.Open("if (!task.IsCompleted)");
+            w.Line("AwaitBatchHandler(task, list);");
+            w.Line("return;");
+            w.Close();
+            w.Open("try");
+            w.Line("task.GetAwaiter().GetResult();");
+            w.Close();
+            w.Open("finally");
+            w.Line("list.Clear();");
+            w.Close();
+        }
+        else
+        {
+            // A span lives only during the call: the array is cleared when the handler returns its task.
+            w.Line("var array = _batch" + k + " is { } existing && existing.Length >= batch.Length ? existing : (_batch" + k + " = new " + message.Type + "[batch.Length]);");
+            w.Open("for (var i = 0; i < batch.Length; i++)");
+            w.Line("ref var item = ref batch[i];");
+            w.Line("array[i] = " + read + ";");
+            w.Close();
+            w.Open("try");
+            w.Line("task = _owner.__SmHandle" + k + "(new global::System.ReadOnlySpan<" + message.Type + ">(array, 0, batch.Length));");
+            w.Close();
+            w.Open("finally");
+            w.Line("global::System.Array.Clear(array, 0, batch.Length);");
+            w.Close();
+            w.Open("if (!task.IsCompleted)");
+            w.Line("AwaitBatchHandler(task, null);");
+            w.Line("return;");
+            w.Close();
+            w.Line("task.GetAwaiter().GetResult();");
+        }
     }
 
     private static string OwnerName(string typeDeclaration)

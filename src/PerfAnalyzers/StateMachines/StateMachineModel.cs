@@ -27,7 +27,7 @@ internal sealed record MachineOptionsModel(int MailboxCapacity, int FullMode, in
 /// <param name="Type">Fully qualified, with nullable annotation, for signatures.</param>
 /// <param name="BareType">Fully qualified, without top-level nullable annotation (for casts).</param>
 /// <param name="Name">The short name (metric tag).</param>
-/// <param name="ReplyType">Fully qualified reply type, or null when handlers return void.</param>
+/// <param name="ReplyType">Fully qualified reply type (T of a Task&lt;T&gt; / ValueTask&lt;T&gt; handler), or null when handlers return void, Task or ValueTask.</param>
 /// <param name="BatchKind">0 = not batched, 1 = IReadOnlyList, 2 = ReadOnlySpan.</param>
 internal sealed record MessageModel(
     string Type,
@@ -39,9 +39,28 @@ internal sealed record MessageModel(
     int BatchKind,
     int BatchSize,
     int BatchDelayMilliseconds,
-    EquatableArray<HandlerModel> Handlers);
+    EquatableArray<HandlerModel> Handlers)
+{
+    /// <summary>Some handler returns a task: the generated dispatch waits for it (see StateMachineCore.AsyncHandlers.cs).</summary>
+    public bool IsAsync
+    {
+        get
+        {
+            foreach (var handler in Handlers)
+            {
+                if (handler.ReturnKind != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
 
 /// <summary>A handler method and the state indices it applies in (empty = every state).</summary>
-internal sealed record HandlerModel(string MethodName, EquatableArray<int> States);
+/// <param name="ReturnKind">0 = synchronous (void or the reply), 1 = ValueTask / ValueTask&lt;T&gt;, 2 = Task / Task&lt;T&gt;.</param>
+internal sealed record HandlerModel(string MethodName, EquatableArray<int> States, int ReturnKind = 0);
 
 internal sealed record SloModel(string? Message, double P95Milliseconds, double P99Milliseconds);

@@ -150,6 +150,8 @@ internal static class StateMachineParser
             ITypeSymbol? messageType = null;
             var batchKind = 0;
             var batch = FindAttribute(method, batchAttribute);
+            var returnKind = 0;
+            ITypeSymbol? asyncReply = null;
             if (method.IsStatic)
             {
                 problem = "must be an instance method";
@@ -170,9 +172,13 @@ internal static class StateMachineParser
             {
                 problem = "must not return by reference";
             }
-            else if (IsAwaitable(method.ReturnType))
+            else if (method.IsAsync && method.ReturnsVoid)
             {
-                problem = $"returns '{method.ReturnType.ToDisplayString()}': handlers are synchronous; return the reply itself";
+                problem = "is 'async void': the machine cannot wait for it; return Task or ValueTask";
+            }
+            else if ((returnKind = ReturnShape(method.ReturnType, out asyncReply)) < 0)
+            {
+                problem = $"returns '{method.ReturnType.ToDisplayString()}': return the reply, Task<T> or ValueTask<T> (one reply per message), or void, Task or ValueTask";
             }
             else
             {
@@ -184,9 +190,9 @@ internal static class StateMachineParser
                     {
                         batchKind = SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, readOnlySpan) ? 2 : 1;
                         messageType = generic.TypeArguments[0];
-                        if (!method.ReturnsVoid)
+                        if (!method.ReturnsVoid && (returnKind == 0 || asyncReply is not null))
                         {
-                            problem = "has [Batch] and must return void";
+                            problem = "has [Batch] and must return void, Task or ValueTask";
                         }
                     }
                     else
@@ -233,7 +239,7 @@ internal static class StateMachineParser
 
             var bare = messageType!.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
             var typeName = bare.ToDisplayString(s_typeFormat);
-            var replyType = method.ReturnsVoid ? null : method.ReturnType.ToDisplayString(s_typeFormat);
+            var replyType = returnKind != 0 ? asyncReply?.ToDisplayString(s_typeFormat) : method.ReturnsVoid ? null : method.ReturnType.ToDisplayString(s_typeFormat);
             var builder = messages.FirstOrDefault(m => m.BareType == typeName);
             if (builder is null)
             {
@@ -271,7 +277,7 @@ internal static class StateMachineParser
                 continue;
             }
 
-            builder.Handlers.Add(new HandlerModel(method.Name, states.ToImmutable().ToEquatableArray()));
+            builder.Handlers.Add(new HandlerModel(method.Name, states.ToImmutable().ToEquatableArray(), returnKind));
             handlerMethods.Add((method, states.ToImmutable()));
             if (FindAttribute(method, sloAttribute) is { } slo)
             {
@@ -432,10 +438,46 @@ internal static class StateMachineParser
         return -1;
     }
 
-    private static bool IsAwaitable(ITypeSymbol type)
+    /// <summary>
+    /// How a handler returns: 0 = synchronously (void or the reply), 1 = ValueTask / ValueTask&lt;T&gt;, 2 = Task / Task&lt;T&gt;
+    /// (<paramref name="reply"/> = T, or null); -1 = an asynchronous shape a handler cannot have (IAsyncEnumerable, another awaitable).
+    /// </summary>
+    private static int ReturnShape(ITypeSymbol type, out ITypeSymbol? reply)
     {
-        var definition = type.OriginalDefinition.ToDisplayString();
-        return definition is "System.Threading.Tasks.Task" or "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask" or "System.Threading.Tasks.ValueTask<TResult>";
+        reply = null;
+        if (type is not INamedTypeSymbol named || type.SpecialType == SpecialType.System_Void)
+        {
+            return 0;
+        }
+
+        var definition = named.OriginalDefinition.ToDisplayString();
+        switch (definition)
+        {
+            case "System.Threading.Tasks.ValueTask":
+                return 1;
+            case "System.Threading.Tasks.Task":
+                return 2;
+            case "System.Threading.Tasks.ValueTask<TResult>":
+                reply = named.TypeArguments[0];
+                return 1;
+            case "System.Threading.Tasks.Task<TResult>":
+                reply = named.TypeArguments[0];
+                return 2;
+            case "System.Collections.Generic.IAsyncEnumerable<T>":
+            case "System.Collections.Generic.IAsyncEnumerator<T>":
+                return -1;
+        }
+
+        // Another awaitable (a custom task type, ConfiguredTaskAwaitable…): the machine would not wait for it.
+        foreach (var member in named.GetMembers("GetAwaiter"))
+        {
+            if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0 })
+            {
+                return -1;
+            }
+        }
+
+        return 0;
     }
 
     private static string Declaration(INamedTypeSymbol type)

@@ -123,7 +123,7 @@ public class ConcurrentCallersBenchmarks
 
 #pragma warning restore PERF002
 
-/// <summary>Casts from one producer: 100,000 fire-and-forget messages, then one request that waits until all are handled.</summary>
+/// <summary>Casts from one producer: 100,000 fire-and-forget messages, then one request that waits until all are handled; no listener, or the OpenTelemetry SDK reading the Meter.</summary>
 [MemoryDiagnoser]
 public class CastThroughputBenchmarks
 {
@@ -131,10 +131,22 @@ public class CastThroughputBenchmarks
     private GeneratedCounter _generated = null!;
     private GeneratedInlineCounter _inline = null!;
     private ChannelCounter _channel = null!;
+    private MeterProvider? _meterProvider;
+
+    [Params(false, true)]
+    public bool OpenTelemetrySdk { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
+        if (OpenTelemetrySdk)
+        {
+            _meterProvider = Sdk.CreateMeterProviderBuilder()
+                .AddMeter(StateMachineTelemetry.MeterName)
+                .AddReader(new BaseExportingMetricReader(new NullExporter()))
+                .Build();
+        }
+
         _generated = new GeneratedCounter();
         _generated.Start();
         _inline = new GeneratedInlineCounter();
@@ -148,6 +160,7 @@ public class CastThroughputBenchmarks
         await _generated.StopAsync();
         await _inline.StopAsync();
         await _channel.DisposeAsync();
+        _meterProvider?.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Messages)]
@@ -191,6 +204,11 @@ public class CastThroughputBenchmarks
         }
 
         return await _inline.AskAsync(0);
+    }
+
+    private sealed class NullExporter : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
 }
 

@@ -1,3 +1,4 @@
+using PerfAnalyzers.Runtime.Telemetry;
 using PerfAnalyzers.Runtime.StateMachines;
 
 namespace PerfAnalyzers.Runtime.Tests.StateMachines;
@@ -77,11 +78,11 @@ public class LifecycleTests
     public async Task Started_machines_are_listed_live_until_stopped()
     {
         var machine = new CounterMachine();
-        Assert.DoesNotContain(machine, StateMachineRegistry.Live);
+        Assert.DoesNotContain(machine, MachineRegistry.GetLiveStateMachines());
         machine.Start();
-        Assert.Contains(machine, StateMachineRegistry.Live);
+        Assert.Contains(machine, MachineRegistry.GetLiveStateMachines());
         await machine.StopAsync();
-        Assert.DoesNotContain(machine, StateMachineRegistry.Live);
+        Assert.DoesNotContain(machine, MachineRegistry.GetLiveStateMachines());
     }
 
     [Fact]

@@ -236,6 +236,65 @@ public class MailboxChunkTests
     }
 
     [Fact]
+    public async Task An_async_handler_pending_inside_a_chunk_keeps_the_machine_claimed_and_the_chunk_resumes_in_order()
+    {
+        await using var machine = new AsyncMachine();
+        machine.Start();
+        var first = AsyncBlock.Create();
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(first));
+        await first.Started.Task.WaitAsync(Long);
+
+        // Block2 and 15 works queue behind the pending handler, then form one chunk: the rings are empty while Block2 waits.
+        var second = AsyncBlock.Create();
+        Assert.Equal(PostStatus.Accepted, machine.TryPost(second));
+        for (var i = 0; i < 15; i++)
+        {
+            Assert.Equal(PostStatus.Accepted, machine.TryPost(new AsyncWork(0, i, i)));
+        }
+
+        first.Release.SetResult();
+        await second.Started.Task.WaitAsync(Long);
+        Assert.Equal(15, machine.MailboxDepth);
+
+        // The machine is not idle: a request queues behind the chunk instead of running inline.
+        var early = machine.AskAsync("total").AsTask();
+        Assert.False(early.IsCompleted);
+
+        // When Block2 completes, the consumer must resume with the chunk (not let go of the machine with it).
+        second.Release.SetResult();
+        Assert.Equal(0L, await early.WaitAsync(Long));
+        Assert.Equal(5L, await machine.AskAsync(5).AsTask().WaitAsync(Long));
+        Assert.Equal(Enumerable.Range(0, 15).Select(i => (0, i)), machine.Order);
+        Assert.Equal(15, machine.Completed);
+        Assert.Equal(0, machine.Overlaps);
+    }
+
+    [Fact]
+    public async Task When_an_async_handler_in_a_chunk_completes_with_empty_rings_the_rest_of_the_chunk_still_runs()
+    {
+        await using var machine = new AsyncMachine();
+        machine.Start();
+        var first = AsyncBlock.Create();
+        machine.TryPost(first);
+        await first.Started.Task.WaitAsync(Long);
+        var second = AsyncBlock.Create();
+        machine.TryPost(second);
+        for (var i = 0; i < 15; i++)
+        {
+            machine.TryPost(new AsyncWork(0, i, i));
+        }
+
+        first.Release.SetResult();
+        await second.Started.Task.WaitAsync(Long);
+        second.Release.SetResult();
+
+        // Nothing else is sent: only the consumer resuming the chunk can handle the 15 works.
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref machine.Completed) == 15, Long));
+        Assert.Equal(Enumerable.Range(0, 15).Select(i => (0, i)), machine.Order);
+        Assert.Equal(0, machine.MailboxDepth);
+    }
+
+    [Fact]
     public async Task After_a_stream_the_consumer_lets_go_so_requests_run_inline_again()
     {
         await using var machine = new CounterMachine();

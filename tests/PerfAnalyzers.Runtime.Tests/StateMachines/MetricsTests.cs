@@ -92,6 +92,32 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task A_queued_message_records_its_whole_wait_once_even_when_its_handler_fails()
+    {
+        using var capture = new Capture();
+        var machine = new MetricsMachine();
+        machine.Start();
+        var block = Block.Create();
+        machine.TryPost(block);
+        Assert.True(block.Started.Wait(TimeSpan.FromSeconds(30)));
+        var failing = machine.AskAsync(new Fail()).AsTask();                   // queued behind the blocked handler
+        var afterPost = Stopwatch.GetTimestamp();
+        await Task.Delay(20);
+        var beforeRelease = Stopwatch.GetTimestamp();
+        block.Release.Set();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        await machine.StopAsync();
+
+        var waits = capture.Of(StateMachineTelemetry.WaitInstrument);
+        Assert.Equal(2, waits.Count);                                           // Block and Fail, one each
+        var failWait = Assert.Single(waits, m => (string?)m.Tags[StateMachineTelemetry.MessageTag] == "Fail");
+        Assert.Equal(2, failWait.Tags.Count);
+        // The wait ends when the handler starts, which is after the release: at least the time it was held back.
+        Assert.True(failWait.Value >= (beforeRelease - afterPost) / (double)Stopwatch.Frequency, $"wait {failWait.Value} s");
+        Assert.DoesNotContain(capture.Of(StateMachineTelemetry.DurationInstrument), m => (string?)m.Tags[StateMachineTelemetry.MessageTag] == "Fail");
+    }
+
+    [Fact]
     public async Task A_span_per_message_only_with_a_listener()
     {
         var spans = new ConcurrentQueue<Activity>();

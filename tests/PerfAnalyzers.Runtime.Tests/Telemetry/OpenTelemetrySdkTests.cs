@@ -1,6 +1,8 @@
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using PerfAnalyzers.Runtime.StateMachines;
 using PerfAnalyzers.Runtime.Telemetry;
+using PerfAnalyzers.Runtime.Tests.StateMachines;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
@@ -60,6 +62,77 @@ public class OpenTelemetrySdkTests
     }
 
     /// <summary>Copies each exported point (the SDK reuses its batch), since the InMemory exporter package is not referenced.</summary>
+    [Fact]
+    public async Task Handling_times_spread_over_the_advised_bounds_in_seconds_and_a_view_still_overrides_them()
+    {
+        var byDefault = new BucketExporter();
+        var withView = new BucketExporter();
+        using MeterProvider defaults = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TelemetryNames.MeterName)
+            .AddReader(new BaseExportingMetricReader(byDefault))
+            .Build();
+        using MeterProvider viewed = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(TelemetryNames.MeterName)
+            .AddView(StateMachineTelemetry.DurationInstrument, new ExplicitBucketHistogramConfiguration { Boundaries = [5, 10] })
+            .AddReader(new BaseExportingMetricReader(withView))
+            .Build();
+
+        var machine = new OtelBucketsMachine();
+        machine.Start();
+        for (int i = 0; i < 100; i++)
+        {
+            await machine.AskAsync(1);
+        }
+
+        await machine.StopAsync();
+        Assert.True(defaults.ForceFlush());
+        Assert.True(viewed.ForceFlush());
+
+        // Advised bounds (1 µs … 10 s): without the advice the SDK's millisecond bounds (0, 5, 10 … 10000) would put every
+        // handling time in (0, 5].
+        var fine = byDefault.Buckets("Tests.OtelBucketsMachine");
+        Assert.Equal(StateMachineTelemetry.DurationBucketBoundaries, fine.Where(b => !double.IsPositiveInfinity(b.Bound)).Select(b => b.Bound));
+        Assert.Equal(100, fine.Sum(b => b.Count));
+        Assert.All(fine.Where(b => b.Count > 0), b => Assert.True(b.Bound <= 0.1, $"bucket {b.Bound}"));
+        // A View wins over the advice.
+        var coarse = withView.Buckets("Tests.OtelBucketsMachine");
+        Assert.Equal(5, coarse.Single(b => b.Count > 0).Bound);
+        Assert.Equal(100, coarse.Sum(b => b.Count));
+    }
+
+    private sealed class BucketExporter : BaseExporter<Metric>
+    {
+        private readonly List<(string Machine, double Bound, long Count)> _buckets = new();
+
+        public List<(double Bound, long Count)> Buckets(string machine)
+        {
+            lock (_buckets) return _buckets.Where(b => b.Machine == machine).Select(b => (b.Bound, b.Count)).ToList();
+        }
+
+        public override ExportResult Export(in Batch<Metric> batch)
+        {
+            foreach (Metric metric in batch)
+            {
+                if (metric.Name != StateMachineTelemetry.DurationInstrument) continue;
+                foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+                {
+                    string? machine = null;
+                    foreach (KeyValuePair<string, object?> tag in point.Tags)
+                    {
+                        if (tag.Key == StateMachineTelemetry.MachineTag) machine = tag.Value as string;
+                    }
+
+                    foreach (HistogramBucket bucket in point.GetHistogramBuckets())
+                    {
+                        lock (_buckets) _buckets.Add((machine ?? "", bucket.ExplicitBound, bucket.BucketCount));
+                    }
+                }
+            }
+
+            return ExportResult.Success;
+        }
+    }
+
     private sealed class CollectingExporter : BaseExporter<Metric>
     {
         public List<Point> Points { get; } = new();
@@ -88,4 +161,13 @@ public class OpenTelemetrySdkTests
     }
 
     internal sealed record Point(string Name, string Unit, string MeterName, Dictionary<string, object?> Tags, double Value, long Count);
+}
+
+/// <summary>A machine of its own, so no other test's handling times reach this file's exporters.</summary>
+[StateMachine(Solo.Running, Name = "Tests.OtelBucketsMachine")]
+public partial class OtelBucketsMachine
+{
+    private long _total;
+
+    [On] private long Handle(int amount) => _total += amount;
 }

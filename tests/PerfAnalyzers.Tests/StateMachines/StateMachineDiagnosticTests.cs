@@ -58,8 +58,13 @@ public class StateMachineDiagnosticTests
     [InlineData("[On] private void {|PERFSM003:Handle|}() { }")]
     [InlineData("[On] private void {|PERFSM003:Handle|}(ref string s) { }")]
     [InlineData("[On] private void {|PERFSM003:Handle|}<T>(T s) { }")]
-    [InlineData("[On] private Task<int> {|PERFSM003:Handle|}(string s) => Task.FromResult(1);")]
-    [InlineData("[On] private ValueTask {|PERFSM003:Handle|}(string s) => default;")]
+    [InlineData("[On] private async void {|PERFSM003:Handle|}(string s) { await Task.Yield(); }")]
+    [InlineData("[On] private async IAsyncEnumerable<int> {|PERFSM003:Handle|}(string s) { await Task.Yield(); yield return 1; }")]
+    [InlineData("[On] private IAsyncEnumerator<int> {|PERFSM003:Handle|}(string s) => null!;")]
+    [InlineData("[On] private System.Runtime.CompilerServices.ConfiguredTaskAwaitable {|PERFSM003:Handle|}(string s) => Task.CompletedTask.ConfigureAwait(false);")]
+    [InlineData("[On] private System.Runtime.CompilerServices.YieldAwaitable {|PERFSM003:Handle|}(string s) => Task.Yield();")]
+    [InlineData("[On, Batch] private Task<int> {|PERFSM003:Handle|}(IReadOnlyList<string> s) => Task.FromResult(1);")]
+    [InlineData("[On, Batch] private async void {|PERFSM003:Handle|}(IReadOnlyList<string> s) { await Task.Yield(); }")]
     [InlineData("[On, Batch] private void {|PERFSM003:Handle|}(string s) { }")]
     [InlineData("[On, Batch] private int {|PERFSM003:Handle|}(IReadOnlyList<string> s) => 0;")]
     [InlineData("[On(Other.X)] private void {|PERFSM003:Handle|}(string s) { }")]
@@ -84,6 +89,44 @@ public class StateMachineDiagnosticTests
             [On(S.B)] private string {|PERFSM003:Second|}(string s) => s;
         }
         """);
+
+    [Theory]
+    [InlineData("Task<int>", "Task<string>")]
+    [InlineData("Task<int>", "ValueTask<long>")]
+    [InlineData("int", "ValueTask<string>")]
+    [InlineData("Task<int>", "Task")]
+    [InlineData("ValueTask", "ValueTask<int>")]
+    [InlineData("void", "Task<int>")]
+    public void PERFSM003_async_reply_types_differ_between_states(string first, string second) => Verify(Usings + """
+        public enum S { A, B }
+        [StateMachine(S.A)]
+        public partial class Machine
+        {
+            [On(S.A)] private FIRST First(string s) { TransitionTo(S.B); return default!; }
+            [On(S.B)] private SECOND {|PERFSM003:Second|}(string s) => default!;
+        }
+        """.Replace("FIRST", first).Replace("SECOND", second).Replace("private void First(string s) { TransitionTo(S.B); return default!; }", "private void First(string s) { TransitionTo(S.B); }"));
+
+    [Theory]
+    [InlineData("[On] private async Task<int> Handle(string s) { await Task.Yield(); return s.Length; }")]
+    [InlineData("[On] private Task<int> Handle(string s) => Task.FromResult(s.Length);")]
+    [InlineData("[On] private async ValueTask<string?> Handle(string s) { await Task.Yield(); return null; }")]
+    [InlineData("[On] private async Task Handle(string s) { await Task.Yield(); }")]
+    [InlineData("[On] private ValueTask Handle(string s) => default;")]
+    [InlineData("[On] private Task<Task<int>> Handle(string s) => Task.FromResult(Task.FromResult(1));")]
+    [InlineData("[On, Batch] private async Task Handle(IReadOnlyList<string> s) { await Task.Yield(); }")]
+    [InlineData("[On, Batch] private ValueTask Handle(ReadOnlySpan<int> s) => default;")]
+    [InlineData("[On(S.A)] private async Task<int> Handle(string s) { await Task.Yield(); TransitionTo(S.B); return 1; } [On(S.B)] private int Handle2(string s) => 2;")]
+    [InlineData("[On(S.A)] private void Handle(string s) => TransitionTo(S.B); [On(S.B)] private ValueTask Handle2(string s) => default;")]
+    public void PERFSM003_accepts_async_handlers(string handler) => Verify(Usings + """
+        public enum S { A, B }
+        [StateMachine(S.A)]
+        public partial class Machine
+        {
+            [On(S.A)] private void Forward(Type t) => TransitionTo(S.B);
+            HANDLER
+        }
+        """.Replace("HANDLER", handler));
 
     [Fact]
     public Task PERFSM004_two_handlers_for_one_state_and_message() => StateMachineAnalyzerTest.VerifyAsync(Usings + """

@@ -68,6 +68,29 @@ public class StateMachineInlineCastTests
     }
 
     [Fact]
+    public void Async_handlers_keep_their_casts_queued_even_with_InlineCasts()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using PerfAnalyzers.Runtime.StateMachines;
+
+            public enum Mode { On }
+
+            [StateMachine(Mode.On, InlineCasts = true)]
+            public partial class Mixed
+            {
+                [On] private async Task Handle(string text) => await Task.Yield();
+
+                [On] private void Handle(int value) { }
+            }
+            """);
+        var generated = Assert.Single(run.Generated).Value;
+        Assert.DoesNotContain("__SmCastInline0", generated);
+        Assert.Contains("private bool __SmCastInline1(int message)", generated);
+        run.CompileAndLoad();
+    }
+
+    [Fact]
     public void InlineCasts_false_is_the_default()
     {
         var run = GeneratorHarness.Run(Source.Replace("INLINE", "false"));

@@ -64,6 +64,68 @@ public class StateMachineSnapshotTests
         }
         """);
 
+    [Fact]
+    public void Async_handlers() => Verify("AsyncHandlers", AsyncSource);
+
+    /// <summary>Every async return shape, a sync and an async handler of one message, async [Batch] handlers (list and span).</summary>
+    internal const string AsyncSource = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using PerfAnalyzers.Runtime.StateMachines;
+
+        namespace Orders;
+
+        public enum OrderState { New, Paid, Shipped }
+
+        [StateMachine(OrderState.New, Supervision = SupervisionPolicy.Restart)]
+        public partial class Order
+        {
+            public sealed record Pay(decimal Amount);
+            public sealed record Ship(string Carrier);
+            public sealed record Note(string Text);
+            public readonly record struct Ping(int Id);
+
+            public decimal Paid { get; private set; }
+            public List<string> Notes { get; } = new();
+
+            [On(OrderState.New)]
+            private async Task<decimal> Handle(Pay pay)                  // Task<T>: the reply is T
+            {
+                await Task.Yield();
+                Paid += pay.Amount;
+                TransitionTo(OrderState.Paid);                            // after an await: still the one running handler
+                return Paid;
+            }
+
+            [On(OrderState.Paid)]
+            private decimal PayAgain(Pay pay) => Paid;                    // a synchronous handler of the same message
+
+            [On(OrderState.Paid)]
+            private async ValueTask Handle(Ship ship)                     // ValueTask: no reply
+            {
+                await Task.Delay(1);
+                TransitionTo(OrderState.Shipped);
+            }
+
+            [On]
+            private ValueTask<int> Handle(Ping ping) => new(ping.Id);     // ValueTask<T> completing synchronously
+
+            [On, Batch(MaxSize = 16)]
+            private async Task Handle(IReadOnlyList<Note> notes)          // async batch: the list stays valid across awaits
+            {
+                await Task.Yield();
+                foreach (var note in notes)
+                {
+                    Notes.Add(note.Text);
+                }
+            }
+
+            [On, Batch(MaxSize = 8)]
+            private Task Handle(ReadOnlySpan<long> stamps) => Task.CompletedTask;
+        }
+        """;
+
     private static void Verify(string name, string source)
     {
         var run = GeneratorHarness.Run(source);
