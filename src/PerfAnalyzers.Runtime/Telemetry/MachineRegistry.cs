@@ -19,6 +19,9 @@ namespace PerfAnalyzers.Runtime.Telemetry;
 /// machines collected without stopping are swept when the table would grow and whenever it is listed, so the table stays
 /// within about twice the number of live machines. Listing takes a snapshot under the lock and reads the depths outside
 /// it, so a slow <see cref="IMailboxDepthSource.MailboxDepth"/> never blocks registration.
+/// Written by hand rather than on <see cref="ConditionalWeakTable{TKey, TValue}"/>, the BCL's weak map: every machine
+/// start and stop goes through here, and that table cost about 426 ns and 20 B per register + unregister against 146 ns
+/// and 0 B for this one (MachineRegistryBenchmarks, tests/PerfAnalyzers.Benchmarks/README.md).
 /// </remarks>
 public sealed class MachineRegistry
 {
