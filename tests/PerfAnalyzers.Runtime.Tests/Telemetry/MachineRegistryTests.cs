@@ -215,7 +215,6 @@ public class MachineRegistryTests
         => Assert.Same(MachineRegistry.Shared, MachineRegistry.Shared);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static WeakReference RegisterAndDrop(MachineRegistry registry)
     {
         var machine = new FakeMachine("Dropped", 9_999);
