@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Tasks;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace PerfAnalyzers.Runtime.StateMachines;

@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
 using System.Threading.Tasks;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace PerfAnalyzers.Runtime.StateMachines;
 

@@ -423,17 +423,7 @@ internal static class StateMachineEmitter
                 }
                 else
                 {
-                    w.Line("var array = _batch" + k + " is { } existing && existing.Length >= batch.Length ? existing : (_batch" + k + " = new " + message.Type + "[batch.Length]);");
-                    w.Open("for (var i = 0; i < batch.Length; i++)");
-                    w.Line("ref var item = ref batch[i];");
-                    w.Line("array[i] = " + read + ";");
-                    w.Close();
-                    w.Open("try");
-                    w.Line("_owner.__SmHandle" + k + "(new global::System.ReadOnlySpan<" + message.Type + ">(array, 0, batch.Length));");
-                    w.Close();
-                    w.Open("finally");
-                    w.Line("global::System.Array.Clear(array, 0, batch.Length);");
-                    w.Close();
+                    EmitSpanBatchCall(w, message, k, read, "");
                 }
 
                 EmitBatchReplies(w);
@@ -608,17 +598,7 @@ internal static class StateMachineEmitter
         else
         {
             // A span lives only during the call: the array is cleared when the handler returns its task.
-            w.Line("var array = _batch" + k + " is { } existing && existing.Length >= batch.Length ? existing : (_batch" + k + " = new " + message.Type + "[batch.Length]);");
-            w.Open("for (var i = 0; i < batch.Length; i++)");
-            w.Line("ref var item = ref batch[i];");
-            w.Line("array[i] = " + read + ";");
-            w.Close();
-            w.Open("try");
-            w.Line("task = _owner.__SmHandle" + k + "(new global::System.ReadOnlySpan<" + message.Type + ">(array, 0, batch.Length));");
-            w.Close();
-            w.Open("finally");
-            w.Line("global::System.Array.Clear(array, 0, batch.Length);");
-            w.Close();
+            EmitSpanBatchCall(w, message, k, read, "task = ");
             w.Open("if (!task.IsCompleted)");
             w.Line("AwaitBatchHandler(task, null);");
             w.Line("return;");
@@ -648,4 +628,23 @@ internal static class StateMachineEmitter
     private static string Seconds(double milliseconds) => milliseconds > 0 ? Double(milliseconds / 1000) : "null";
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    /// <summary>
+    /// A span batch: copies the messages into the kind's reusable array, calls the handler on a span over it
+    /// (<paramref name="assign"/> receives an async handler's task) and clears the array when the call returns.
+    /// </summary>
+    private static void EmitSpanBatchCall(IndentedWriter w, MessageModel message, string k, string read, string assign)
+    {
+        w.Line("var array = _batch" + k + " is { } existing && existing.Length >= batch.Length ? existing : (_batch" + k + " = new " + message.Type + "[batch.Length]);");
+        w.Open("for (var i = 0; i < batch.Length; i++)");
+        w.Line("ref var item = ref batch[i];");
+        w.Line("array[i] = " + read + ";");
+        w.Close();
+        w.Open("try");
+        w.Line(assign + "_owner.__SmHandle" + k + "(new global::System.ReadOnlySpan<" + message.Type + ">(array, 0, batch.Length));");
+        w.Close();
+        w.Open("finally");
+        w.Line("global::System.Array.Clear(array, 0, batch.Length);");
+        w.Close();
+    }
 }
