@@ -52,9 +52,16 @@ public abstract partial class StateMachineCore<TValues>
                     continue;
                 }
 
-                var chunkCompleted = chunk.HasHighPriority && mailbox.High.VolatileCount != 0 && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high)
-                    ? Process(ref high)
-                    : ProcessChunkMessage(chunk);
+                bool chunkCompleted;
+                if (chunk.HasHighPriority && mailbox.High.VolatileCount != 0 && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high, out var highBatch))
+                {
+                    chunkCompleted = highBatch > 0 ? ProcessBatch(highBatch) : Process(ref high);
+                }
+                else
+                {
+                    chunkCompleted = ProcessChunkMessage(chunk);
+                }
+
                 if (!chunkCompleted)
                 {
                     // An async handler is pending: the machine stays claimed; when it completes, ExitInline resumes the
@@ -200,20 +207,36 @@ public abstract partial class StateMachineCore<TValues>
         return completed;
     }
 
-    /// <summary>Takes the oldest high-priority message while a chunk of normal ones is held (the starvation guard allowed it).</summary>
-    private bool TakeHigh(out Envelope<TValues> envelope)
+    /// <summary>
+    /// Takes the oldest high-priority message while a chunk of normal ones is held (the starvation guard allowed it), or,
+    /// when its kind has a <c>[Batch]</c> handler, the batch at the front of the high ring (<paramref name="batchCount"/>
+    /// messages in the batch buffer). Such a batch does not wait for its batch delay: the held chunk is other work, as a
+    /// non-empty mailbox would be.
+    /// </summary>
+    private bool TakeHigh(out Envelope<TValues> envelope, out int batchCount)
     {
         var mailbox = OpenMailbox;
         lock (mailbox)
         {
+            envelope = default;
+            batchCount = 0;
             if (mailbox.High.Count == 0)
             {
-                envelope = default;
                 return false;
             }
 
-            envelope = mailbox.High.PopFront();
-            Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
+            var kind = mailbox.High.PeekFront().Kind;
+            var batchSize = _type.BatchSizes[kind];
+            if (batchSize > 0)
+            {
+                batchCount = TakeBatchLocked(ref mailbox.High, kind, batchSize, out _, allowDelay: false);
+            }
+            else
+            {
+                envelope = mailbox.High.PopFront();
+                Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
+            }
+
             _highStreak++;
             ReleaseSpaceWaitersLocked(all: false);
             return true;
@@ -267,7 +290,7 @@ public abstract partial class StateMachineCore<TValues>
         return ref mailbox.Normal;
     }
 
-    private int TakeBatchLocked(ref MailboxRing<Envelope<TValues>> queue, int kind, int batchSize, out long waitTicks)
+    private int TakeBatchLocked(ref MailboxRing<Envelope<TValues>> queue, int kind, int batchSize, out long waitTicks, bool allowDelay = true)
     {
         waitTicks = 0;
         var run = 1;
@@ -277,7 +300,7 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         var delay = _type.BatchDelayTicks[kind];
-        if (run < batchSize && delay != 0 && run == OpenMailbox.Count && _status == (int)StateMachineStatus.Running)
+        if (allowDelay && run < batchSize && delay != 0 && run == OpenMailbox.Count && _status == (int)StateMachineStatus.Running)
         {
             var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;
             if (waited < delay)

@@ -8,6 +8,7 @@ using PerfAnalyzers.Runtime.StateMachines;
 namespace PerfAnalyzers.Runtime.Tests.StateMachines;
 
 /// <summary>Handlers returning Task, Task&lt;T&gt;, ValueTask or ValueTask&lt;T&gt; (docs/state-machines.md, "Asynchronous handlers").</summary>
+[Collection(PerfAnalyzers.Runtime.Tests.Telemetry.SerialTelemetryCollection.Name)] // listeners and allocation counts must not overlap other such tests
 public class AsyncHandlerTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);

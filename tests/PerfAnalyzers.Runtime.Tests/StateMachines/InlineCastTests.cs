@@ -18,6 +18,7 @@ public partial class InlineCastMachine : Worker
 }
 
 /// <summary>[StateMachine(InlineCasts = true)]: a cast to an idle machine runs on the sender's thread; a busy one queues it.</summary>
+[Collection(PerfAnalyzers.Runtime.Tests.Telemetry.SerialTelemetryCollection.Name)] // listeners and allocation counts must not overlap other such tests
 public class InlineCastTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);

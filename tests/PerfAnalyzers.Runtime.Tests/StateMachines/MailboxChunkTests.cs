@@ -148,6 +148,77 @@ public class MailboxChunkTests
     }
 
     [Fact]
+    public async Task A_high_priority_batch_kind_cutting_into_a_taken_chunk_is_handled_as_a_batch()
+    {
+        await using var machine = new PriorityBatchMachine();
+        machine.Start();
+        var first = Block.Create();
+        machine.TryPost(first);
+        Assert.True(first.Started.Wait(Long));
+        var second = Block.Create();
+        machine.TryPost(second);
+        for (var i = 1; i <= 3; i++)
+        {
+            machine.TryPost(new Work(0, i, i));
+        }
+
+        // Block2 and N1..N3 are taken in one chunk; the urgent batch kind arrives while Block2 runs. It was once handed
+        // to the single-message dispatch ("Unknown message kind"), which faulted the handler.
+        first.Release.Set();
+        Assert.True(second.Started.Wait(Long));
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.Equal(PostStatus.Accepted, machine.TryPost(new UrgentAudit(i)));
+        }
+
+        second.Release.Set();
+        await machine.StopAsync();
+
+        // Taken at once (no batch delay while the chunk waits), before the rest of the chunk.
+        Assert.Equal(new[] { "B1,2,3", "N1", "N2", "N3" }, machine.Seen);
+        Assert.Equal(StateMachineStatus.Stopped, machine.Status);
+    }
+
+    [Fact]
+    public async Task Under_load_high_priority_batch_casts_and_normal_requests_are_each_handled_once()
+    {
+        // The shape of samples/EntitlementService: requests from many senders, high-priority [Batch] casts in between.
+        await using var machine = new PriorityBatchMachine();
+        machine.Start();
+        var acceptedWork = 0;
+        var acceptedAudits = 0;
+        var producers = Enumerable.Range(0, 4).Select(sender => Task.Run(async () =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                if (machine.TryPost(new Work(sender, i, i)) == PostStatus.Accepted)
+                {
+                    Interlocked.Increment(ref acceptedWork);
+                }
+
+                if (i % 8 == 0 && machine.TryPost(new UrgentAudit(1)) == PostStatus.Accepted)
+                {
+                    Interlocked.Increment(ref acceptedAudits);
+                }
+
+                if (i % 1_000 == 0)
+                {
+                    await machine.AskAsync(new Work(sender, -1, 0)); // let the mailbox drain now and then
+                    Interlocked.Increment(ref acceptedWork);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(producers).WaitAsync(Long);
+        await machine.StopAsync();
+
+        Assert.Equal(StateMachineStatus.Stopped, machine.Status);
+        Assert.True(acceptedAudits > 0);
+        Assert.Equal(acceptedWork, machine.Seen.Count(s => s[0] == 'N'));
+        var audited = machine.Seen.Where(s => s[0] == 'B').Sum(s => s.Substring(1).Split(',').Length);
+        Assert.Equal(acceptedAudits, audited);
+    }
+
+    [Fact]
     public async Task A_fault_fails_the_messages_left_in_a_taken_chunk_with_the_handler_exception_as_cause()
     {
         var machine = new StopOnErrorMachine();

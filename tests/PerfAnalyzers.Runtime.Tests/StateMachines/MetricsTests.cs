@@ -6,6 +6,7 @@ using PerfAnalyzers.Runtime.StateMachines;
 namespace PerfAnalyzers.Runtime.Tests.StateMachines;
 
 /// <summary>The Meter contract of docs/state-machines.md, read with a MeterListener (only Tests.MetricsMachine's measurements).</summary>
+[Collection(PerfAnalyzers.Runtime.Tests.Telemetry.SerialTelemetryCollection.Name)] // listeners and allocation counts must not overlap other such tests
 public class MetricsTests
 {
     private sealed record Measurement(string Instrument, double Value, Dictionary<string, object?> Tags);

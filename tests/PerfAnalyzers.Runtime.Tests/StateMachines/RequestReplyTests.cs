@@ -5,6 +5,7 @@ using PerfAnalyzers.Runtime.StateMachines;
 
 namespace PerfAnalyzers.Runtime.Tests.StateMachines;
 
+[Collection(PerfAnalyzers.Runtime.Tests.Telemetry.SerialTelemetryCollection.Name)] // listeners and allocation counts must not overlap other such tests
 public class RequestReplyTests
 {
     [Fact]

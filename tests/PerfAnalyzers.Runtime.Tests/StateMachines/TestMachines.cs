@@ -100,6 +100,23 @@ public partial class DropNewestMachine : Worker
 [Priority(MessagePriority.High)]
 public sealed record Urgent(int Id);
 
+[Priority(MessagePriority.High)]
+public sealed record UrgentAudit(int Id);
+
+/// <summary>A high-priority message kind with a [Batch] handler next to normal messages (the sample's Audit).</summary>
+[StateMachine(Solo.Running, StarvationLimit = 2)]
+public partial class PriorityBatchMachine : Worker
+{
+    public List<string> Seen { get; } = new();
+
+    [On] private void Handle(Work work) => Seen.Add("N" + work.Id);
+
+    [On, Batch(MaxSize = 10, MaxDelayMilliseconds = 1000)]
+    private void Handle(IReadOnlyList<UrgentAudit> batch) => Seen.Add("B" + string.Join(",", batch.Select(a => a.Id)));
+
+    [On] private void Handle(Block block) => DoBlock(block);
+}
+
 [StateMachine(Solo.Running, StarvationLimit = 2)]
 public partial class PriorityMachine : Worker
 {

@@ -6,6 +6,7 @@ using PerfAnalyzers.Runtime.Telemetry;
 
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
+[Collection(SerialTelemetryCollection.Name)] // listeners and allocation counts must not overlap other such tests
 public class MeterConventionTests
 {
     [Fact]

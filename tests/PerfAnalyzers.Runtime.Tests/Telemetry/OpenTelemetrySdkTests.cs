@@ -7,6 +7,7 @@ using PerfAnalyzers.Runtime.Tests.StateMachines;
 namespace PerfAnalyzers.Runtime.Tests.Telemetry;
 
 /// <summary>The OpenTelemetry SDK, wired as docs/telemetry.md says (<c>AddMeter(TelemetryNames.MeterName)</c>), reads the runtime's metrics.</summary>
+[Collection(SerialTelemetryCollection.Name)] // listeners and allocation counts must not overlap other such tests
 public class OpenTelemetrySdkTests
 {
     [Fact]
