@@ -27,7 +27,7 @@ public class IdleRequestReplyBenchmarks
         {
             _meterProvider = Sdk.CreateMeterProviderBuilder()
                 .AddMeter(StateMachineTelemetry.MeterName)
-                .AddReader(new BaseExportingMetricReader(new NullExporter()))
+                .AddReader(new BaseExportingMetricReader(new DiscardingExporter()))
                 .Build();
         }
 
@@ -53,11 +53,6 @@ public class IdleRequestReplyBenchmarks
 
     [Benchmark]
     public Task<long> ChannelActor() => _channel.AddAsync(1);
-
-    private sealed class NullExporter : BaseExporter<Metric>
-    {
-        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
-    }
 }
 
 /// <summary>100 concurrent callers on one machine: the time for a batch of 100 request/reply calls.</summary>
@@ -155,7 +150,7 @@ public class CastThroughputBenchmarks
         {
             _meterProvider = Sdk.CreateMeterProviderBuilder()
                 .AddMeter(StateMachineTelemetry.MeterName)
-                .AddReader(new BaseExportingMetricReader(new NullExporter()))
+                .AddReader(new BaseExportingMetricReader(new DiscardingExporter()))
                 .Build();
         }
 
@@ -216,11 +211,6 @@ public class CastThroughputBenchmarks
         }
 
         return await _inline.AskAsync(0);
-    }
-
-    private sealed class NullExporter : BaseExporter<Metric>
-    {
-        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
 }
 

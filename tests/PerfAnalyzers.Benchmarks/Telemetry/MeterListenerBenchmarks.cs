@@ -94,9 +94,4 @@ public class MeterListenerBenchmarks
         listener.Start();
         return listener;
     }
-
-    private sealed class DiscardingExporter : BaseExporter<Metric>
-    {
-        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
-    }
 }

@@ -208,11 +208,6 @@ public class TelemetryHotPathBenchmarks
             }
         }
     }
-
-    private sealed class DiscardingExporter : BaseExporter<Metric>
-    {
-        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
-    }
 }
 
 /// <summary>
@@ -329,10 +324,5 @@ public class OpenTelemetryAggregationBenchmarks
                 _duration.Record(values[i], _machineTag, _messageTags[i & 3], _stateTags[(i >> 2) & 3]);
             }
         }
-    }
-
-    private sealed class DiscardingExporter : BaseExporter<Metric>
-    {
-        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
 }
