@@ -188,24 +188,13 @@ internal static class StateMachineEmitter
         {
             // Idle machine: run on the caller's thread, no queueing, no allocation.
             w.Open("if (!cancellationToken.IsCancellationRequested && core.TryEnterInline())");
-            w.Line("var before = core.State;");
-            w.Line("var start = core.HandlingStarted(" + k + ", out var activity);");
-            if (reply is not null)
-            {
-                w.Line(reply + " reply;");
-            }
-
-            w.Open("try");
-            w.Line((reply is null ? "" : "reply = ") + "__SmHandle" + k + "(message);");
-            w.Close();
-            w.Open("catch (global::System.Exception exception)");
-            w.Line("core.HandlingFailed(" + k + ", before, exception, activity);");
-            w.Line("core.ExitInline();");
-            w.Line("return " + Tasks + "ValueTask.FromException" + (reply is null ? "" : "<" + reply + ">") + "(exception);");
-            w.Close();
-            w.Line("core.HandlingCompleted(" + k + ", before, start, activity);");
-            w.Line("core.ExitInline();");
-            w.Line(reply is null ? "return default;" : "return new " + askType + "(reply);");
+            EmitInlineHandling(
+                w,
+                k,
+                reply is null ? null : reply + " reply;",
+                () => w.Line((reply is null ? "" : "reply = ") + "__SmHandle" + k + "(message);"),
+                "return " + Tasks + "ValueTask.FromException" + (reply is null ? "" : "<" + reply + ">") + "(exception);",
+                reply is null ? "return default;" : "return new " + askType + "(reply);");
             w.Close();
             w.Line();
         }
@@ -262,19 +251,7 @@ internal static class StateMachineEmitter
             w.Line("return false;");
             w.Close();
             w.Line();
-            w.Line("var before = core.State;");
-            w.Line("var start = core.HandlingStarted(" + k + ", out var activity);");
-            w.Open("try");
-            w.Line("__SmHandle" + k + "(message);");
-            w.Close();
-            w.Open("catch (global::System.Exception exception)");
-            w.Line("core.HandlingFailed(" + k + ", before, exception, activity);");
-            w.Line("core.ExitInline();");
-            w.Line("return true;");
-            w.Close();
-            w.Line("core.HandlingCompleted(" + k + ", before, start, activity);");
-            w.Line("core.ExitInline();");
-            w.Line("return true;");
+            EmitInlineHandling(w, k, null, () => w.Line("__SmHandle" + k + "(message);"), "return true;", "return true;");
             w.Close();
         }
 
@@ -461,28 +438,20 @@ internal static class StateMachineEmitter
         // Idle machine: run on the caller's thread; a handler that completes synchronously allocates nothing, one that
         // does not keeps the machine claimed until it completes.
         w.Open("if (!cancellationToken.IsCancellationRequested && core.TryEnterInline())");
-        w.Line("var before = core.State;");
-        w.Line("var start = core.HandlingStarted(" + k + ", out var activity);");
-        if (reply is not null)
-        {
-            w.Line(reply + " reply;");
-        }
-
-        w.Open("try");
-        w.Line("var task = __SmHandle" + k + "(message);");
-        w.Open("if (!task.IsCompleted)");
-        w.Line("return core.AwaitInline(task, " + k + ", before, start, activity, timeout, cancellationToken);");
-        w.Close();
-        w.Line((reply is null ? "" : "reply = ") + "task.GetAwaiter().GetResult();");
-        w.Close();
-        w.Open("catch (global::System.Exception exception)");
-        w.Line("core.HandlingFailed(" + k + ", before, exception, activity);");
-        w.Line("core.ExitInline();");
-        w.Line("return " + Tasks + "ValueTask.FromException" + (reply is null ? "" : "<" + reply + ">") + "(exception);");
-        w.Close();
-        w.Line("core.HandlingCompleted(" + k + ", before, start, activity);");
-        w.Line("core.ExitInline();");
-        w.Line(reply is null ? "return default;" : "return new " + askType + "(reply);");
+        EmitInlineHandling(
+            w,
+            k,
+            reply is null ? null : reply + " reply;",
+            () =>
+            {
+                w.Line("var task = __SmHandle" + k + "(message);");
+                w.Open("if (!task.IsCompleted)");
+                w.Line("return core.AwaitInline(task, " + k + ", before, start, activity, timeout, cancellationToken);");
+                w.Close();
+                w.Line((reply is null ? "" : "reply = ") + "task.GetAwaiter().GetResult();");
+            },
+            "return " + Tasks + "ValueTask.FromException" + (reply is null ? "" : "<" + reply + ">") + "(exception);",
+            reply is null ? "return default;" : "return new " + askType + "(reply);");
         w.Close();
         w.Line();
     }
@@ -646,5 +615,32 @@ internal static class StateMachineEmitter
         w.Open("finally");
         w.Line("global::System.Array.Clear(array, 0, batch.Length);");
         w.Close();
+    }
+
+    /// <summary>
+    /// The body of a handler run on the caller's thread (the machine is claimed): timing and span around
+    /// <paramref name="call"/>, supervision and <paramref name="onFailure"/> when it throws, the claim released on both
+    /// paths. Shared by inline requests (sync and async handlers) and inline casts.
+    /// </summary>
+    private static void EmitInlineHandling(IndentedWriter w, string k, string? declaration, System.Action call, string onFailure, string onSuccess)
+    {
+        w.Line("var before = core.State;");
+        w.Line("var start = core.HandlingStarted(" + k + ", out var activity);");
+        if (declaration is not null)
+        {
+            w.Line(declaration);
+        }
+
+        w.Open("try");
+        call();
+        w.Close();
+        w.Open("catch (global::System.Exception exception)");
+        w.Line("core.HandlingFailed(" + k + ", before, exception, activity);");
+        w.Line("core.ExitInline();");
+        w.Line(onFailure);
+        w.Close();
+        w.Line("core.HandlingCompleted(" + k + ", before, start, activity);");
+        w.Line("core.ExitInline();");
+        w.Line(onSuccess);
     }
 }
