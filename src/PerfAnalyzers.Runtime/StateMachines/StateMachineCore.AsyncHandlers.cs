@@ -42,7 +42,23 @@ public abstract partial class StateMachineCore<TValues>
     /// </summary>
     public ValueTask<TReply> AwaitInline<TReply>(ValueTask<TReply> pending, int kind, int stateBefore, long startTimestamp, Activity? activity, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var slot = new ReplySlot<TReply>();
+        var slot = StartedSlot<TReply>(timeout, cancellationToken);
+        Suspend(RentReply(pending, slot), kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
+        return slot.Task;
+    }
+
+    /// <summary>As <see cref="AwaitInline{TReply}"/>, for a handler without a reply.</summary>
+    public ValueTask AwaitInline(ValueTask pending, int kind, int stateBefore, long startTimestamp, Activity? activity, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var slot = StartedSlot<bool>(timeout, cancellationToken);
+        Suspend(RentVoid(pending, slot), kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
+        return slot.VoidTask;
+    }
+
+    /// <summary>The caller's reply for a handler already running inline: marked started, armed with the timeout and token.</summary>
+    private static ReplySlot<T> StartedSlot<T>(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var slot = new ReplySlot<T>();
         slot.TryBeginHandling();
         try
         {
@@ -53,26 +69,7 @@ public abstract partial class StateMachineCore<TValues>
             slot.Fail(exception); // e.g. an invalid timeout: the caller gets the error, the handler still completes
         }
 
-        Suspend(RentReply(pending, slot), kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
-        return slot.Task;
-    }
-
-    /// <summary>As <see cref="AwaitInline{TReply}"/>, for a handler without a reply.</summary>
-    public ValueTask AwaitInline(ValueTask pending, int kind, int stateBefore, long startTimestamp, Activity? activity, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var slot = new ReplySlot<bool>();
-        slot.TryBeginHandling();
-        try
-        {
-            slot.Arm(cancellationToken, timeout);
-        }
-        catch (Exception exception)
-        {
-            slot.Fail(exception);
-        }
-
-        Suspend(RentVoid(pending, slot), kind, stateBefore, startTimestamp, activity, batchCount: 0, batchKept: 0);
-        return slot.VoidTask;
+        return slot;
     }
 
     /// <summary>Hook of <c>Process</c>: the handler just dispatched is pending; false = the consumer must return and keep the machine claimed.</summary>
