@@ -110,26 +110,19 @@ public abstract partial class StateMachineCore<TValues>
                 {
                     spun = false;
                     ref var queue = ref ChooseQueueLocked(mailbox);
-                    var kind = queue.PeekFront().Kind;
-                    var batchSize = _type.BatchSizes[kind];
-                    if (batchSize > 0)
-                    {
-                        batchCount = TakeBatchLocked(ref queue, kind, batchSize, out waitBatch);
-                        if (waitBatch != 0)
-                        {
-                            Volatile.Write(ref _running, Idle);
-                            idle = true;
-                        }
-                    }
-                    else if (queue.Count > 1 && Unsafe.AreSame(ref queue, ref mailbox.Normal) && ChunksAllowedLocked())
+                    if (_type.BatchSizes[queue.PeekFront().Kind] == 0 && queue.Count > 1 && Unsafe.AreSame(ref queue, ref mailbox.Normal) && ChunksAllowedLocked())
                     {
                         TakeChunkLocked(ref queue);
                         fromChunk = true;
                     }
                     else
                     {
-                        envelope = queue.PopFront();
-                        Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
+                        batchCount = TakeFrontLocked(ref queue, allowDelay: true, out envelope, out waitBatch);
+                        if (waitBatch != 0)
+                        {
+                            Volatile.Write(ref _running, Idle);
+                            idle = true;
+                        }
                     }
 
                     if (!idle)
@@ -218,25 +211,14 @@ public abstract partial class StateMachineCore<TValues>
         var mailbox = OpenMailbox;
         lock (mailbox)
         {
-            envelope = default;
-            batchCount = 0;
             if (mailbox.High.Count == 0)
             {
+                envelope = default;
+                batchCount = 0;
                 return false;
             }
 
-            var kind = mailbox.High.PeekFront().Kind;
-            var batchSize = _type.BatchSizes[kind];
-            if (batchSize > 0)
-            {
-                batchCount = TakeBatchLocked(ref mailbox.High, kind, batchSize, out _, allowDelay: false);
-            }
-            else
-            {
-                envelope = mailbox.High.PopFront();
-                Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
-            }
-
+            batchCount = TakeFrontLocked(ref mailbox.High, allowDelay: false, out envelope, out _);
             _highStreak++;
             ReleaseSpaceWaitersLocked(all: false);
             return true;
@@ -290,7 +272,30 @@ public abstract partial class StateMachineCore<TValues>
         return ref mailbox.Normal;
     }
 
-    private int TakeBatchLocked(ref MailboxRing<Envelope<TValues>> queue, int kind, int batchSize, out long waitTicks, bool allowDelay = true)
+    /// <summary>
+    /// Takes the message at the front of <paramref name="queue"/>, the one place that decides how: the batch of its kind
+    /// (returns its size, messages in the batch buffer) if the kind has a <c>[Batch]</c> handler, else the message alone
+    /// (returns 0, message in <paramref name="envelope"/>). With <paramref name="allowDelay"/>, a short batch may instead
+    /// wait for its batch delay: nothing taken, <paramref name="waitTicks"/> set.
+    /// </summary>
+    private int TakeFrontLocked(ref MailboxRing<Envelope<TValues>> queue, bool allowDelay, out Envelope<TValues> envelope, out long waitTicks)
+    {
+        envelope = default;
+        waitTicks = 0;
+        var kind = queue.PeekFront().Kind;
+        var batchSize = _type.BatchSizes[kind];
+        if (batchSize > 0)
+        {
+            return TakeBatchLocked(ref queue, kind, batchSize, allowDelay, out waitTicks);
+        }
+
+        envelope = queue.PopFront();
+        var mailbox = OpenMailbox;
+        Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
+        return 0;
+    }
+
+    private int TakeBatchLocked(ref MailboxRing<Envelope<TValues>> queue, int kind, int batchSize, bool allowDelay, out long waitTicks)
     {
         waitTicks = 0;
         var run = 1;
