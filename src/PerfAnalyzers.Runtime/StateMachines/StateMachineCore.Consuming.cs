@@ -393,6 +393,7 @@ public abstract partial class StateMachineCore<TValues>
     {
         var buffer = _batch!;
         var kept = 0;
+        var now = 0L; // one clock read ends the mailbox wait of the whole batch
         for (var i = 0; i < count; i++)
         {
             if (buffer[i].Reply is { } reply && !reply.TryBeginHandling())
@@ -402,8 +403,12 @@ public abstract partial class StateMachineCore<TValues>
 
             if (buffer[i].EnqueuedAt != 0 && StateMachineTelemetry.Wait.Enabled)
             {
-                var waited = (Stopwatch.GetTimestamp() - buffer[i].EnqueuedAt) * StateMachineTelemetry.TicksToSeconds;
-                StateMachineTelemetry.Wait.Record(waited, _type.TypeTag, _type.MessageTags[buffer[i].Kind]);
+                if (now == 0)
+                {
+                    now = Stopwatch.GetTimestamp();
+                }
+
+                RecordWait(buffer[i].Kind, now - buffer[i].EnqueuedAt);
             }
 
             buffer[kept++] = buffer[i];

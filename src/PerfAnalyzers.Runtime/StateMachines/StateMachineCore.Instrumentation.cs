@@ -77,10 +77,13 @@ public abstract partial class StateMachineCore<TValues>
     // The mailbox wait measured by HandlingStarted(kind, enqueuedAt, ...) for the message just handled.
     private void RecordPendingWait(int kind)
     {
-        var seconds = (_pendingWaitTicks - 1) * StateMachineTelemetry.TicksToSeconds;
+        var ticks = _pendingWaitTicks - 1;
         _pendingWaitTicks = 0;
-        StateMachineTelemetry.Wait.Record(seconds, _type.TypeTag, _type.MessageTags[kind]);
+        RecordWait(kind, ticks);
     }
+
+    private void RecordWait(int kind, long ticks) =>
+        StateMachineTelemetry.Wait.Record(ticks * StateMachineTelemetry.TicksToSeconds, _type.TypeTag, _type.MessageTags[kind]);
 
     private void RecordDuration(int kind, int stateBefore, long startTimestamp)
     {
