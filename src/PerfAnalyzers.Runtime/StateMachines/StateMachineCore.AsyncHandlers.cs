@@ -160,8 +160,25 @@ public abstract partial class StateMachineCore<TValues>
 
             // Release the claim the handler held: if messages queued meanwhile, the consumer resumes on the thread pool
             // (never on the thread that completed the handler's task, which may be anyone's); a pending stop completes.
-            ExitInline();
+            ReleaseAfterPendingHandler();
         }
+    }
+
+    /// <summary>
+    /// The end of an async handler's claim. A chunk message's handler hands the claim back to the consumer, which goes on
+    /// with the rest of the chunk (only the consumer holds a chunk, and only while it holds the claim); any other one
+    /// releases it as an inline request does.
+    /// </summary>
+    private void ReleaseAfterPendingHandler()
+    {
+        if (Volatile.Read(ref _chunk) is { } chunk && chunk.Next != chunk.End)
+        {
+            Volatile.Write(ref _running, Draining);
+            Schedule();
+            return;
+        }
+
+        ExitInline();
     }
 
     // Called only by the machine's current owner (the claim orders these accesses).

@@ -33,15 +33,8 @@ public abstract partial class StateMachineCore<TValues>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExitInline()
     {
-        if (Volatile.Read(ref _chunk) is { } chunk && chunk.Next != chunk.End)
-        {
-            // An async handler of a chunk message finished: the consumer resumes with the rest of the chunk (only the
-            // consumer holds a chunk, so the claim is the consumer's).
-            Volatile.Write(ref _running, Draining);
-            Schedule();
-            return;
-        }
-
+        // No held chunk to look at: the claim an inline caller took was Idle, and the consumer lets go of it only once its
+        // chunk is done (an async handler inside a chunk ends through ReleaseAfterPendingHandler instead).
         Interlocked.Exchange(ref _running, Idle);
         if (QueuedCount != 0 || Volatile.Read(ref _status) != (int)StateMachineStatus.Running)
         {
