@@ -225,21 +225,16 @@ public sealed class MachineRegistry
         var found = new List<MailboxDepthReading>();
         foreach (IMailboxDepthSource source in GetLive())
         {
-            if (source is IStateMachine machine)
+            var machine = source as IStateMachine;
+            if (stateMachinesOnly && machine is null)
             {
-                int depth = machine.MailboxDepth;
-                if (depth > threshold)
-                {
-                    found.Add(new MailboxDepthReading(stateMachinesOnly ? machine.MachineType : source.Name, depth));
-                }
+                continue;
             }
-            else if (!stateMachinesOnly)
+
+            int depth = source.MailboxDepth;
+            if (depth > threshold)
             {
-                int depth = source.MailboxDepth;
-                if (depth > threshold)
-                {
-                    found.Add(new MailboxDepthReading(source.Name, depth));
-                }
+                found.Add(new MailboxDepthReading(stateMachinesOnly ? machine!.MachineType : source.Name, depth));
             }
         }
 
