@@ -1,0 +1,387 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text;
+using System.Xml.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using PerfAnalyzers.RealCode;
+
+// Runs every PerfAnalyzers rule over the C# projects below a folder and prints each diagnostic with its source line.
+// Real code bases do not restore here (their packages are not all served), so each .csproj becomes one compilation of
+// its own .cs files against the .NET and ASP.NET Core reference packs, the libraries this tool references (EF Core,
+// Dapper, caching, dataflow) and its project references (as compilation references). Types from other packages stay
+// unresolved: the rules must cope with that as they do with half-typed code in an IDE.
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times]");
+    return 2;
+}
+
+var root = Path.GetFullPath(args[0]);
+string? outFile = null;
+HashSet<string>? only = null;
+var showTimes = false;
+for (var i = 1; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--out": outFile = args[++i]; break;
+        case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
+        case "--times": showTimes = true; break;
+        default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
+    }
+}
+
+var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnalyzer).Assembly.GetTypes()
+    .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .ToImmutableArray();
+
+var projects = ProjectSet.Load(root);
+var references = ReferenceSet.Create();
+var output = new StringBuilder();
+var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+var times = new Dictionary<string, TimeSpan>();
+var exceptions = 0;
+long lines = 0;
+var total = Stopwatch.StartNew();
+
+foreach (var project in projects.InBuildOrder())
+{
+    var compilation = project.Compile(references, projects);
+    lines += project.LineCount;
+    var options = new CompilationWithAnalyzersOptions(
+        new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ProjectOptions(project.IsTestProject)),
+        onAnalyzerException: (ex, analyzer, diagnostic) =>
+        {
+            exceptions++;
+            output.AppendLine($"AD0001 {analyzer.GetType().Name} threw in {project.Name}: {ex.GetType().Name}: {ex.Message}");
+            output.AppendLine(ex.StackTrace);
+        },
+        concurrentAnalysis: true,
+        logAnalyzerExecutionTime: showTimes,
+        reportSuppressedDiagnostics: false);
+    var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+    var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+    foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath).ThenBy(d => d.Location.SourceSpan.Start))
+    {
+        if (only is not null && !only.Contains(diagnostic.Id))
+        {
+            continue;
+        }
+
+        if (diagnostic.Id == "AD0001")
+        {
+            exceptions++;
+        }
+
+        counts[diagnostic.Id] = counts.TryGetValue(diagnostic.Id, out var n) ? n + 1 : 1;
+        var span = diagnostic.Location.GetLineSpan();
+        var path = Path.GetRelativePath(root, span.Path);
+        var text = diagnostic.Location.SourceTree?.GetText().Lines[span.StartLinePosition.Line].ToString().Trim() ?? "";
+        output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}");
+        output.AppendLine($"    {diagnostic.GetMessage()}");
+        output.AppendLine($"    | {text}");
+    }
+
+    if (showTimes)
+    {
+        foreach (var analyzer in analyzers)
+        {
+            var info = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+            var name = analyzer.GetType().Name;
+            times[name] = (times.TryGetValue(name, out var t) ? t : TimeSpan.Zero) + info.ExecutionTime;
+        }
+    }
+}
+
+output.AppendLine();
+output.AppendLine($"{projects.Count} projects, {lines:N0} lines, {total.Elapsed.TotalSeconds:F1} s");
+foreach (var (id, n) in counts)
+{
+    output.AppendLine($"{id}: {n}");
+}
+
+if (showTimes)
+{
+    foreach (var (name, time) in times.OrderByDescending(p => p.Value))
+    {
+        output.AppendLine($"{name}: {time.TotalMilliseconds:F0} ms ({time.TotalMilliseconds / (lines / 1000.0):F2} ms per 1,000 lines)");
+    }
+}
+
+output.AppendLine($"analyzer exceptions: {exceptions}");
+if (outFile is null)
+{
+    Console.Write(output);
+}
+else
+{
+    File.WriteAllText(outFile, output.ToString());
+    Console.WriteLine($"{counts.Values.Sum()} diagnostics, {exceptions} analyzer exceptions: {outFile}");
+}
+
+return exceptions > 0 ? 1 : 0;
+
+namespace PerfAnalyzers.RealCode
+{
+    /// <summary>The projects below a folder, each with its own .cs files and project references.</summary>
+    internal sealed class ProjectSet
+    {
+        private readonly Dictionary<string, RealProject> _byPath;
+
+        private ProjectSet(Dictionary<string, RealProject> byPath) => _byPath = byPath;
+
+        public int Count => _byPath.Count;
+
+        public static ProjectSet Load(string root)
+        {
+            var projectFiles = Directory.EnumerateFiles(root, "*.csproj", SearchOption.AllDirectories)
+                .Where(p => !IsIgnoredDirectory(p))
+                .Select(Path.GetFullPath)
+                .ToList();
+            var projectDirs = new HashSet<string>(projectFiles.Select(p => Path.GetDirectoryName(p)!), StringComparer.Ordinal);
+            var byPath = new Dictionary<string, RealProject>(StringComparer.Ordinal);
+            foreach (var file in projectFiles)
+            {
+                var dir = Path.GetDirectoryName(file)!;
+                if (byPath.Values.Any(p => p.Directory == dir))
+                {
+                    continue; // Several .csproj in one folder (multi-targeting variants): analyze the folder once.
+                }
+
+                byPath[file] = RealProject.Read(file, projectDirs);
+            }
+
+            return new ProjectSet(byPath);
+        }
+
+        public RealProject? Find(string path) => _byPath.TryGetValue(path, out var p) ? p : null;
+
+        public IEnumerable<RealProject> InBuildOrder()
+        {
+            var done = new HashSet<RealProject>();
+            var visiting = new HashSet<RealProject>();
+            var order = new List<RealProject>();
+            foreach (var project in _byPath.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                Visit(project);
+            }
+
+            return order;
+
+            void Visit(RealProject project)
+            {
+                if (done.Contains(project) || !visiting.Add(project))
+                {
+                    return;
+                }
+
+                foreach (var reference in project.ProjectReferences)
+                {
+                    if (Find(reference) is { } dependency)
+                    {
+                        Visit(dependency);
+                    }
+                }
+
+                done.Add(project);
+                order.Add(project);
+            }
+        }
+
+        internal static bool IsIgnoredDirectory(string path) =>
+            path.Contains("/obj/", StringComparison.Ordinal) || path.Contains("/bin/", StringComparison.Ordinal) ||
+            path.Contains("/node_modules/", StringComparison.Ordinal);
+    }
+
+    internal sealed class RealProject
+    {
+        private Compilation? _compilation;
+
+        public required string Name { get; init; }
+        public required string Directory { get; init; }
+        public required List<string> SourceFiles { get; init; }
+        public required List<string> ProjectReferences { get; init; }
+        public required bool IsTestProject { get; init; }
+        public required bool IsWeb { get; init; }
+        public required bool ImplicitUsings { get; init; }
+        public long LineCount { get; private set; }
+
+        public static RealProject Read(string file, HashSet<string> projectDirs)
+        {
+            var dir = Path.GetDirectoryName(file)!;
+            var xml = TryLoad(file);
+            var text = xml?.ToString() ?? "";
+            var references = xml?.Descendants().Where(e => e.Name.LocalName == "ProjectReference")
+                .Select(e => (string?)e.Attribute("Include"))
+                .Where(p => p is not null)
+                .Select(p => Path.GetFullPath(Path.Combine(dir, p!.Replace('\\', '/'))))
+                .ToList() ?? new List<string>();
+            var name = Path.GetFileNameWithoutExtension(file);
+            var isTest = text.Contains("<IsTestProject>true", StringComparison.OrdinalIgnoreCase) ||
+                         text.Contains("xunit", StringComparison.OrdinalIgnoreCase) ||
+                         text.Contains("NUnit", StringComparison.OrdinalIgnoreCase) ||
+                         text.Contains("MSTest", StringComparison.OrdinalIgnoreCase) ||
+                         text.Contains("Microsoft.NET.Test.Sdk", StringComparison.OrdinalIgnoreCase);
+            var sources = System.IO.Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
+                .Where(p => !ProjectSet.IsIgnoredDirectory(p.Substring(dir.Length)) && OwnedBy(dir, p, projectDirs))
+                .OrderBy(p => p, StringComparer.Ordinal)
+                .ToList();
+            return new RealProject
+            {
+                Name = name,
+                Directory = dir,
+                SourceFiles = sources,
+                ProjectReferences = references,
+                IsTestProject = isTest,
+                IsWeb = text.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal) || text.Contains("Microsoft.NET.Sdk.Razor", StringComparison.Ordinal),
+                ImplicitUsings = text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase),
+            };
+        }
+
+        private static XDocument? TryLoad(string file)
+        {
+            try
+            {
+                return XDocument.Load(file);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        // A file belongs to the nearest project folder above it.
+        private static bool OwnedBy(string dir, string file, HashSet<string> projectDirs)
+        {
+            var current = Path.GetDirectoryName(file);
+            while (current is not null && current.Length >= dir.Length)
+            {
+                if (projectDirs.Contains(current))
+                {
+                    return current == dir;
+                }
+
+                current = Path.GetDirectoryName(current);
+            }
+
+            return false;
+        }
+
+        public Compilation Compile(ReferenceSet references, ProjectSet projects)
+        {
+            if (_compilation is not null)
+            {
+                return _compilation;
+            }
+
+            var parse = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: new[] { "NET", "NETCOREAPP", "NET8_0_OR_GREATER", "NET6_0_OR_GREATER", "NET5_0_OR_GREATER", "NETSTANDARD2_0_OR_GREATER", "RELEASE", "TRACE" });
+            var trees = new List<SyntaxTree>();
+            foreach (var file in SourceFiles)
+            {
+                var text = File.ReadAllText(file);
+                LineCount += text.AsSpan().Count('\n');
+                trees.Add(CSharpSyntaxTree.ParseText(text, parse, file));
+            }
+
+            if (ImplicitUsings)
+            {
+                var usings = "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;";
+                if (IsWeb)
+                {
+                    usings += " global using Microsoft.AspNetCore.Builder; global using Microsoft.AspNetCore.Hosting; global using Microsoft.AspNetCore.Http; global using Microsoft.AspNetCore.Routing; global using Microsoft.Extensions.Configuration; global using Microsoft.Extensions.DependencyInjection; global using Microsoft.Extensions.Hosting; global using Microsoft.Extensions.Logging;";
+                }
+
+                trees.Add(CSharpSyntaxTree.ParseText(usings, parse, Path.Combine(Directory, "obj", "GlobalUsings.g.cs")));
+            }
+
+            var all = new List<MetadataReference>(references.Metadata);
+            foreach (var reference in ProjectReferences)
+            {
+                if (projects.Find(reference) is { } dependency && dependency != this)
+                {
+                    all.Add(dependency.Compile(references, projects).ToMetadataReference());
+                }
+            }
+
+            _compilation = CSharpCompilation.Create(
+                Name,
+                trees,
+                all,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+            return _compilation;
+        }
+    }
+
+    /// <summary>The .NET and ASP.NET Core reference packs of the SDK that runs this tool, and the libraries beside it.</summary>
+    internal sealed class ReferenceSet
+    {
+        public required List<MetadataReference> Metadata { get; init; }
+
+        public static ReferenceSet Create()
+        {
+            var dotnetRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location))))!;
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var metadata = new List<MetadataReference>();
+            foreach (var pack in new[] { "Microsoft.NETCore.App.Ref", "Microsoft.AspNetCore.App.Ref" })
+            {
+                var packDir = Path.Combine(dotnetRoot, "packs", pack);
+                var version = System.IO.Directory.GetDirectories(packDir).OrderByDescending(d => Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : new Version()).First();
+                var refDir = System.IO.Directory.GetDirectories(Path.Combine(version, "ref")).OrderByDescending(d => d).First();
+                foreach (var dll in System.IO.Directory.EnumerateFiles(refDir, "*.dll"))
+                {
+                    if (names.Add(Path.GetFileNameWithoutExtension(dll)))
+                    {
+                        metadata.Add(MetadataReference.CreateFromFile(dll));
+                    }
+                }
+            }
+
+            foreach (var dll in System.IO.Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll"))
+            {
+                var name = Path.GetFileNameWithoutExtension(dll);
+                if (name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) || name.StartsWith("PerfAnalyzers", StringComparison.Ordinal) ||
+                    name.StartsWith("System.Collections.Immutable", StringComparison.Ordinal) || name.StartsWith("System.Reflection.Metadata", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (names.Add(name))
+                {
+                    metadata.Add(MetadataReference.CreateFromFile(dll));
+                }
+            }
+
+            return new ReferenceSet { Metadata = metadata };
+        }
+    }
+
+    /// <summary>What MSBuild would pass the analyzers: whether the project is a test project.</summary>
+    internal sealed class ProjectOptions(bool isTestProject) : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _global = new(isTestProject);
+
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => _global;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => _global;
+
+        private sealed class Options(bool isTestProject) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, out string value)
+            {
+                if (key == "build_property.IsTestProject" && isTestProject)
+                {
+                    value = "true";
+                    return true;
+                }
+
+                value = "";
+                return false;
+            }
+        }
+    }
+}
