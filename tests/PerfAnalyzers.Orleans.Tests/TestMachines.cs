@@ -96,3 +96,38 @@ public sealed class RelayGrain : Grain, IRelayGrain
         return await turnstile.AskAsync<long>(new Turnstile.Total());
     }
 }
+
+public enum PingState { Up }
+
+/// <summary>A machine with SLOs (the silo tracks them).</summary>
+[StateMachine(PingState.Up)]
+[Slo(P95Milliseconds = 500, P99Milliseconds = 1000)]
+public partial class Sloppy(string key)
+{
+    private int _pings;
+
+    public string Key { get; } = key;
+
+    [GenerateSerializer] public sealed record Ping : IMessage;
+
+    [On]
+    private int Handle(Ping ping) => ++_pings;
+}
+
+/// <summary>Supervision Stop: a handler exception stops the machine.</summary>
+[StateMachine(PingState.Up, Supervision = SupervisionPolicy.Stop)]
+public partial class Fragile(string key)
+{
+    private int _count;
+
+    public string Key { get; } = key;
+
+    [GenerateSerializer] public sealed record Count : IMessage;
+    [GenerateSerializer] public sealed record Crash : IMessage;
+
+    [On]
+    private int Handle(Count count) => ++_count;
+
+    [On]
+    private void Handle(Crash crash) => throw new InvalidOperationException("crash");
+}
