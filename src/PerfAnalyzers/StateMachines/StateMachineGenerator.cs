@@ -30,6 +30,17 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
                 spc.AddSource(model.HintName, StateMachineEmitter.Emit(model));
             }
         });
+
+        // Typed requests to machines hosted in Orleans, only when the compilation references PerfAnalyzers.Orleans.
+        var orleans = context.CompilationProvider.Select(static (compilation, _) =>
+            compilation.GetTypeByMetadataName(StateMachineOrleansEmitter.ReferenceTypeName) is not null);
+        context.RegisterSourceOutput(machines.Combine(orleans), static (spc, pair) =>
+        {
+            if (pair.Right && pair.Left is { } model && StateMachineOrleansEmitter.HintName(model) is { } hintName)
+            {
+                spc.AddSource(hintName, StateMachineOrleansEmitter.Emit(model));
+            }
+        });
     }
 
     /// <summary>A class or record class: the declarations [StateMachine] applies to (the analyzer checks the same ones).</summary>
