@@ -31,8 +31,10 @@ public static class StateMachineGrainFactoryExtensions
 /// silo's machine accepted or refused the message). A call whose silo fails ends with Orleans' exception
 /// (e.g. <c>SiloUnavailableException</c>) or, at the latest, after Orleans' response timeout
 /// (<c>MessagingOptions.ResponseTimeout</c>, 30 s by default); an <c>AskAsync</c> with a timeout gives up at most
-/// <see cref="TimeoutAllowance"/> after it. When the PerfAnalyzers generator sees this package it also generates typed
-/// extension methods per message (<c>AskAsync(this StateMachineReference&lt;M&gt;, Grant)</c> returning the reply type).
+/// <see cref="TimeoutAllowance"/> after it. When the PerfAnalyzers generator runs in a project that references this
+/// package, it generates typed extension methods per message next to the machine (<c>AskAsync(this
+/// StateMachineReference&lt;EntitlementGovernor&gt;, Grant)</c> returning <c>Task&lt;EntitlementState&gt;</c>; internal to
+/// the machine's assembly); elsewhere, name the reply: <c>AskAsync&lt;EntitlementState&gt;(grant)</c>.
 /// </remarks>
 /// <typeparam name="TMachine">A generated <c>[StateMachine]</c> class.</typeparam>
 public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachineReference<TMachine>>
@@ -65,12 +67,15 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
         return (TReply)reply.Value!;
     }
 
-    /// <summary>A request whose handler returns no value (or whose reply the caller ignores): completes when handled.</summary>
-    public Task AskAsync(object message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A request whose handler returns no value (or whose reply the caller does not want): completes when handled. (Named
+    /// apart from <c>AskAsync</c> so that the generated typed <c>AskAsync</c> extensions are chosen for typed messages.)
+    /// </summary>
+    public Task RequestAsync(object message, CancellationToken cancellationToken = default)
         => Send(message, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>A request without a reply value, failing with <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public Task AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task RequestAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
         => Send(message, timeout, cancellationToken);
 
     /// <summary>A cast that never waits for room: <see cref="PostStatus.Accepted"/> (handled exactly once), <see cref="PostStatus.Rejected"/> (full), ...</summary>
