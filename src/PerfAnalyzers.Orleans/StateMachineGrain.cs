@@ -88,7 +88,9 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         {
             // Off the activation's turn: an idle machine runs a request on its caller's thread, and a handler running on
             // the grain's scheduler would hold every other call in Orleans' queue instead of the machine's mailbox.
-            var value = await Task.Run(() => dispatcher.AskAsync(machine, message, timeout, cancellationToken).AsTask(), CancellationToken.None);
+            var value = _options.RunHandlersOffActivationTurn
+                ? await Task.Run(() => dispatcher.AskAsync(machine, message, timeout, cancellationToken).AsTask(), CancellationToken.None)
+                : await dispatcher.AskAsync(machine, message, timeout, cancellationToken);
             _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
             return new RemoteReply(RemoteOutcome.Handled, value, null, _silo.Silo);
         }
@@ -136,7 +138,7 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         ArgumentNullException.ThrowIfNull(message);
         var machine = Machine;
         var dispatcher = MessageDispatcher<TMachine>.For(message.GetType()) ?? throw UnknownMessage(machine, message);
-        if (InlineCasts)
+        if (InlineCasts && _options.RunHandlersOffActivationTurn)
         {
             // [StateMachine(InlineCasts = true)] runs a cast to an idle machine on the sender's thread: not the grain's.
             return Task.Run(() => Posted(machine, dispatcher, dispatcher.TryPost(machine, message)));
@@ -151,7 +153,7 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         ArgumentNullException.ThrowIfNull(message);
         var machine = Machine;
         var dispatcher = MessageDispatcher<TMachine>.For(message.GetType()) ?? throw UnknownMessage(machine, message);
-        var status = InlineCasts
+        var status = InlineCasts && _options.RunHandlersOffActivationTurn
             ? await Task.Run(() => dispatcher.PostAsync(machine, message, cancellationToken).AsTask(), CancellationToken.None)
             : await dispatcher.PostAsync(machine, message, cancellationToken);
         return Posted(machine, dispatcher, status);

@@ -21,6 +21,15 @@ public sealed class StateMachineHostingOptions
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Whether requests and inline casts run on the thread pool rather than on the grain activation's turn (default
+    /// <see langword="true"/>). An idle machine runs a request's handler on its caller's thread: on the activation's turn,
+    /// a slow synchronous handler would hold every other call in Orleans' own (unbounded) queue instead of letting it
+    /// reach the machine's bounded mailbox. Set <see langword="false"/> only when every handler is short (microseconds)
+    /// and never blocks: each request then saves a thread-pool hop.
+    /// </summary>
+    public bool RunHandlersOffActivationTurn { get; set; } = true;
+
+    /// <summary>
     /// Creates <typeparamref name="TMachine"/> instances from the grain key with <paramref name="factory"/>. Without a
     /// factory, the machine is created by dependency injection, with the key for a <see cref="string"/> constructor parameter.
     /// </summary>
