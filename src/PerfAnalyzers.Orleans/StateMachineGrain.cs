@@ -73,7 +73,7 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     }
 
     /// <inheritdoc />
-    public async Task<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var start = Stopwatch.GetTimestamp();
@@ -81,54 +81,77 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         var dispatcher = MessageDispatcher<TMachine>.For(message.GetType());
         if (dispatcher is null)
         {
-            return Reply(RemoteOutcome.UnknownMessage, $"State machine '{machine.MachineType}' takes no message of type '{message.GetType().FullName}'.");
+            return Task.FromResult(Reply(RemoteOutcome.UnknownMessage, $"State machine '{machine.MachineType}' takes no message of type '{message.GetType().FullName}'."));
         }
 
-        try
+        if (_options.RunHandlersOffActivationTurn)
         {
             // Off the activation's turn: an idle machine runs a request on its caller's thread, and a handler running on
             // the grain's scheduler would hold every other call in Orleans' queue instead of the machine's mailbox.
-            var value = _options.RunHandlersOffActivationTurn
-                ? await Task.Run(() => dispatcher.AskAsync(machine, message, timeout, cancellationToken).AsTask(), CancellationToken.None)
-                : await dispatcher.AskAsync(machine, message, timeout, cancellationToken);
+            return Complete(Task.Run(() => dispatcher.AskAsync(machine, message, timeout, cancellationToken).AsTask(), CancellationToken.None), machine, dispatcher, start, cancellationToken);
+        }
+
+        ValueTask<object?> pending;
+        try
+        {
+            pending = dispatcher.AskAsync(machine, message, timeout, cancellationToken);
+        }
+        catch (Exception e) when (Outcome(e, machine, dispatcher, start, cancellationToken) is { } reply)
+        {
+            return Task.FromResult(reply);
+        }
+
+        // Handled inline and synchronously (an idle machine): no async state machine.
+        if (pending.IsCompletedSuccessfully)
+        {
+            _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
+            return Task.FromResult(new RemoteReply(RemoteOutcome.Handled, pending.Result, null, _silo.Silo));
+        }
+
+        return Complete(pending.AsTask(), machine, dispatcher, start, cancellationToken);
+    }
+
+    private async Task<RemoteReply> Complete(Task<object?> pending, TMachine machine, MessageDispatcher<TMachine> dispatcher, long start, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var value = await pending;
             _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
             return new RemoteReply(RemoteOutcome.Handled, value, null, _silo.Silo);
         }
-        catch (MailboxFullException e)
+        catch (Exception e) when (Outcome(e, machine, dispatcher, start, cancellationToken) is { } reply)
         {
-            _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "full");
-            return Reply(RemoteOutcome.MailboxFull, e.Message);
+            return reply;
         }
-        catch (MessageDroppedException e)
+    }
+
+    // The runtime's own exceptions become data (the caller re-throws them); null for the handler's own exception, which
+    // Orleans carries to the caller (supervision has already applied).
+    private RemoteReply? Outcome(Exception exception, TMachine machine, MessageDispatcher<TMachine> dispatcher, long start, CancellationToken cancellationToken)
+    {
+        switch (exception)
         {
-            _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "dropped");
-            return Reply(RemoteOutcome.Dropped, e.Message);
-        }
-        catch (StateMachineStoppedException e)
-        {
-            _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "stopped");
-            DeactivateIfDead(machine);
-            return Reply(RemoteOutcome.Stopped, e.Message);
-        }
-        catch (UnhandledMessageException e)
-        {
-            _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
-            return Reply(RemoteOutcome.Unhandled, e.State);
-        }
-        catch (TimeoutException e)
-        {
-            return Reply(RemoteOutcome.TimedOut, e.Message);
-        }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
-        {
-            return Reply(RemoteOutcome.Canceled, e.Message);
-        }
-        catch
-        {
-            // The handler's own exception: Orleans carries it to the caller; supervision has already applied.
-            _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
-            DeactivateIfDead(machine);
-            throw;
+            case MailboxFullException e:
+                _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "full");
+                return Reply(RemoteOutcome.MailboxFull, e.Message);
+            case MessageDroppedException e:
+                _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "dropped");
+                return Reply(RemoteOutcome.Dropped, e.Message);
+            case StateMachineStoppedException e:
+                _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "stopped");
+                DeactivateIfDead(machine);
+                return Reply(RemoteOutcome.Stopped, e.Message);
+            case UnhandledMessageException e:
+                _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
+                return Reply(RemoteOutcome.Unhandled, e.State);
+            case TimeoutException e:
+                return Reply(RemoteOutcome.TimedOut, e.Message);
+            case OperationCanceledException e when cancellationToken.IsCancellationRequested:
+                return Reply(RemoteOutcome.Canceled, e.Message);
+            default:
+                _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
+                DeactivateIfDead(machine);
+                return null;
         }
     }
 

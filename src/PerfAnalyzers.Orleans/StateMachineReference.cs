@@ -63,8 +63,12 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
     /// <summary>A request whose reply is <typeparamref name="TReply"/>, failing with <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public async Task<TReply> AskAsync<TReply>(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var reply = await Send(message, timeout, cancellationToken).ConfigureAwait(false);
-        return (TReply)reply.Value!;
+        ArgumentNullException.ThrowIfNull(message);
+        var call = Grain.AskAsync(message, timeout, cancellationToken);
+        var reply = timeout == Timeout.InfiniteTimeSpan
+            ? await call.ConfigureAwait(false)
+            : await call.WaitAsync(timeout + TimeoutAllowance, cancellationToken).ConfigureAwait(false);
+        return reply.Outcome == RemoteOutcome.Handled ? (TReply)reply.Value! : throw ToException(reply, message, cancellationToken);
     }
 
     /// <summary>
@@ -72,11 +76,11 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
     /// apart from <c>AskAsync</c> so that the generated typed <c>AskAsync</c> extensions are chosen for typed messages.)
     /// </summary>
     public Task RequestAsync(object message, CancellationToken cancellationToken = default)
-        => Send(message, Timeout.InfiniteTimeSpan, cancellationToken);
+        => AskAsync<object?>(message, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>A request without a reply value, failing with <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public Task RequestAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
-        => Send(message, timeout, cancellationToken);
+        => AskAsync<object?>(message, timeout, cancellationToken);
 
     /// <summary>A cast that never waits for room: <see cref="PostStatus.Accepted"/> (handled exactly once), <see cref="PostStatus.Rejected"/> (full), ...</summary>
     public async Task<PostStatus> TryPostAsync(object message)
@@ -100,16 +104,6 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
 
     /// <inheritdoc />
     public override string ToString() => $"{typeof(TMachine).Name}/{Key}";
-
-    private async Task<RemoteReply> Send(object message, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var call = Grain.AskAsync(message, timeout, cancellationToken);
-        var reply = timeout == Timeout.InfiniteTimeSpan
-            ? await call.ConfigureAwait(false)
-            : await call.WaitAsync(timeout + TimeoutAllowance, cancellationToken).ConfigureAwait(false);
-        return reply.Outcome == RemoteOutcome.Handled ? reply : throw ToException(reply, message, cancellationToken);
-    }
 
     private static Exception ToException(RemoteReply reply, object message, CancellationToken cancellationToken)
     {

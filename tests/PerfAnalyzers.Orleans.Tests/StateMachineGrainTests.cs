@@ -111,6 +111,9 @@ public sealed class StateMachineGrainTests(ClusterFixture fixture)
             await Assert.ThrowsAsync<MailboxFullException>(() => turnstile.AskAsync<long>(new Turnstile.Total()).WaitAsync(Bound));
             Assert.Equal(8, (await turnstile.GetStatusAsync()).MailboxDepth);
             Assert.Equal(refusedBefore + 2, view.Refused);
+
+            // The silo's own overload finder sees the full machine (and only this silo's registry holds it).
+            Assert.Contains(view.Machines.FindOverloaded(threshold: 4), r => r.Depth == 8);
         }
         finally
         {
@@ -149,6 +152,31 @@ public sealed class StateMachineGrainTests(ClusterFixture fixture)
         Assert.Equal(PostStatus.Accepted, await waiting.WaitAsync(Bound));
         await blocked.WaitAsync(Bound);
         await WaitUntil(() => Task.FromResult(Inbox.Handled.GetValueOrDefault(key) == 3));
+    }
+
+    [Fact]
+    public async Task DropOldest_evicts_for_remote_senders_and_the_evicted_request_fails_with_MessageDroppedException()
+    {
+        var key = NewKey("drop");
+        var dropper = fixture.Grains.GetStateMachine<Dropper>(key);
+        var blocked = dropper.AskAsync(new Dropper.Block());
+        Task<int> evicted;
+        try
+        {
+            await WaitUntil(() => Task.FromResult(Dropper.Gates.ContainsKey(key)));
+            evicted = dropper.AskAsync(new Dropper.Item(1));
+            await WaitUntil(async () => (await dropper.GetStatusAsync()).MailboxDepth == 1);
+            Assert.Equal(PostStatus.Accepted, await dropper.TryPostAsync(new Dropper.Item(2)).WaitAsync(Bound));
+            Assert.Equal(PostStatus.Accepted, await dropper.TryPostAsync(new Dropper.Item(3)).WaitAsync(Bound)); // evicts Item(1)
+            await Assert.ThrowsAsync<MessageDroppedException>(() => evicted.WaitAsync(Bound));
+        }
+        finally
+        {
+            Dropper.Gates[key].Release();
+        }
+
+        await blocked.WaitAsync(Bound);
+        Assert.Equal(new[] { 2, 3 }, await dropper.AskAsync(new Dropper.Seen()).WaitAsync(Bound));
     }
 
     [Fact]

@@ -131,3 +131,31 @@ public partial class Fragile(string key)
     [On]
     private void Handle(Crash crash) => throw new InvalidOperationException("crash");
 }
+
+/// <summary><see cref="MailboxFullMode.DropOldest"/>: a full mailbox evicts its oldest message for the new one.</summary>
+[StateMachine(InboxState.Open, MailboxCapacity = 2, FullMode = MailboxFullMode.DropOldest)]
+public partial class Dropper(string key)
+{
+    public static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
+
+    private readonly List<int> _seen = new();
+
+    public string Key { get; } = key;
+
+    [GenerateSerializer] public sealed record Item([property: Id(0)] int Value) : IMessage;
+    [GenerateSerializer] public sealed record Seen : IMessage;
+    [GenerateSerializer] public sealed record Block : IMessage;
+
+    [On]
+    private int Handle(Item item)
+    {
+        _seen.Add(item.Value);
+        return item.Value;
+    }
+
+    [On]
+    private int[] Handle(Seen seen) => _seen.ToArray();
+
+    [On]
+    private void Handle(Block block) => Gates.GetOrAdd(Key, static _ => new SemaphoreSlim(0)).Wait(TimeSpan.FromSeconds(30));
+}
