@@ -9,19 +9,9 @@ public sealed class ActivationTurnTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(1);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await ClusterFixture.DeployAsync<SiloConfigurator>(1);
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => ClusterFixture.StopAsync(_cluster);
 
     [Fact]
     public async Task Requests_and_casts_work_on_the_activation_turn()
@@ -39,7 +29,7 @@ public sealed class ActivationTurnTests : IAsyncLifetime
         Assert.Equal(20L, await turnstile.AskAsync(new Turnstile.Total()).WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) =>
             siloBuilder.AddStateMachines(options => options.RunHandlersOffActivationTurn = false);

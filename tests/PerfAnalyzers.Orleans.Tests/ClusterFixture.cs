@@ -12,25 +12,32 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => Cluster = await DeployAsync<SiloConfigurator>(3);
+
+    public Task DisposeAsync() => StopAsync(Cluster);
+
+    /// <summary>A cluster of in-process silos configured by <typeparamref name="TSiloConfigurator"/>; the client's calls time out after 10 s.</summary>
+    public static async Task<TestCluster> DeployAsync<TSiloConfigurator>(short silos)
+        where TSiloConfigurator : ISiloConfigurator, new()
     {
-        var builder = new TestClusterBuilder(3);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        var builder = new TestClusterBuilder(silos);
+        builder.AddSiloBuilderConfigurator<TSiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
-    public async Task DisposeAsync()
+    public static async Task StopAsync(TestCluster cluster)
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
+        await cluster.StopAllSilosAsync();
+        await cluster.DisposeAsync();
     }
 
     public static SiloStateMachines SiloView(SiloHandle silo) =>
         ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<SiloStateMachines>();
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {

@@ -12,20 +12,9 @@ public sealed class FailoverTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(3);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await ClusterFixture.DeployAsync<SiloConfigurator>(3);
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => ClusterFixture.StopAsync(_cluster);
 
     [Theory]
     [InlineData(false)]
@@ -59,7 +48,7 @@ public sealed class FailoverTests : IAsyncLifetime
                 Interlocked.Increment(ref sent);
                 try
                 {
-                    // Every call is bounded: a cast by Orleans' response timeout (5 s here), guarded again by WaitAsync.
+                    // Every call is bounded: a cast by Orleans' response timeout (10 s for the client here), guarded again by WaitAsync.
                     var status = await grains.GetStateMachine<Turnstile>(key).TryPostAsync(new Turnstile.Add(1)).WaitAsync(TimeSpan.FromSeconds(15));
                     Interlocked.Increment(ref status == PostStatus.Accepted ? ref accepted : ref refused);
                 }
@@ -120,7 +109,7 @@ public sealed class FailoverTests : IAsyncLifetime
         }
     }
 
-    private sealed class SiloConfigurator : ISiloConfigurator
+    public sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder)
         {
@@ -129,9 +118,4 @@ public sealed class FailoverTests : IAsyncLifetime
         }
     }
 
-    private sealed class ClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(Microsoft.Extensions.Configuration.IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-    }
 }
