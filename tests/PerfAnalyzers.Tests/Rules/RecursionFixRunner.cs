@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -18,13 +19,16 @@ internal static class RecursionFixRunner
         where TFix : CodeFixProvider, new()
     {
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer());
-        var solution = TestSolution.Create(new[] { new[] { source } }, null, OutputKind.DynamicallyLinkedLibrary, TestReferences.Default, out var ids);
-        var documentId = ids[0][0];
+        var project = new AdhocWorkspace().CurrentSolution
+            .AddProject("Run", "Run", LanguageNames.CSharp)
+            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
+            .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
+            .WithMetadataReferences(TestReferences.Default);
+        var document = project.AddDocument("Run.cs", source);
         var fix = new TFix();
-        var diagnostics = (await TestSolution.GetAnalyzerDiagnosticsAsync(solution, analyzers)).Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToList();
+        var diagnostics = (await DiagnosticsAsync(document.Project, analyzers, CancellationToken.None)).Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToList();
         Assert.Equal(expectedDiagnostics, diagnostics.Count);
 
-        var document = solution.GetDocument(documentId)!;
         var actions = new List<CodeAction>();
         await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostics[0], (a, _) => actions.Add(a), CancellationToken.None));
         Assert.NotEmpty(actions);
@@ -32,11 +36,19 @@ internal static class RecursionFixRunner
         var context = new FixAllContext(document, fix, FixAllScope.Document, actions[0].EquivalenceKey, fix.FixableDiagnosticIds, new Provider(analyzers), CancellationToken.None);
         var action = await fix.GetFixAllProvider()!.GetFixAsync(context);
         var operations = await action!.GetOperationsAsync(CancellationToken.None);
-        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
+        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
 
-        var remaining = (await TestSolution.GetAnalyzerDiagnosticsAsync(changed, analyzers)).Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToList();
-        Assert.True(remaining.Count == 0, "Diagnostics left after Fix All:\n" + string.Join("\n", remaining.Select(TestSolution.Format)));
-        return (await changed.GetDocument(documentId)!.GetTextAsync()).ToString();
+        var remaining = (await DiagnosticsAsync(changed.Project, analyzers, CancellationToken.None)).Where(d => fix.FixableDiagnosticIds.Contains(d.Id)).ToList();
+        Assert.True(remaining.Count == 0, "Diagnostics left after Fix All:\n" + string.Join("\n", remaining));
+        return (await changed.GetTextAsync()).ToString();
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Project project, ImmutableArray<DiagnosticAnalyzer> analyzers, CancellationToken cancellationToken)
+    {
+        var compilation = (await project.GetCompilationAsync(cancellationToken))!;
+        var diagnostics = await compilation.WithAnalyzers(analyzers, project.AnalyzerOptions).GetAnalyzerDiagnosticsAsync(cancellationToken);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        return diagnostics;
     }
 
     private sealed class Provider(ImmutableArray<DiagnosticAnalyzer> analyzers) : FixAllContext.DiagnosticProvider
@@ -44,13 +56,13 @@ internal static class RecursionFixRunner
         public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
         {
             var tree = await document.GetSyntaxTreeAsync(cancellationToken);
-            return (await TestSolution.GetAnalyzerDiagnosticsAsync(document.Project, analyzers, cancellationToken)).Where(d => d.Location.SourceTree == tree);
+            return (await DiagnosticsAsync(document.Project, analyzers, cancellationToken)).Where(d => d.Location.SourceTree == tree);
         }
 
         public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
             Task.FromResult(Enumerable.Empty<Diagnostic>());
 
         public override async Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            await TestSolution.GetAnalyzerDiagnosticsAsync(project, analyzers, cancellationToken);
+            await DiagnosticsAsync(project, analyzers, cancellationToken);
     }
 }
