@@ -69,7 +69,7 @@ public static class AnalyzerVerifier<TAnalyzer>
     public static DiagnosticResult Diagnostic(string id) => Expect.Diagnostic(id);
 
     /// <summary>The expected diagnostic of an analyzer with a single descriptor.</summary>
-    public static DiagnosticResult Diagnostic() => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic();
+    public static DiagnosticResult Diagnostic() => Expect.Diagnostic(new TAnalyzer().SupportedDiagnostics.Single().Id);
 
     public static Task VerifyAsync(string markup, params DiagnosticResult[] expected)
     {

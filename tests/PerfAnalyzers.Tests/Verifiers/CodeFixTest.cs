@@ -123,7 +123,7 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     public static DiagnosticResult Diagnostic(string id) => Expect.Diagnostic(id);
 
     /// <summary>The expected diagnostic of an analyzer with a single descriptor.</summary>
-    public static DiagnosticResult Diagnostic() => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic();
+    public static DiagnosticResult Diagnostic() => Expect.Diagnostic(new TAnalyzer().SupportedDiagnostics.Single().Id);
 
     public static Task VerifyFixAsync(string markup, string fixedCode, params DiagnosticResult[] expected)
     {
