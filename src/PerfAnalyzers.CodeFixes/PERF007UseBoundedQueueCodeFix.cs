@@ -58,7 +58,8 @@ public sealed class PERF007UseBoundedQueueCodeFix : CodeFixProvider
                 PERF007UnboundedQueueAnalyzer.KindDataflowBlock => FixDataflowBlock(node as BaseObjectCreationExpressionSyntax, model, capacity, context.CancellationToken),
                 _ => null,
             };
-            if (replacement is null)
+            if (replacement is null ||
+                await QueueUsage.WhyUnsafeAsync(context.Document, model, node, context.CancellationToken).ConfigureAwait(false) is not null)
             {
                 continue;
             }
