@@ -88,7 +88,7 @@ public class PERF002FixTests
             """
                 async Task M(int[] ids, CancellationToken cancellationToken)
                 {
-                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (id, cancellationToken1) => new ValueTask(Task.Run(() => Work(id), cancellationToken)));
+                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id), cancellationToken)));
                 }
             """,
             PERF002BoundConcurrencyCodeFix.ParallelForEachKey).RunAsync();

@@ -99,6 +99,8 @@ public class PERF002RunTests
         {
             TestCode = Original,
             FixedCode = WithRuntimeUsing(FixedWithResults),
+            // Fix All fixes every site whatever the key it starts with (as dotnet format needs).
+            BatchFixedCode = WithRuntimeUsing(FixedBoth),
             EditorConfig = "perf_analyzers.default_max_concurrency = 4",
             CodeActionEquivalenceKey = PERF002BoundConcurrencyCodeFix.BoundedSelectKey,
         }.RunAsync();
