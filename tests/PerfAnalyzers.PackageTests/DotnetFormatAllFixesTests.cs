@@ -96,7 +96,10 @@ public sealed class DotnetFormatAllFixesTests(LocalFeedFixture feed)
         var first = FormatOnce();
 
         // PERF002: both fix kinds applied, the fire-and-forget loop left as it was.
-        Assert.Contains("await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }", first, StringComparison.Ordinal);
+        Assert.Contains("await Parallel.ForEachAsync(", first, StringComparison.Ordinal);
+        Assert.Contains("new ParallelOptions { MaxDegreeOfParallelism = 16 },", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("Task.WhenAll(ids.Select(", first, StringComparison.Ordinal);
+        Assert.All(first.Split('\n').Where(l => l.Contains("Parallel", StringComparison.Ordinal)), line => Assert.True(line.Length <= 120, "Line too long: " + line));
         Assert.Contains("var squares = await BoundedParallel.SelectAsync(ids, LoadAsync, maxConcurrency: 16);", first, StringComparison.Ordinal);
         Assert.Contains("_ = Task.Run(() => Interlocked.Increment(ref started));", first, StringComparison.Ordinal);
 

@@ -79,7 +79,10 @@ public class PERF002RunTests
             {
                 var ids = Enumerable.Range(0, 300).ToList();
                 var results = await BoundedParallel.SelectAsync(ids, LoadAsync, maxConcurrency: 4);
-                await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (id, cancellationToken) => await SendAsync(id));
+                await Parallel.ForEachAsync(
+                    ids,
+                    new ParallelOptions { MaxDegreeOfParallelism = 4 },
+                    async (id, cancellationToken) => await SendAsync(id));
                 return string.Join(",", results) + "|" + string.Join(",", s_sent.Order()) + "|" + s_max;
             }
         }

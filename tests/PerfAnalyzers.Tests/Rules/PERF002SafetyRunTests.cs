@@ -185,12 +185,18 @@ public class PERF002SafetyRunTests
 
                     async Task NotifyAll(List<int> ids, CancellationToken cancellationToken)
                     {
-                        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, (id, cancellationToken) => new ValueTask(SendAsync(id, cancellationToken)));
+                        await Parallel.ForEachAsync(
+                            ids,
+                            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+                            (id, cancellationToken) => new ValueTask(SendAsync(id, cancellationToken)));
                     }
 
                     async Task NotifyAllInLoop(List<int> ids, CancellationToken ct)
                     {
-                        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, (id, ct) => new ValueTask(SendAsync(id, ct)));
+                        await Parallel.ForEachAsync(
+                            ids,
+                            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                            (id, ct) => new ValueTask(SendAsync(id, ct)));
                     }
                 }
                 """,
