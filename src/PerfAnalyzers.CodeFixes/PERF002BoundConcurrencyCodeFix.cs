@@ -338,48 +338,8 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         return new FixPlan(after, newAfter, hasResult ? BoundedSelectKey : ParallelForEachKey, needsRuntimeImport: hasResult, declaration, loop);
     }
 
-    private const int MaxLineLength = 120;
-
-    /// <summary>
-    /// Puts each argument of the new call on its own line when the line it replaces would grow past
-    /// <see cref="MaxLineLength"/> characters (estimated with the names as the simplifier will write them).
-    /// </summary>
-    private static ExpressionSyntax WrapIfLong(ExpressionSyntax call, SyntaxNode original, SyntaxNode root)
-    {
-        if (call is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: > 1 } invocation)
-        {
-            return call;
-        }
-
-        var text = original.SyntaxTree.GetText();
-        var line = text.Lines.GetLineFromPosition(original.SpanStart);
-        var endLine = text.Lines.GetLineFromPosition(original.Span.End);
-        var simplified = call.ToFullString()
-            .Replace("global::System.Threading.Tasks.", string.Empty)
-            .Replace("global::" + RuntimeNamespace + ".", string.Empty)
-            .Replace("global::System.", string.Empty);
-        var firstLine = simplified.Split('\n')[0].TrimEnd('\r');
-        var length = original.SpanStart - line.Start + firstLine.Length + (endLine.LineNumber == line.LineNumber && !simplified.Contains("\n") ? line.End - original.Span.End : 0);
-        if (length <= MaxLineLength)
-        {
-            return call;
-        }
-
-        var lineText = text.ToString(line.Span);
-        var indentation = lineText.Substring(0, lineText.Length - lineText.TrimStart().Length) + "    ";
-        var endOfLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        if (endOfLine == default)
-        {
-            endOfLine = SyntaxFactory.EndOfLine("\n");
-        }
-
-        var arguments = invocation.ArgumentList.Arguments.Select(a => a.WithLeadingTrivia(SyntaxFactory.Whitespace(indentation)));
-        var separators = Enumerable.Repeat(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(endOfLine), invocation.ArgumentList.Arguments.Count - 1);
-        return invocation.WithArgumentList(SyntaxFactory.ArgumentList(
-            SyntaxFactory.Token(SyntaxKind.OpenParenToken).WithTrailingTrivia(endOfLine),
-            SyntaxFactory.SeparatedList(arguments, separators),
-            SyntaxFactory.Token(SyntaxKind.CloseParenToken)));
-    }
+    private static ExpressionSyntax WrapIfLong(ExpressionSyntax call, SyntaxNode original, SyntaxNode root) =>
+        LineWrapping.WrapArgumentsIfLong(call, original, root, "global::System.Threading.Tasks.", "global::" + RuntimeNamespace + ".", "global::System.");
 
     private static ExpressionSyntax BoundedSelect(ExpressionSyntax source, ExpressionSyntax selector, ExpressionSyntax maxConcurrency) =>
         SyntaxFactory.InvocationExpression(

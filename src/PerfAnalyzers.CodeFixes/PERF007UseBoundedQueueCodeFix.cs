@@ -108,6 +108,8 @@ public sealed class PERF007UseBoundedQueueCodeFix : CodeFixProvider
             return null;
         }
 
+        replacement = LineWrapping.WrapArgumentsIfLong(
+            (ExpressionSyntax)replacement, node, root, "global::System.Threading.Channels.", "global::System.Threading.Tasks.Dataflow.");
         return (node, replacement, capacity);
     }
 
