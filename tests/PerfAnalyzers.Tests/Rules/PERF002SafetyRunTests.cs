@@ -20,8 +20,6 @@ public class PERF002SafetyRunTests
 
         """;
 
-    private static DiagnosticResult Diag(string id) => new(id);
-
     private static async Task<(string Original, string Fixed, int Applied)> RunBothAsync(string source)
     {
         var code = Usings + source;

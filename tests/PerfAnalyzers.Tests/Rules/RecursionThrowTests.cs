@@ -154,8 +154,10 @@ public class RecursionThrowTests
     [Fact]
     public async Task Fixed_code_throws_the_same_exceptions_and_gives_the_same_results()
     {
-        var afterPerf004 = await RecursionFixRunner.FixAllAsync<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>(Source, expectedDiagnostics: 2);
-        var afterBoth = await RecursionFixRunner.FixAllAsync<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>(afterPerf004, expectedDiagnostics: 1);
+        var (afterPerf004, perf004Fixes) = await FixApplier.ApplyEachAsync<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>(Source);
+        var (afterBoth, perf005Fixes) = await FixApplier.ApplyEachAsync<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>(afterPerf004);
+        Assert.Equal(2, perf004Fixes);
+        Assert.Equal(1, perf005Fixes);
         Assert.DoesNotContain("=> n < 0", afterBoth, StringComparison.Ordinal);
 
         var original = (string)TestCompiler.Invoke(TestCompiler.CompileAndLoad(Source), "R", "Run")!;
