@@ -49,7 +49,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF005TailRecursion = Create(
         "PERF005",
         "Tail recursion is not guaranteed to be optimized",
-        "'{0}' calls itself in tail position; C# does not guarantee tail calls, so deep input overflows the stack; a loop is as clear and cannot",
+        "'{0}' calls itself in tail position; C# does not guarantee tail calls, so deep input can overflow the stack: rewrite it as a loop, which runs in one stack frame whatever the input",
         PerformanceCategory,
         DiagnosticSeverity.Info,
         "The C# compiler does not emit tail calls and the JIT does not promise them. A tail-recursive method uses one stack frame per step; a loop uses one in all.");

@@ -19,6 +19,7 @@ public sealed class StateMachineTypeInfo
     /// <param name="messagePriorities">The priority of each message kind.</param>
     /// <param name="batchSizes">The batch size of each message kind (0 = not batched).</param>
     /// <param name="batchDelaysMilliseconds">How long a partial batch of each kind may wait.</param>
+    /// <param name="stateType">The enum whose members are the states (shown by <see cref="ToString"/>).</param>
     public StateMachineTypeInfo(
         string name,
         string[] stateNames,
@@ -27,9 +28,11 @@ public sealed class StateMachineTypeInfo
         StateMachineOptions options,
         MessagePriority[]? messagePriorities = null,
         int[]? batchSizes = null,
-        int[]? batchDelaysMilliseconds = null)
+        int[]? batchDelaysMilliseconds = null,
+        Type? stateType = null)
     {
         Name = name;
+        StateType = stateType;
         StateNames = stateNames;
         MessageNames = messageNames;
         InitialState = initialState;
@@ -77,6 +80,32 @@ public sealed class StateMachineTypeInfo
 
     /// <summary>Mailbox, supervision and priority options.</summary>
     public StateMachineOptions Options { get; }
+
+    /// <summary>The enum whose members are the states, when the generator passed it.</summary>
+    public Type? StateType { get; }
+
+    /// <summary>
+    /// For logs and the debugger: name, state type and states (initial first marked), message types, mailbox capacity and
+    /// full mode, supervision, e.g. <c>Order (OrderState: New*, Paid, Shipped; messages Pay, Ship; mailbox 1024, Wait; supervision Resume)</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder(Name).Append(" (");
+        if (StateType is not null)
+        {
+            text.Append(StateType.Name).Append(": ");
+        }
+
+        for (var i = 0; i < StateNames.Count; i++)
+        {
+            text.Append(i == 0 ? "" : ", ").Append(StateNames[i]).Append(i == InitialState ? "*" : "");
+        }
+
+        text.Append("; messages ").Append(MessageNames.Count == 0 ? "none" : string.Join(", ", MessageNames));
+        text.Append("; mailbox ").Append(Options.MailboxCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(", ").Append(Options.FullMode);
+        text.Append("; supervision ").Append(Options.Supervision).Append(')');
+        return text.ToString();
+    }
 
     internal MessagePriority[] MessagePriorities { get; }
 

@@ -95,7 +95,8 @@ internal static class StateMachineEmitter
         w.Line("    },");
         w.Line("    new " + Rt + "MessagePriority[] { " + string.Join(", ", messages.Select(m => Rt + "MessagePriority." + (m.Priority == 1 ? "High" : "Normal"))) + " },");
         w.Line("    new int[] { " + string.Join(", ", messages.Select(m => Int(m.BatchKind == 0 ? 0 : m.BatchSize))) + " },");
-        w.Line("    new int[] { " + string.Join(", ", messages.Select(m => Int(m.BatchDelayMilliseconds))) + " });");
+        w.Line("    new int[] { " + string.Join(", ", messages.Select(m => Int(m.BatchDelayMilliseconds))) + " },");
+        w.Line("    typeof(" + model.StateType + "));");
         w.Line();
         w.Line("private __SmCore? __smCore;");
         w.Line();
