@@ -31,6 +31,7 @@ public sealed class StateMachineTypeInfo
         int[]? batchDelaysMilliseconds = null,
         Type? stateType = null)
     {
+        Validate(options, batchSizes, batchDelaysMilliseconds);
         Name = name;
         StateType = stateType;
         StateNames = stateNames;
@@ -80,6 +81,54 @@ public sealed class StateMachineTypeInfo
 
     /// <summary>Mailbox, supervision and priority options.</summary>
     public StateMachineOptions Options { get; }
+
+    /// <summary>
+    /// Out-of-range options are refused, not clamped. In generated code the analyzer reports them first (PERFSM008, an
+    /// error); this catches options built by hand and an error whose severity was lowered.
+    /// </summary>
+    private static void Validate(StateMachineOptions options, int[]? batchSizes, int[]? batchDelaysMilliseconds)
+    {
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        if (options.MailboxCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MailboxCapacity, "MailboxCapacity must be at least 1.");
+        }
+
+        if (options.StarvationLimit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.StarvationLimit, "StarvationLimit must be at least 1.");
+        }
+
+        if (options.MaxRestarts < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRestarts, "MaxRestarts must be 0 or more.");
+        }
+
+        if (options.RestartWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RestartWindow, "RestartWindow must be positive.");
+        }
+
+        foreach (var size in batchSizes ?? Array.Empty<int>())
+        {
+            if (size < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batchSizes), size, "A batch size must be at least 1 (0: not batched).");
+            }
+        }
+
+        foreach (var delay in batchDelaysMilliseconds ?? Array.Empty<int>())
+        {
+            if (delay < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batchDelaysMilliseconds), delay, "A batch delay must be 0 or more milliseconds.");
+            }
+        }
+    }
 
     /// <summary>The enum whose members are the states, when the generator passed it.</summary>
     public Type? StateType { get; }
