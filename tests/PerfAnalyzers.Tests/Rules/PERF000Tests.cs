@@ -190,18 +190,16 @@ public class PERF000Tests
     public void Every_option_the_docs_show_is_known()
     {
         // A key on a rule page or in README that is not in RuleOptions.Known would be reported as unknown.
-        var files = Directory.GetFiles(Path.Combine(Meta.RepositoryPaths.Root, "rules"), "*.md").Append(Path.Combine(Meta.RepositoryPaths.Root, "README.md"));
+        // PERF000.md is left out: it shows mistakes on purpose.
+        var files = Directory.GetFiles(Path.Combine(Meta.RepositoryPaths.Root, "rules"), "*.md")
+            .Where(f => Path.GetFileName(f) != "PERF000.md")
+            .Append(Path.Combine(Meta.RepositoryPaths.Root, "README.md"));
         var known = new HashSet<string>(RuleOptions.Known.SelectMany(o => new[] { o.RuleKey, o.PackWideKey }), StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
         {
             foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"perf_analyzers\.[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?"))
             {
                 var key = match.Value.TrimEnd('.');
-                if (key is "perf_analyzers.default_cache_tll" or "perf_analyzers.colour" || key.EndsWith("_option", StringComparison.Ordinal))
-                {
-                    continue; // examples of mistakes and placeholders on the PERF000 page
-                }
-
                 Assert.True(known.Contains(key), key + " (" + Path.GetFileName(file) + ") is not in RuleOptions.Known");
             }
         }
