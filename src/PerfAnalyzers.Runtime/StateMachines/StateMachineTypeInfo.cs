@@ -31,7 +31,7 @@ public sealed class StateMachineTypeInfo
         int[]? batchDelaysMilliseconds = null,
         Type? stateType = null)
     {
-        Validate(options, batchSizes, batchDelaysMilliseconds);
+        Validate(options, messagePriorities, batchSizes, batchDelaysMilliseconds);
         Name = name;
         StateType = stateType;
         StateNames = stateNames;
@@ -86,8 +86,16 @@ public sealed class StateMachineTypeInfo
     /// Out-of-range options are refused, not clamped. In generated code the analyzer reports them first (PERFSM008, an
     /// error); this catches options built by hand and an error whose severity was lowered.
     /// </summary>
-    private static void Validate(StateMachineOptions options, int[]? batchSizes, int[]? batchDelaysMilliseconds)
+    private static void Validate(StateMachineOptions options, MessagePriority[]? messagePriorities, int[]? batchSizes, int[]? batchDelaysMilliseconds)
     {
+        foreach (var priority in messagePriorities ?? Array.Empty<MessagePriority>())
+        {
+            if (priority is not (MessagePriority.Normal or MessagePriority.High))
+            {
+                throw new ArgumentOutOfRangeException(nameof(messagePriorities), priority, "A message priority must be Normal or High.");
+            }
+        }
+
         if (options is null)
         {
             throw new ArgumentNullException(nameof(options));
@@ -106,6 +114,16 @@ public sealed class StateMachineTypeInfo
         if (options.MaxRestarts < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxRestarts, "MaxRestarts must be 0 or more.");
+        }
+
+        if (options.FullMode is < MailboxFullMode.Wait or > MailboxFullMode.DropNewest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.FullMode, "FullMode must be a member of MailboxFullMode.");
+        }
+
+        if (options.Supervision is < SupervisionPolicy.Resume or > SupervisionPolicy.Stop)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Supervision, "Supervision must be a member of SupervisionPolicy.");
         }
 
         if (options.RestartWindow <= TimeSpan.Zero)

@@ -46,12 +46,30 @@ public sealed class StateMachineAnalyzer : DiagnosticAnalyzer
         }
 
         var onAttribute = context.Compilation.GetTypeByMetadataName(StateMachineParser.OnAttributeName);
-        context.RegisterSymbolAction(c => AnalyzeType(c, attributeType, onAttribute), SymbolKind.NamedType);
+        var priorityAttribute = context.Compilation.GetTypeByMetadataName(StateMachineParser.PriorityAttributeName);
+        context.RegisterSymbolAction(c => AnalyzeType(c, attributeType, onAttribute, priorityAttribute), SymbolKind.NamedType);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, INamedTypeSymbol? onAttribute)
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType, INamedTypeSymbol? onAttribute, INamedTypeSymbol? priorityAttribute)
     {
-        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+        {
+            return;
+        }
+
+        // PERFSM008 on a message type's [Priority]: checked on the message type, once, whichever machines handle it.
+        if (priorityAttribute is not null)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, priorityAttribute))
+                {
+                    StateMachineParser.CheckPriority(attribute, context.ReportDiagnostic, context.CancellationToken);
+                }
+            }
+        }
+
+        if (type.TypeKind != TypeKind.Class)
         {
             return;
         }

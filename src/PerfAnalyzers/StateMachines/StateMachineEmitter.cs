@@ -93,7 +93,7 @@ internal static class StateMachineEmitter
         w.Line("        RestartWindow = global::System.TimeSpan.FromSeconds(" + Double(o.RestartWindowSeconds) + "),");
         w.Line("        StarvationLimit = " + Int(o.StarvationLimit) + ",");
         w.Line("    },");
-        w.Line("    new " + Rt + "MessagePriority[] { " + string.Join(", ", messages.Select(m => Rt + "MessagePriority." + (m.Priority == 1 ? "High" : "Normal"))) + " },");
+        w.Line("    new " + Rt + "MessagePriority[] { " + string.Join(", ", messages.Select(m => EnumValue("MessagePriority", m.Priority switch { 0 => "Normal", 1 => "High", _ => null }, m.Priority))) + " },");
         w.Line("    new int[] { " + string.Join(", ", messages.Select(m => Int(m.BatchKind == 0 ? 0 : m.BatchSize))) + " },");
         w.Line("    new int[] { " + string.Join(", ", messages.Select(m => Int(m.BatchDelayMilliseconds))) + " },");
         w.Line("    typeof(" + model.StateType + "));");

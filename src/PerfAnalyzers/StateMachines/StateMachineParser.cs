@@ -21,7 +21,7 @@ internal static class StateMachineParser
     internal const string StateMachineAttributeName = RuntimeNamespace + ".StateMachineAttribute";
     internal const string OnAttributeName = RuntimeNamespace + ".OnAttribute";
     private const string BatchAttributeName = RuntimeNamespace + ".BatchAttribute";
-    private const string PriorityAttributeName = RuntimeNamespace + ".PriorityAttribute";
+    internal const string PriorityAttributeName = RuntimeNamespace + ".PriorityAttribute";
     private const string SloAttributeName = RuntimeNamespace + ".SloAttribute";
     private const string MessageInterfaceName = RuntimeNamespace + ".IMessage";
 
@@ -751,6 +751,20 @@ internal static class StateMachineParser
             diagnostics.Add(Diagnostic("PERFSM008", ArgumentLocation(attribute, "P99Milliseconds", cancellationToken), "P99Milliseconds", at99.ToString("R", CultureInfo.InvariantCulture),
                 "the 99th percentile objective cannot be below the 95th (P95Milliseconds = " + at95.ToString("R", CultureInfo.InvariantCulture) + ")"));
         }
+    }
+
+    /// <summary>PERFSM008 for <c>[Priority(p)]</c> on a message type: <c>p</c> must be <c>MessagePriority.Normal</c> or <c>High</c>.</summary>
+    public static void CheckPriority(AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0] is not { Kind: TypedConstantKind.Enum, Value: int value } argument || value is 0 or 1)
+        {
+            return;
+        }
+
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var location = syntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : syntax?.GetLocation();
+        var text = syntax?.ArgumentList is { Arguments.Count: > 0 } arguments ? arguments.Arguments[0].Expression.ToString() : argument.ToCSharpString();
+        report(Diagnostic("PERFSM008", location, "Priority", text, "it must be MessagePriority.Normal or MessagePriority.High"));
     }
 
     /// <summary>TimeSpan.MaxValue in whole seconds: a larger window or objective cannot be a TimeSpan.</summary>

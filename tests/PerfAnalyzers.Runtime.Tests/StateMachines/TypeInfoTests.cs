@@ -48,6 +48,14 @@ public class TypeInfoValidationTests
     }
 
     [Fact]
+    public void Enum_values_that_are_not_members_throw()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StateMachineTypeInfo("M", new[] { "A" }, new[] { "X" }, 0, new StateMachineOptions { FullMode = (MailboxFullMode)7 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StateMachineTypeInfo("M", new[] { "A" }, new[] { "X" }, 0, new StateMachineOptions { Supervision = (SupervisionPolicy)(-1) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StateMachineTypeInfo("M", new[] { "A" }, new[] { "X" }, 0, new StateMachineOptions(), new[] { (MessagePriority)5 }));
+    }
+
+    [Fact]
     public void Smallest_valid_options_are_accepted()
     {
         var options = new StateMachineOptions { MailboxCapacity = 1, StarvationLimit = 1, MaxRestarts = 0, RestartWindow = TimeSpan.FromTicks(1) };

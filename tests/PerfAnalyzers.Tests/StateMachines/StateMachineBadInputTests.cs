@@ -88,6 +88,15 @@ public class StateMachineBadInputTests
         """, Diag("PERFSM008").WithLocation(0));
 
     [Fact]
+    public Task Priority_that_is_not_a_member_is_an_error_on_the_message_type_once() => Verify("""
+        public enum S { A }
+        [Priority({|#0:(MessagePriority)5|})] public sealed record Urgent;
+        [Priority(MessagePriority.High)] public readonly record struct Fine;
+        [StateMachine(S.A)] public partial class One { [On] private void Handle(Urgent u) { } [On] private void Handle(Fine f) { } }
+        [StateMachine(S.A)] public partial class Two { [On] private void Handle(Urgent u) { } }
+        """, Diag("PERFSM008").WithLocation(0).WithMessage("Priority = (MessagePriority)5 is not valid: it must be MessagePriority.Normal or MessagePriority.High"));
+
+    [Fact]
     public Task Smallest_valid_settings_are_not_reported() => Verify("""
         public enum S { A }
         [StateMachine(S.A, MailboxCapacity = 1, StarvationLimit = 1, MaxRestarts = 0, RestartWindowSeconds = 0.001, FullMode = MailboxFullMode.DropNewest, Supervision = SupervisionPolicy.Stop, Name = "m"), Slo(P95Milliseconds = 0.5, P99Milliseconds = 0.5)]
@@ -246,6 +255,10 @@ public class StateMachineBadInputTests
     [InlineData("[StateMachine(S.A)] public partial class Machine { public void Start() { } public void Start() { } [On] void H(string s) { } }")]
     [InlineData("[StateMachine(S.A)] public partial class Machine { public int Status { get => ; } [On] void H(string s) { } }")]
     [InlineData("[StateMachine(S.A)] public partial class Machine { public ValueTask AskAsync(Missing m, CancellationToken t) => default; [On] void H(string s) { } }")]
+    [InlineData("[Priority] public sealed record M; [StateMachine(S.A)] public partial class Machine { [On] void H(M m) { } }")]
+    [InlineData("[Priority(7)] public sealed record M; [StateMachine(S.A)] public partial class Machine { [On] void H(M m) { } }")]
+    [InlineData("[Priority(MessagePriority.)] public sealed record M; [StateMachine(S.A)] public partial class Machine { [On] void H(M m) { } }")]
+    [InlineData("[Priority((MessagePriority)9, 2)] public struct M { } [StateMachine(S.A)] public partial class Machine { [On] void H(M m) { } }")]
     [InlineData("public partial class Machine { [On(] void H(string s) { } }")]
     [InlineData("public partial class Machine { [On] void H( { } }")]
     [InlineData("public partial class { [On] void H(string s) { } }")]
