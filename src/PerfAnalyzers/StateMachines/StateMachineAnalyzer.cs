@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace PerfAnalyzers.StateMachines;
 
 /// <summary>
-/// PERFSM001–PERFSM007: the checks of [StateMachine] classes. PERFSM001–PERFSM006 come from <see cref="StateMachineParser"/>,
+/// PERFSM001–PERFSM010: the checks of [StateMachine] classes. PERFSM001–PERFSM006, PERFSM008 and PERFSM009 come from <see cref="StateMachineParser"/>,
 /// the same code that builds the generator's model, so the analyzer and the generator agree on what is valid. Reported by an
 /// analyzer (not the generator) so that <c>#pragma warning disable</c>, <c>[SuppressMessage]</c> and <c>.editorconfig</c>
 /// severities apply, and so that the generator's model holds no diagnostics.

@@ -12,7 +12,7 @@ namespace PerfAnalyzers.StateMachines;
 
 /// <summary>
 /// Turns a [StateMachine] class (symbols and syntax) into a value-equatable <see cref="StateMachineModel"/>, and checks it:
-/// the one place the PERFSM001–PERFSM006 rules live. The generator calls <see cref="Parse(GeneratorAttributeSyntaxContext, CancellationToken)"/>
+/// the one place the PERFSM001–PERFSM006, PERFSM008 and PERFSM009 rules live. The generator calls <see cref="Parse(GeneratorAttributeSyntaxContext, CancellationToken)"/>
 /// (model only, reports nothing); <see cref="StateMachineAnalyzer"/> calls <see cref="Validate"/> (reports, emits nothing).
 /// </summary>
 internal static class StateMachineParser
@@ -40,7 +40,7 @@ internal static class StateMachineParser
             : null;
 
     /// <summary>
-    /// The analyzer's entry: reports PERFSM001–PERFSM006 for <paramref name="type"/>, which carries <paramref name="attribute"/>
+    /// The analyzer's entry: reports PERFSM001–PERFSM006, PERFSM008 and PERFSM009 for <paramref name="type"/>, which carries <paramref name="attribute"/>
     /// (the [StateMachine] attribute), through <paramref name="report"/>.
     /// </summary>
     public static void Validate(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
