@@ -93,7 +93,14 @@ internal static class StateMachineParser
         var initial = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0] : default;
         if (initial.Kind != TypedConstantKind.Enum || initial.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } stateType)
         {
-            diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, "the argument must be an enum member, e.g. [StateMachine(MyState.Initial)]"));
+            // A nested enum named State clashes with the generated State property, which then breaks the argument
+            // [StateMachine(Order.State.New)] (a compiler error already): PERFSM009 on the enum says why, PERFSM002 would mislead.
+            var clashes = diagnostics.IsEnabled ? ReportClashes(type, null, new List<MessageBuilder>(), compilation, diagnostics, cancellationToken) : 0;
+            if (clashes == 0 || initial.Kind != TypedConstantKind.Error)
+            {
+                diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, "the argument must be an enum member, e.g. [StateMachine(MyState.Initial)]"));
+            }
+
             return null;
         }
 
@@ -443,8 +450,10 @@ internal static class StateMachineParser
     /// PERFSM009: a member declared in the class (not by the generator) with the name of a generated property or private
     /// member, or a method with the name and parameters of a generated method (another overload is fine).
     /// </summary>
-    private static void ReportClashes(INamedTypeSymbol type, INamedTypeSymbol stateType, List<MessageBuilder> messages, Compilation compilation, StateMachineDiagnosticSink diagnostics, CancellationToken cancellationToken)
+    /// <returns>How many clashes were reported.</returns>
+    private static int ReportClashes(INamedTypeSymbol type, INamedTypeSymbol? stateType, List<MessageBuilder> messages, Compilation compilation, StateMachineDiagnosticSink diagnostics, CancellationToken cancellationToken)
     {
+        var reported = 0;
         var stopMode = compilation.GetTypeByMetadataName(RuntimeNamespace + ".StopMode");
         var token = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         var timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
@@ -478,6 +487,7 @@ internal static class StateMachineParser
 
             var suggestion = isPrivate ? name.TrimStart('_') : Rename(name, type.Name, clash!.Parameters != GeneratedParameters.Property);
             diagnostics.Add(Diagnostic("PERFSM009", location, KindName(member), name, clash?.Description ?? "private member '" + name + "' (names starting with __Sm are reserved)", type.Name, suggestion));
+            reported++;
         }
 
         // A positional record parameter whose property the generated one replaces: the record binds the parameter to the
@@ -497,11 +507,14 @@ internal static class StateMachineParser
                     if (generated.Name == name && generated.Parameters == GeneratedParameters.Property && !HasUserMember(type, name, cancellationToken))
                     {
                         diagnostics.Add(Diagnostic("PERFSM009", parameter.Identifier.GetLocation(), "Positional property", name, generated.Description, type.Name, Rename(name, type.Name, isMethod: false)));
+                        reported++;
                         break;
                     }
                 }
             }
         }
+
+        return reported;
     }
 
     private static bool HasUserMember(INamedTypeSymbol type, string name, CancellationToken cancellationToken)
@@ -517,7 +530,7 @@ internal static class StateMachineParser
         return false;
     }
 
-    private static bool Clashes(ISymbol member, GeneratedMember generated, INamedTypeSymbol stateType, List<MessageBuilder> messages, INamedTypeSymbol? stopMode, INamedTypeSymbol? token, INamedTypeSymbol? timeSpan)
+    private static bool Clashes(ISymbol member, GeneratedMember generated, INamedTypeSymbol? stateType, List<MessageBuilder> messages, INamedTypeSymbol? stopMode, INamedTypeSymbol? token, INamedTypeSymbol? timeSpan)
     {
         if (generated.Parameters == GeneratedParameters.Property || member is not IMethodSymbol method)
         {

@@ -151,6 +151,18 @@ public class StateMachineBadInputTests
         """, Diag("PERFSM009").WithLocation(0));
 
     [Fact]
+    public Task Nested_state_enum_named_State_clashes() => VerifyWithCompilerErrors("""
+        public sealed record Pay;
+        [StateMachine(Order.State.New)]
+        public partial class Order
+        {
+            public enum {|#0:State|} { New }
+            [On] private bool Handle(Pay p) => true;
+        }
+        """, Diag("PERFSM009").WithLocation(0).WithMessage(
+        "Nested type 'State' clashes with the property 'State' (the current state) the [StateMachine] generator adds to 'Order': rename it, e.g. to 'OrderState'"));
+
+    [Fact]
     public Task Clash_in_another_partial_declaration_is_reported_there() => VerifyWithCompilerErrors("""
         public enum S { A }
         public sealed record Pay;
