@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using PerfAnalyzers.Tests.Verifiers;
 using Verify = PerfAnalyzers.Tests.Verifiers.AnalyzerVerifier<PerfAnalyzers.Rules.PERF005TailRecursionAnalyzer>;
 
@@ -7,7 +8,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// <summary>PERF005's message is a whole sentence that says what to do (it used to stop mid-sentence).</summary>
 public class PERF005MessageTests
 {
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     [Fact]
     public Task Message_is_complete_and_says_what_to_do() => Verify.VerifyAsync("""

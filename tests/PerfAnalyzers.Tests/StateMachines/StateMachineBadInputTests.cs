@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using PerfAnalyzers.StateMachines;
 using PerfAnalyzers.Tests.Verifiers;
 
@@ -13,7 +16,7 @@ public class StateMachineBadInputTests
 {
     private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks; using PerfAnalyzers.Runtime.StateMachines;\n";
 
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     private static Task Verify(string code, params DiagnosticResult[] expected) => StateMachineAnalyzerTest.VerifyAsync(Usings + code, expected);
 
@@ -282,7 +285,10 @@ public class StateMachineBadInputTests
         Assert.Empty(run.GeneratorDiagnostics);
         var sources = new List<string> { source };
         sources.AddRange(run.Generated.Values);
-        var solution = TestSolution.Create(new[] { (IReadOnlyList<string>)sources }, null, OutputKind.DynamicallyLinkedLibrary, TestReferences.Default, out _);
-        await TestSolution.GetAnalyzerDiagnosticsAsync(solution, [new StateMachineAnalyzer()]); // throws on AD0001
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), (e, _, _) => { lock (exceptions) { exceptions.Add(e); } }, concurrentAnalysis: true, logAnalyzerExecutionTime: false);
+        var diagnostics = await TestCompiler.CreateCompilation(sources.ToArray()).WithAnalyzers([new StateMachineAnalyzer()], options).GetAnalyzerDiagnosticsAsync();
+        Assert.Empty(exceptions);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
     }
 }
