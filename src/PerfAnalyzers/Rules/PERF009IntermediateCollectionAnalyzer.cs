@@ -138,6 +138,10 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             additional = use.Syntax.GetLocation();
             display = name + "() into '" + declarator.Symbol.Name + "'";
             region = between;
+
+            // A comment on the declaration would be lost with it: report, but offer no fix.
+            var trivia = declarator.Syntax.Parent?.Parent?.GetLeadingTrivia().ToFullString() ?? string.Empty;
+            noFix |= trivia.Contains("//") || trivia.Contains("/*");
         }
         else
         {
@@ -358,7 +362,8 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
                         facts.ReadsOwnState = true;
                     }
 
-                    if (IsWrite(member) && IsInsideLambda(member, source))
+                    // Object and with-initialisers write the new object's members: no effect outside.
+                    if (IsWrite(member) && IsInsideLambda(member, source) && member.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
                     {
                         return null;
                     }
@@ -464,8 +469,7 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         between = null!;
         var local = declarator.Symbol;
         if (local.RefKind != RefKind.None || declarator.Parent is not IVariableDeclarationOperation { Declarators.Length: 1, Parent: IVariableDeclarationGroupOperation group } ||
-            group.Parent is not IBlockOperation block || group.Syntax is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } statement ||
-            statement.GetLeadingTrivia().ToFullString().Contains("//") || statement.GetLeadingTrivia().ToFullString().Contains("/*"))
+            group.Parent is not IBlockOperation block || group.Syntax is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } statement)
         {
             return false;
         }

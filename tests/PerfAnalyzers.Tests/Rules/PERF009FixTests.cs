@@ -190,7 +190,7 @@ public class PERF009FixTests
                     int M(IEnumerable<int> items)
                     {
                         // keep this note
-                        var xs = items.Select(x => x + 1).ToList();
+                        var xs = items.Select(x => x + 1).[|ToList()|];
                         return xs.Sum();
                     }
                 }
@@ -201,7 +201,7 @@ public class PERF009FixTests
                     int M(IEnumerable<int> items)
                     {
                         // keep this note
-                        var xs = items.Select(x => x + 1).ToList();
+                        var xs = items.Select(x => x + 1).[|ToList()|];
                         return xs.Sum();
                     }
                 }

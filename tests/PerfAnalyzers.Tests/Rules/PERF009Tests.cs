@@ -323,4 +323,20 @@ public class PERF009Tests
                 """,
             AllowCompilerErrors = true,
         }.RunAsync();
+
+    [Fact]
+    public Task Object_and_with_initialisers_in_earlier_lambdas_are_not_side_effects() =>
+        VerifyAsync("""
+            record Order(int Id, decimal Total);
+            class Dto { public int Id; public decimal Total { get; set; } }
+
+            class C
+            {
+                void M(IEnumerable<Order> orders)
+                {
+                    var a = orders.Select(o => o with { Total = o.Total * 2 }).[|ToList()|].Where(o => o.Total > 1).ToList();
+                    var b = orders.Select(o => new Dto { Id = o.Id, Total = o.Total }).[|ToArray()|].Select(d => d.Total).Sum();
+                }
+            }
+            """);
 }
