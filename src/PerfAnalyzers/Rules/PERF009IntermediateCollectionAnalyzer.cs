@@ -84,6 +84,9 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
 
         /// <summary>The source calls a method that is not a LINQ operator (its result may depend on any state).</summary>
         public bool CallsMethods { get; set; }
+
+        /// <summary>The collection the source starts from is not a local or parameter: a field, property, call or <c>this</c>.</summary>
+        public bool HeldOutside { get; set; }
     }
 
     private static void Analyze(OperationAnalysisContext context, KnownTypes known)
@@ -334,7 +337,7 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
     /// <summary>The symbols the source reads; null when a lambda in it writes state outside itself or makes a void call.</summary>
     private static SourceFacts? CollectFacts(IOperation source, INamedTypeSymbol? containingType)
     {
-        var facts = new SourceFacts();
+        var facts = new SourceFacts { HeldOutside = !IsLocalRoot(source) };
         foreach (var operation in source.DescendantsAndSelf())
         {
             switch (operation)
@@ -394,6 +397,52 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         return facts;
+    }
+
+    /// <summary>The receiver spine ends in a local or parameter (through LINQ operators, member accesses, conversions).</summary>
+    private static bool IsLocalRoot(IOperation source)
+    {
+        var current = (IOperation?)source;
+        while (current is not null)
+        {
+            switch (current)
+            {
+                case ILocalReferenceOperation:
+                case IParameterReferenceOperation:
+                    return true;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    current = parenthesized.Operand;
+                    break;
+                case IInvocationOperation call when IsLinqOperator(call.TargetMethod):
+                    current = SourceArgument(call);
+                    break;
+                case IMemberReferenceOperation { Instance: { } instance }:
+                    current = instance;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A call out of the method (not LINQ, not a System or logging API): an event published, a service called. When
+    /// the source is held outside the method, such a call may change it (the snapshot before it is then deliberate).
+    /// </summary>
+    private static bool CallsOut(IInvocationOperation call)
+    {
+        if (IsLinqOperator(call.TargetMethod))
+        {
+            return false;
+        }
+
+        var ns = call.TargetMethod.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return !(ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || ns.StartsWith("Microsoft.Extensions.Logging", System.StringComparison.Ordinal));
     }
 
     private static bool IsInsideLambda(IOperation operation, IOperation root)
@@ -734,6 +783,8 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
 
                     break;
                 case IInvocationOperation call when facts.ReadsOwnState && IsOwnMember(call.TargetMethod, containingType) && !call.TargetMethod.IsStatic:
+                    return true;
+                case IInvocationOperation call when facts.HeldOutside && CallsOut(call):
                     return true;
             }
         }

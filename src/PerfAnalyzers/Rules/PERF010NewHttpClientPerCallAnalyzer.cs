@@ -117,6 +117,11 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
 
         var owner = context.ContainingSymbol.ContainingType;
         var method = context.ContainingSymbol;
+        if (IsTestCode(method, owner))
+        {
+            return;
+        }
+
         var where = lifetime == Lifetime.PerInstance
             ? "for every instance of '" + owner?.Name + "'"
             : Loops.TryGetEnclosingLoop(creation, null, out _) ? "on every iteration of a loop" : "on every call";
@@ -236,6 +241,31 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
                 state.Singletons.TryAdd(created, true);
             }
         }
+    }
+
+    /// <summary>A test method or fixture (xUnit, NUnit, MSTest attributes), for projects MSBuild does not mark as tests.</summary>
+    private static bool IsTestCode(ISymbol method, INamedTypeSymbol? owner)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name is "FactAttribute" or "TheoryAttribute" or "TestAttribute" or "TestCaseAttribute" or "TestCaseSourceAttribute" or "TestMethodAttribute" or "DataTestMethodAttribute" or "SetUpAttribute" or "OneTimeSetUpAttribute" or "TestInitializeAttribute")
+            {
+                return true;
+            }
+        }
+
+        if (owner is not null)
+        {
+            foreach (var attribute in owner.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name is "TestFixtureAttribute" or "TestClassAttribute")
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>In a method body, lambda or local function; not in a field, property or parameter initialiser.</summary>

@@ -339,4 +339,30 @@ public class PERF009Tests
                 }
             }
             """);
+
+    [Fact]
+    public Task Snapshots_of_outside_state_before_calling_out_are_not_reported() =>
+        VerifyAsync("""
+            interface IEvents { void Publish(object e); }
+
+            class Tracker
+            {
+                private readonly Dictionary<int, string> _results = new();
+                private readonly IEvents _events = null!;
+
+                public IEnumerable<string> Current() => _results.Values;
+
+                public void Notify(Tracker other, ILogSink log)
+                {
+                    var results = _results.Values.ToList();
+                    foreach (var r in results) { _events.Publish(r); }
+                    foreach (var r in other.Current().Where(x => x != "").ToList()) { _events.Publish(r); }
+                    foreach (var r in _results.Values.Where(x => x != "").[|ToList()|]) { Console.WriteLine(r); }
+                    var local = new List<string>();
+                    foreach (var r in local.Where(x => x != "").[|ToList()|]) { _events.Publish(r); }
+                }
+            }
+
+            interface ILogSink { }
+            """);
 }

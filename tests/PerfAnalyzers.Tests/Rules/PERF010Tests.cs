@@ -261,4 +261,26 @@ public class PERF010Tests
                 """,
             AllowCompilerErrors = true,
         }.RunAsync();
+
+    [Fact]
+    public Task Test_methods_and_fixtures_are_not_reported_outside_test_projects() =>
+        VerifyAsync("""
+            namespace NUnit.Framework { public sealed class TestAttribute : System.Attribute { } public sealed class TestFixtureAttribute : System.Attribute { } }
+            namespace Xunit { public sealed class FactAttribute : System.Attribute { } }
+
+            class Tests
+            {
+                [NUnit.Framework.Test]
+                public async Task A() { using var c = new HttpClient(); await c.GetAsync("http://x"); }
+
+                [Xunit.Fact]
+                public async Task B() { using var c = new HttpClient(); await c.GetAsync("http://x"); }
+            }
+
+            [NUnit.Framework.TestFixture]
+            class Fixture
+            {
+                public async Task Helper() { using var c = new HttpClient(); await c.GetAsync("http://x"); }
+            }
+            """);
 }
