@@ -17,7 +17,7 @@ public class PERF009Tests
 
         """;
 
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     private static Task VerifyAsync(string body, params DiagnosticResult[] expected) => Verify.VerifyAsync(Usings + body, expected);
 

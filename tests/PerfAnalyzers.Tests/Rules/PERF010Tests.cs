@@ -36,7 +36,7 @@ public class PERF010Tests
         }
         """;
 
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     private static Task VerifyAsync(string body, params DiagnosticResult[] expected) => Verify.VerifyAsync(Usings + body + Declarations, expected);
 
