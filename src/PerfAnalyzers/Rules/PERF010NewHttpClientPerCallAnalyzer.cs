@@ -248,7 +248,14 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
     {
         foreach (var attribute in method.GetAttributes())
         {
-            if (attribute.AttributeClass?.Name is "FactAttribute" or "TheoryAttribute" or "TestAttribute" or "TestCaseAttribute" or "TestCaseSourceAttribute" or "TestMethodAttribute" or "DataTestMethodAttribute" or "SetUpAttribute" or "OneTimeSetUpAttribute" or "TestInitializeAttribute")
+            // Unresolved attributes (the test framework not referenced) keep the name as written, without the suffix.
+            var name = attribute.AttributeClass?.Name ?? string.Empty;
+            if (name.EndsWith("Attribute", StringComparison.Ordinal))
+            {
+                name = name.Substring(0, name.Length - "Attribute".Length);
+            }
+
+            if (name is "Fact" or "Theory" or "Test" or "TestCase" or "TestCaseSource" or "TestMethod" or "DataTestMethod" or "SetUp" or "OneTimeSetUp" or "TestInitialize")
             {
                 return true;
             }
@@ -258,7 +265,7 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
         {
             foreach (var attribute in owner.GetAttributes())
             {
-                if (attribute.AttributeClass?.Name is "TestFixtureAttribute" or "TestClassAttribute")
+                if (attribute.AttributeClass?.Name is "TestFixtureAttribute" or "TestClassAttribute" or "TestFixture" or "TestClass")
                 {
                     return true;
                 }

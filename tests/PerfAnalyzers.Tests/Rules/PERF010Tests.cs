@@ -283,4 +283,18 @@ public class PERF010Tests
                 public async Task Helper() { using var c = new HttpClient(); await c.GetAsync("http://x"); }
             }
             """);
+
+    [Fact]
+    public Task Unresolved_test_attributes_still_mark_test_methods() =>
+        new AnalyzerTest<PERF010NewHttpClientPerCallAnalyzer>
+        {
+            TestCode = Usings + """
+                class Fixture
+                {
+                    [TestCase("a")]
+                    public async Task A(string path) { using var c = new HttpClient(); await c.GetAsync(path); }
+                }
+                """ + Declarations,
+            AllowCompilerErrors = true,
+        }.RunAsync();
 }
