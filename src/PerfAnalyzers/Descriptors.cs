@@ -90,4 +90,20 @@ internal static class Descriptors
         PerformanceCategory,
         DiagnosticSeverity.Info,
         "A static dictionary that entries are added to but never removed from grows for the life of the process: a memory leak.");
+
+    internal static readonly DiagnosticDescriptor PERF009IntermediateCollection = Create(
+        "PERF009",
+        "Intermediate collection built only to be traversed again",
+        "{0} builds a collection that is traversed only once, by {1}: remove it and let {1} read the source directly",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "Materialising a sequence with ToList() or ToArray() and then running another LINQ operator or a foreach over it walks the data twice and allocates a collection that is thrown away. One lazy pipeline walks it once; keep only the final materialisation the code needs.");
+
+    internal static readonly DiagnosticDescriptor PERF010NewHttpClientPerCall = Create(
+        "PERF010",
+        "New HttpClient per call",
+        "{0} creates a new HttpClient {1}: each one opens its own connection pool and leaves sockets in TIME_WAIT; {2}",
+        PerformanceCategory,
+        DiagnosticSeverity.Warning,
+        "An HttpClient owns a connection pool. Creating one per call opens new connections (TCP and TLS handshakes) every time, and disposed clients leave their sockets in TIME_WAIT until the machine runs out of ports. Share one client (a static instance with a SocketsHttpHandler whose PooledConnectionLifetime bounds how long DNS answers are kept) or get clients from IHttpClientFactory.");
 }

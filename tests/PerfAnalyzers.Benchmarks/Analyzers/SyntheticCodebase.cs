@@ -657,5 +657,53 @@ public static class SyntheticCodebase
             }
         }
 
+        /// <summary>Pipelines and HTTP calls: intermediate collections and per-call clients, and their look-alikes.</summary>
+        public sealed class Gateway__N__
+        {
+            private static readonly System.Net.Http.HttpClient s_http = new System.Net.Http.HttpClient();
+            private readonly List<Order> _pending = new();
+
+            public decimal[] PaidTotals(IEnumerable<Order> orders) =>
+                orders.Where(o => o.Total > 0).ToList().Select(o => o.Total).ToArray();
+
+            public int CountBig(IEnumerable<Order> orders)
+            {
+                var big = orders.Where(o => o.Total > 100).ToList();
+                var n = 0;
+                foreach (var order in big)
+                {
+                    n += order.Id;
+                }
+
+                return n;
+            }
+
+            public void DropPaid()
+            {
+                foreach (var order in _pending.Where(o => o.Total == 0).ToList())
+                {
+                    _pending.Remove(order);
+                }
+            }
+
+            public List<Order> Twice(IEnumerable<Order> orders)
+            {
+                var list = orders.ToList();
+                return list.Count > 10 ? list.Take(10).ToList() : list;
+            }
+
+            public List<Order> FromDb(ShopContext db) => db.Orders.Where(o => o.Total > 1).ToList().Where(o => o.Id > 0).ToList();
+
+            public async Task<string> FetchPerCall(string url)
+            {
+                using var client = new System.Net.Http.HttpClient();
+                return await client.GetStringAsync(url);
+            }
+
+            public Task<string> FetchShared(string url) => s_http.GetStringAsync(url);
+
+            public System.Net.Http.HttpClient Create() => new System.Net.Http.HttpClient();
+        }
+
         """;
 }

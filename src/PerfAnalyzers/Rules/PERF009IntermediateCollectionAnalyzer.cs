@@ -1,0 +1,830 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.Common;
+
+namespace PerfAnalyzers.Rules;
+
+/// <summary>
+/// PERF009: <c>ToList()</c>/<c>ToArray()</c> (and <c>ToHashSet()</c>/<c>ToDictionary()</c>) on an in-memory sequence whose
+/// result is traversed exactly once more, by another LINQ operator or a <c>foreach</c>: directly in the chain, or
+/// through a local that nothing else touches. The collection is built, walked once and thrown away.
+/// </summary>
+/// <remarks>
+/// Not reported where the materialisation can matter: an <c>IQueryable</c> or concurrent-collection source, a result
+/// enumerated more than once (a lazy result that escapes), a later step or loop body that may change what the earlier
+/// steps read (writes, mutating calls, <c>await</c>, <c>yield</c>), earlier lambdas with visible side effects, expression
+/// trees, and a local whose use sits in a loop, a lambda, or a <c>try</c> the declaration is not in.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
+{
+    internal const string RuleId = "PERF009";
+
+    /// <summary>Diagnostic property: <c>Chain</c> (the call is the receiver of the consumer) or <c>Local</c> (through a local).</summary>
+    internal const string KindProperty = "Kind";
+
+    internal const string KindChain = "Chain";
+    internal const string KindLocal = "Local";
+
+    /// <summary>Diagnostic property, set when no fix keeps behaviour (<c>ToDictionary</c>, explicit type arguments).</summary>
+    internal const string NoFixProperty = "NoFix";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PERF009IntermediateCollection);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(Start);
+    }
+
+    private static void Start(CompilationStartAnalysisContext context)
+    {
+        var compilation = context.Compilation;
+        var enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        var queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
+        if (enumerable is null)
+        {
+            return;
+        }
+
+        var known = new KnownTypes(
+            enumerable,
+            queryable,
+            compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
+            compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1"),
+            compilation.GetSpecialType(SpecialType.System_String));
+        context.RegisterOperationAction(c => Analyze(c, known), OperationKind.Invocation);
+    }
+
+    private sealed class KnownTypes(INamedTypeSymbol enumerable, INamedTypeSymbol? queryable, INamedTypeSymbol? expression, INamedTypeSymbol? asyncEnumerable, INamedTypeSymbol stringType)
+    {
+        public INamedTypeSymbol Enumerable { get; } = enumerable;
+
+        public INamedTypeSymbol? Queryable { get; } = queryable;
+
+        public INamedTypeSymbol? Expression { get; } = expression;
+
+        public INamedTypeSymbol? AsyncEnumerable { get; } = asyncEnumerable;
+
+        public INamedTypeSymbol String { get; } = stringType;
+    }
+
+    /// <summary>What the source of the materialisation reads: the state a later step must not change.</summary>
+    private sealed class SourceFacts
+    {
+        public HashSet<ISymbol> Symbols { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The source reads fields or properties of the containing type (or calls its methods).</summary>
+        public bool ReadsOwnState { get; set; }
+
+        /// <summary>The source calls a method that is not a LINQ operator (its result may depend on any state).</summary>
+        public bool CallsMethods { get; set; }
+
+        /// <summary>The collection the source starts from is not a local or parameter: a field, property, call or <c>this</c>.</summary>
+        public bool HeldOutside { get; set; }
+    }
+
+    private static void Analyze(OperationAnalysisContext context, KnownTypes known)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        if (name != "ToList" && name != "ToArray" && name != "ToHashSet" && name != "ToDictionary")
+        {
+            return;
+        }
+
+        if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Enumerable) ||
+            invocation.Syntax is not InvocationExpressionSyntax syntax ||
+            invocation.Arguments.Length == 0)
+        {
+            return;
+        }
+
+        var source = SourceArgument(invocation);
+        if (source is null || !IsInMemorySource(source, known) || IsInExpressionTree(invocation, known))
+        {
+            return;
+        }
+
+        var noFix = name == "ToDictionary" || HasExplicitTypeArguments(syntax);
+        var containingType = context.ContainingSymbol.ContainingType;
+        var facts = CollectFacts(source, containingType);
+        if (facts is null)
+        {
+            // An earlier lambda has visible side effects.
+            return;
+        }
+
+        // Where does the collection go?
+        var parent = SkipConversions(invocation.Parent);
+        IOperation consumerUse = invocation;
+        string kind;
+        Location? additional = null;
+        string display = name + "()";
+        List<IOperation> region;
+        string consumerName;
+        if (parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator })
+        {
+            if (!TryFollowLocal(declarator, invocation, facts, containingType, out var use, out var between))
+            {
+                return;
+            }
+
+            consumerUse = use;
+            kind = KindLocal;
+            additional = use.Syntax.GetLocation();
+            display = name + "() into '" + declarator.Symbol.Name + "'";
+            region = between;
+
+            // A comment on the declaration would be lost with it: report, but offer no fix.
+            var trivia = declarator.Syntax.Parent?.Parent?.GetLeadingTrivia().ToFullString() ?? string.Empty;
+            noFix |= trivia.Contains("//") || trivia.Contains("/*");
+        }
+        else
+        {
+            kind = KindChain;
+            region = new List<IOperation>();
+        }
+
+        if (!TryGetConsumer(consumerUse, known, region, out consumerName, out var consumerInvocation))
+        {
+            return;
+        }
+
+        // ToHashSet/ToDictionary: only where merely enumerated (no set or dictionary semantics used later).
+        if (consumerInvocation is not null && (name == "ToHashSet" || name == "ToDictionary") && IsLookupOperator(consumerInvocation.TargetMethod.Name))
+        {
+            return;
+        }
+
+        // A consumer whose name the source type answers itself would bind to that method once the call is gone.
+        if (consumerInvocation is not null && HasInstanceMember(source.Type, consumerInvocation.TargetMethod.Name))
+        {
+            return;
+        }
+
+        foreach (var operation in region)
+        {
+            if (Interferes(operation, facts, containingType))
+            {
+                return;
+            }
+        }
+
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties.Add(KindProperty, kind);
+        if (noFix)
+        {
+            properties.Add(NoFixProperty, "true");
+        }
+
+        var span = syntax.Expression is MemberAccessExpressionSyntax access
+            ? Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(access.Name.SpanStart, syntax.Span.End)
+            : syntax.Span;
+        var location = Location.Create(syntax.SyntaxTree, span);
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.PERF009IntermediateCollection,
+            location,
+            additional is null ? null : new[] { additional },
+            properties.ToImmutable(),
+            display,
+            consumerName));
+    }
+
+    private static IOperation? SourceArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: 0 })
+            {
+                return Loops.Unwrap(argument.Value);
+            }
+        }
+
+        return null;
+    }
+
+    private static IOperation? SkipConversions(IOperation? operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    private static bool HasExplicitTypeArguments(InvocationExpressionSyntax syntax) =>
+        syntax.Expression is MemberAccessExpressionSyntax { Name: GenericNameSyntax } or GenericNameSyntax;
+
+    private static bool IsLookupOperator(string name) =>
+        name is "Contains" or "ContainsKey" or "TryGetValue";
+
+    /// <summary>
+    /// The receiver spine of the source (through LINQ operators, member accesses and conversions) holds no
+    /// <c>IQueryable</c>, async sequence or concurrent collection, and the source is not <c>this</c> mid-iteration.
+    /// </summary>
+    private static bool IsInMemorySource(IOperation source, KnownTypes known)
+    {
+        var current = (IOperation?)source;
+        while (current is not null)
+        {
+            if (current.Type is { } type && (IsQueryable(type, known) || IsConcurrent(type) || IsAsyncSequence(type, known)))
+            {
+                return false;
+            }
+
+            current = current switch
+            {
+                IConversionOperation conversion => conversion.Operand,
+                IParenthesizedOperation parenthesized => parenthesized.Operand,
+                IInvocationOperation call when call.Instance is not null => call.Instance,
+                IInvocationOperation call when call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 => SourceArgument(call),
+                IMemberReferenceOperation member => member.Instance,
+                IAwaitOperation await => await.Operation,
+                _ => null,
+            };
+        }
+
+        return true;
+    }
+
+    private static bool IsQueryable(ITypeSymbol type, KnownTypes known)
+    {
+        if (known.Queryable is null)
+        {
+            return false;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type, known.Queryable))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented, known.Queryable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAsyncSequence(ITypeSymbol type, KnownTypes known)
+    {
+        if (known.AsyncEnumerable is null)
+        {
+            return false;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known.AsyncEnumerable))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, known.AsyncEnumerable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsConcurrent(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.ContainingNamespace is { Name: "Concurrent", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInExpressionTree(IOperation operation, KnownTypes known)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation && current.Parent is IConversionOperation { Type: { } target } &&
+                known.Expression is not null && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, known.Expression))
+            {
+                return true;
+            }
+
+            if (current is IInvocationOperation call && call.TargetMethod.ContainingType is { Name: "Queryable" } queryableType &&
+                queryableType.ContainingNamespace?.ToDisplayString() == "System.Linq")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The symbols the source reads; null when a lambda in it writes state outside itself or makes a void call.</summary>
+    private static SourceFacts? CollectFacts(IOperation source, INamedTypeSymbol? containingType)
+    {
+        var facts = new SourceFacts { HeldOutside = !IsLocalRoot(source) };
+        foreach (var operation in source.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation local:
+                    facts.Symbols.Add(local.Local);
+                    if (IsWrite(local) && IsInsideLambda(local, source) && !IsDeclaredInside(local.Local, source))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IParameterReferenceOperation parameter:
+                    facts.Symbols.Add(parameter.Parameter);
+                    if (IsWrite(parameter) && IsInsideLambda(parameter, source))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IMemberReferenceOperation member and (IFieldReferenceOperation or IPropertyReferenceOperation):
+                    facts.Symbols.Add(member.Member);
+                    if (IsOwnMember(member.Member, containingType))
+                    {
+                        facts.ReadsOwnState = true;
+                    }
+
+                    // Object and with-initialisers write the new object's members: no effect outside.
+                    if (IsWrite(member) && IsInsideLambda(member, source) && member.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+                    {
+                        return null;
+                    }
+
+                    break;
+                case IInstanceReferenceOperation:
+                    facts.ReadsOwnState = true;
+                    break;
+                case IInvocationOperation call:
+                    if (!IsLinqOperator(call.TargetMethod))
+                    {
+                        facts.CallsMethods = true;
+                        if (IsOwnMember(call.TargetMethod, containingType))
+                        {
+                            facts.ReadsOwnState = true;
+                        }
+
+                        if (call.TargetMethod.ReturnsVoid && IsInsideLambda(call, source))
+                        {
+                            return null;
+                        }
+                    }
+
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } when IsInsideLambda(operation, source):
+                    return null;
+            }
+        }
+
+        return facts;
+    }
+
+    /// <summary>The receiver spine ends in a local or parameter (through LINQ operators, member accesses, conversions).</summary>
+    private static bool IsLocalRoot(IOperation source)
+    {
+        var current = (IOperation?)source;
+        while (current is not null)
+        {
+            switch (current)
+            {
+                case ILocalReferenceOperation:
+                case IParameterReferenceOperation:
+                    return true;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    current = parenthesized.Operand;
+                    break;
+                case IInvocationOperation call when IsLinqOperator(call.TargetMethod):
+                    current = SourceArgument(call);
+                    break;
+                case IMemberReferenceOperation { Instance: { } instance }:
+                    current = instance;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A call out of the method (not LINQ, not a System or logging API): an event published, a service called. When
+    /// the source is held outside the method, such a call may change it (the snapshot before it is then deliberate).
+    /// </summary>
+    private static bool CallsOut(IInvocationOperation call)
+    {
+        if (IsLinqOperator(call.TargetMethod))
+        {
+            return false;
+        }
+
+        var ns = call.TargetMethod.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return !(ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || ns.StartsWith("Microsoft.Extensions.Logging", System.StringComparison.Ordinal));
+    }
+
+    private static bool IsInsideLambda(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredInside(ILocalSymbol local, IOperation root)
+    {
+        if (local.DeclaringSyntaxReferences.Length == 0)
+        {
+            return true;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].Span;
+        return root.Syntax.Span.Contains(declaration);
+    }
+
+    private static bool IsOwnMember(ISymbol member, INamedTypeSymbol? containingType)
+    {
+        if (containingType is null)
+        {
+            return false;
+        }
+
+        for (var type = containingType; type is not null; type = type.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(member.ContainingType, type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsLinqOperator(IMethodSymbol method) =>
+        method.ContainingType is { Name: "Enumerable" } type && type.ContainingNamespace?.ToDisplayString() == "System.Linq";
+
+    private static bool IsWrite(IOperation reference)
+    {
+        var parent = reference.Parent;
+        switch (parent)
+        {
+            case IAssignmentOperation assignment when assignment.Target == reference:
+            case IIncrementOrDecrementOperation:
+                return true;
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
+                return true;
+            case ITupleOperation when parent.Parent is IDeconstructionAssignmentOperation:
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The local holding the collection is read exactly once, as a sequence, in the same block or below it but not in
+    /// a loop, lambda, local function or try body that the declaration is outside of; <paramref name="between"/> gets
+    /// the statements from the declaration (exclusive) to the one holding the use (inclusive).
+    /// </summary>
+    private static bool TryFollowLocal(IVariableDeclaratorOperation declarator, IInvocationOperation invocation, SourceFacts facts, INamedTypeSymbol? containingType, out IOperation use, out List<IOperation> between)
+    {
+        use = null!;
+        between = null!;
+        var local = declarator.Symbol;
+        if (local.RefKind != RefKind.None || declarator.Parent is not IVariableDeclarationOperation { Declarators.Length: 1, Parent: IVariableDeclarationGroupOperation group } ||
+            group.Parent is not IBlockOperation block || group.Syntax is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: 0 } statement)
+        {
+            return false;
+        }
+
+        var root = (IOperation)block;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        ILocalReferenceOperation? found = null;
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                if (found is not null)
+                {
+                    return false;
+                }
+
+                found = reference;
+            }
+        }
+
+        if (found is null || IsWrite(found))
+        {
+            return false;
+        }
+
+        // Walk up to the declaration's block; nothing on the way may repeat, defer or catch.
+        IOperation child = found;
+        for (var current = found.Parent; current != block; current = current.Parent)
+        {
+            switch (current)
+            {
+                case null:
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                case ITryOperation:
+                case ILoopOperation loop when !(loop is IForEachLoopOperation forEach && IsInCollection(forEach, child)):
+                    return false;
+            }
+
+            child = current;
+        }
+
+        var statementIndex = IndexOf(block.Operations, group);
+        var useIndex = IndexOf(block.Operations, child);
+        if (statementIndex < 0 || useIndex <= statementIndex)
+        {
+            return false;
+        }
+
+        between = new List<IOperation>();
+        for (var i = statementIndex + 1; i <= useIndex; i++)
+        {
+            between.Add(block.Operations[i]);
+        }
+
+        // Statements before the one holding the use run before the inlined source now: they must leave it alone.
+        if (useIndex > statementIndex + 1 && (facts.CallsMethods || facts.ReadsOwnState))
+        {
+            for (var i = statementIndex + 1; i < useIndex; i++)
+            {
+                if (HasEffects(block.Operations[i]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        use = found;
+        return true;
+    }
+
+    private static bool IsInCollection(IForEachLoopOperation forEach, IOperation child) => child == forEach.Collection;
+
+    private static int IndexOf(ImmutableArray<IOperation> operations, IOperation operation)
+    {
+        for (var i = 0; i < operations.Length; i++)
+        {
+            if (operations[i] == operation)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool HasEffects(IOperation statement)
+    {
+        foreach (var operation in statement.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation:
+                case IObjectCreationOperation:
+                case IAwaitOperation:
+                case IIncrementOrDecrementOperation:
+                case IAssignmentOperation { Target: not ILocalReferenceOperation }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <paramref name="use"/> (the collection) is the source of a LINQ operator or a <c>foreach</c>, and the chain it
+    /// starts ends in something that traverses it once: an eager operator, a <c>foreach</c>, or a known consumer.
+    /// The later lambdas and loop bodies are added to <paramref name="region"/>.
+    /// </summary>
+    private static bool TryGetConsumer(IOperation use, KnownTypes known, List<IOperation> region, out string consumerName, out IInvocationOperation? consumer)
+    {
+        consumerName = string.Empty;
+        consumer = null;
+        var parent = SkipConversions(use.Parent);
+        if (parent is IForEachLoopOperation forEach && SkipConversionsDown(forEach.Collection) == use)
+        {
+            if (forEach.IsAsynchronous)
+            {
+                return false;
+            }
+
+            consumerName = "foreach";
+            region.Add(forEach.Body);
+            return true;
+        }
+
+        if (parent is not IArgumentOperation { Parent: IInvocationOperation call } argument ||
+            !SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, known.Enumerable) ||
+            !IsSequenceParameter(argument.Parameter))
+        {
+            return false;
+        }
+
+        if (call.Syntax is not InvocationExpressionSyntax)
+        {
+            return false;
+        }
+
+        consumer = call;
+        consumerName = call.TargetMethod.Name + "()";
+        IOperation current = call;
+        IOperation from = argument;
+        while (true)
+        {
+            if (current is IInvocationOperation step)
+            {
+                foreach (var other in step.Arguments)
+                {
+                    if (other != from)
+                    {
+                        region.Add(other);
+                    }
+                }
+            }
+
+            if (!IsLazySequence(current.Type))
+            {
+                return true;
+            }
+
+            var up = SkipConversions(current.Parent);
+            switch (up)
+            {
+                case IForEachLoopOperation loop when !loop.IsAsynchronous && SkipConversionsDown(loop.Collection) == current:
+                    region.Add(loop.Body);
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation next } nextArgument when
+                    SymbolEqualityComparer.Default.Equals(next.TargetMethod.ContainingType, known.Enumerable) && IsSequenceParameter(nextArgument.Parameter):
+                    from = nextArgument;
+                    current = next;
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation next } when IsSingleTraversalConsumer(next.TargetMethod, known):
+                    return true;
+                case IArgumentOperation { Parent: IObjectCreationOperation creation } when IsCollectionType(creation.Type):
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static IOperation SkipConversionsDown(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    private static bool IsSequenceParameter(IParameterSymbol? parameter) =>
+        parameter is not null && parameter.Type is INamedTypeSymbol { Name: "IEnumerable" };
+
+    /// <summary><c>IEnumerable&lt;T&gt;</c>, <c>IOrderedEnumerable&lt;T&gt;</c> or <c>IEnumerable</c>: a lazy result.</summary>
+    private static bool IsLazySequence(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Interface, Name: "IEnumerable" or "IOrderedEnumerable" };
+
+    private static bool IsSingleTraversalConsumer(IMethodSymbol method, KnownTypes known)
+    {
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingType, known.String))
+        {
+            return method.Name is "Join" or "Concat";
+        }
+
+        return method.Name is "AddRange" or "UnionWith" && IsCollectionType(method.ContainingType);
+    }
+
+    private static bool IsCollectionType(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "List" or "HashSet", ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace.Name: "System" } } };
+
+    private static bool HasInstanceMember(ITypeSymbol? type, string name)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers(name))
+            {
+                if (member is IMethodSymbol { IsStatic: false })
+                {
+                    return true;
+                }
+            }
+        }
+
+        // Arrays: C# 14 binds some names (Reverse, Contains, ...) to span extensions once the receiver is an array.
+        return type is IArrayTypeSymbol && name is "Reverse" or "Contains" or "SequenceEqual" or "IndexOf" or "StartsWith" or "EndsWith";
+    }
+
+    /// <summary>Whether <paramref name="region"/> (a later step, a loop body, statements in between) may change what the source reads.</summary>
+    private static bool Interferes(IOperation region, SourceFacts facts, INamedTypeSymbol? containingType)
+    {
+        foreach (var operation in region.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IAwaitOperation when !IsInsideLambda(operation, region):
+                    return true;
+                case IReturnOperation { Kind: OperationKind.YieldReturn or OperationKind.YieldBreak }:
+                    return true;
+                case ILocalReferenceOperation local when facts.Symbols.Contains(local.Local) && MayChange(local):
+                case IParameterReferenceOperation parameter when facts.Symbols.Contains(parameter.Parameter) && MayChange(parameter):
+                    return true;
+                case IMemberReferenceOperation member and (IFieldReferenceOperation or IPropertyReferenceOperation):
+                    if (facts.Symbols.Contains(member.Member) && MayChange(member))
+                    {
+                        return true;
+                    }
+
+                    if (facts.ReadsOwnState && IsWrite(member) && IsOwnMember(member.Member, containingType))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case IInvocationOperation call when facts.ReadsOwnState && IsOwnMember(call.TargetMethod, containingType) && !call.TargetMethod.IsStatic:
+                    return true;
+                case IInvocationOperation call when facts.HeldOutside && CallsOut(call):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The reference is written, handed on, or used as the receiver of a call or a member write.</summary>
+    private static bool MayChange(IOperation reference)
+    {
+        if (IsWrite(reference))
+        {
+            return true;
+        }
+
+        var parent = reference.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            reference = parent;
+            parent = parent.Parent;
+        }
+
+        switch (parent)
+        {
+            case IInvocationOperation call when call.Instance == reference:
+                return !IsReadOnlyCall(call.TargetMethod.Name);
+            case IArgumentOperation { Parent: IInvocationOperation call }:
+                return !IsLinqOperator(call.TargetMethod) && call.TargetMethod.ContainingType?.SpecialType != SpecialType.System_String;
+            case IArgumentOperation:
+                return true;
+            case IMemberReferenceOperation member when member.Instance == reference:
+                return IsWrite(member) || MayChange(member);
+            case IArrayElementReferenceOperation element when element.ArrayReference == reference:
+                return IsWrite(element);
+        }
+
+        return false;
+    }
+
+    private static bool IsReadOnlyCall(string name) =>
+        name is "Contains" or "ContainsKey" or "ContainsValue" or "TryGetValue" or "IndexOf" or "Equals" or "GetHashCode" or "ToString"
+            or "StartsWith" or "EndsWith" or "CompareTo" or "GetValueOrDefault";
+}
