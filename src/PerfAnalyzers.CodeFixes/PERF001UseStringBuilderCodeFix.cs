@@ -511,14 +511,14 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     }
 
     /// <summary>
-    /// <c>x = p + x</c>: the concatenation's last operand is the variable (and no other operand is), and the prefix
-    /// <c>p</c> (the left operand of the last <c>+</c>) is a string expression, so that <c>Push(p)</c> keeps its value.
+    /// <c>x = p + x</c> or <c>x = string.Concat(p, x)</c>: the concatenation's last operand is the variable (and no other
+    /// operand is), and the prefix <c>p</c> (the left operand of the last <c>+</c>) is a string expression, so that <c>Push(p)</c> keeps its value.
     /// </summary>
     private static IOperation? TryGetConcatenationPrefix(IOperation value, IOperation target, List<IOperation> operands)
     {
-        if (!Analyzer.IsSameVariable(operands[operands.Count - 1], target) ||
-            value is not IBinaryOperation { LeftOperand: var left } ||
-            left.Syntax is not ExpressionSyntax)
+        // string.Concat(p, x): two operands only (with more, the prefix would have to be built as another Concat).
+        var left = value is IBinaryOperation binary ? binary.LeftOperand : operands.Count == 2 ? operands[0] : null;
+        if (left is null || !Analyzer.IsSameVariable(operands[operands.Count - 1], target) || left.Syntax is not ExpressionSyntax)
         {
             return null;
         }

@@ -135,6 +135,62 @@ public class PERF001FixCoverageTests
         """);
 
     [Fact]
+    public Task String_Concat_prepend_and_append() => Verify.VerifyFixAsync("""
+        using System.Collections.Generic;
+        using System.Text;
+
+        class C
+        {
+            string M(string[] dirs, string root)
+            {
+                var path = "";
+                var name = "";
+                for (var i = 0; i < dirs.Length; i++)
+                {
+                    [|path = string.Concat(path, "/", dirs[i])|];
+                    [|name = string.Concat(dirs[i], name)|];
+                }
+                return path + name;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Text;
+
+        class C
+        {
+            string M(string[] dirs, string root)
+            {
+                var path = "";
+                var name = "";
+                var pathBuilder = new StringBuilder(path);
+                var namePrefixes = new Stack<string>();
+                for (var i = 0; i < dirs.Length; i++)
+                {
+                    pathBuilder.Append("/").Append(dirs[i]);
+                    namePrefixes.Push(dirs[i]);
+                }
+                name = string.Concat(namePrefixes) + name;
+                path = pathBuilder.ToString();
+                return path + name;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_for_a_String_Concat_prepend_of_several_values() => Verify.VerifyNoFixAsync("""
+        class C
+        {
+            string M(string[] dirs)
+            {
+                var name = "";
+                foreach (var dir in dirs) [|name = string.Concat(dir, "/", name)|];
+                return name;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Prepend_in_a_List_ForEach_lambda() => Verify.VerifyFixAsync("""
         using System.Collections.Generic;
 
