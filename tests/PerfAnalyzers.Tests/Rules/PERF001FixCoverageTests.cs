@@ -436,23 +436,8 @@ public class PERF001FixCoverageTests
         new object?[] { Enumerable.Range(0, 300).Select(i => (i % 3 == 0 ? "<" : "") + "item" + i).ToArray() },
     };
 
-    private static async Task AssertSameResultsAsync(string original, string fixedCode, string method)
-    {
-        await new CodeFixTest<PERF001StringConcatenationInLoopAnalyzer, PERF001UseStringBuilderCodeFix>
-        {
-            TestCode = original,
-            FixedCode = fixedCode,
-        }.RunAsync();
-
-        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(original));
-        var after = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(fixedCode));
-        foreach (var input in Inputs)
-        {
-            var expected = TestCompiler.Invoke(before, "Sample", method, input);
-            var actual = TestCompiler.Invoke(after, "Sample", method, input);
-            Assert.Equal(expected, actual);
-        }
-    }
+    private static Task AssertSameResultsAsync(string original, string fixedCode, string method) =>
+        PERF001RunTests.AssertSameResultsAsync(original, fixedCode, method, Inputs);
 
     [Fact]
     public Task Run_prepends_appends_and_interpolations() => AssertSameResultsAsync("""
