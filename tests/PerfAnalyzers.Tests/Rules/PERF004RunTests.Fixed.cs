@@ -27,7 +27,7 @@ public partial class PERF004RunTests
             public int Length()
             {
                 var self = this;
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (self.Next is null)
@@ -44,7 +44,7 @@ public partial class PERF004RunTests
         {
             public static long Factorial(int n)
             {
-                long acc = 1;
+                var acc = 1L;
                 while (true)
                 {
                     if (n <= 1)
@@ -58,7 +58,7 @@ public partial class PERF004RunTests
 
             public static int WrappingProduct(int n)
             {
-                int acc = 1;
+                var acc = 1;
                 while (true)
                 {
                     if (n == 0)
@@ -72,7 +72,7 @@ public partial class PERF004RunTests
 
             public static int Sum(Node? node)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (node is null)
@@ -86,7 +86,7 @@ public partial class PERF004RunTests
 
             public static int CountWithBonus(Node? node, int bonus)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (node is null)
@@ -100,7 +100,7 @@ public partial class PERF004RunTests
 
             public static int CountChar(string s, char c, int i)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (i == s.Length)
@@ -114,7 +114,7 @@ public partial class PERF004RunTests
 
             public static long SumArray(int[] a, int i)
             {
-                long acc = 0;
+                var acc = 0L;
                 while (true)
                 {
                     if (i == a.Length)
@@ -128,7 +128,7 @@ public partial class PERF004RunTests
 
             public static uint XorFrom(uint[] a, int i)
             {
-                uint acc = 0;
+                var acc = 0u;
                 while (true)
                 {
                     if (i >= a.Length)
@@ -142,7 +142,7 @@ public partial class PERF004RunTests
 
             public static int CountOdd(int[] a, int i)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (i == a.Length) return acc;

@@ -293,7 +293,7 @@ public class StateMachineDiagnosticTests
     [Fact]
     public Task Class_without_the_attribute_is_not_checked() => StateMachineAnalyzerTest.VerifyAsync(Usings + """
         public enum S { A, B }
-        public class NotAMachine
+        public class {|PERFSM010:NotAMachine|} // only the missing attribute is reported (issue #14), not the handler's shape
         {
             [On] private static void Handle(string s) { }
             public sealed record Forgotten : IMessage;
