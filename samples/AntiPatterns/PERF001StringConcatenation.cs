@@ -58,4 +58,17 @@ public static class Paths
 
         return path;
     }
+
+    // Reported, fixed by "Use StringBuilder" with a stack of prefixes: each prepend pushes its prefix, and the stack
+    // (read from the top, the last prefix first) is concatenated in front once after the loop.
+    public static string FromLeafToRoot(IEnumerable<string> ancestors, string leaf)
+    {
+        var path = leaf;
+        foreach (var ancestor in ancestors)
+        {
+            path = ancestor + "/" + path;
+        }
+
+        return path;
+    }
 }

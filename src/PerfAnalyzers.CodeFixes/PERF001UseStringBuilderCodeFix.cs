@@ -178,17 +178,42 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             compilation.GetSpecialType(SpecialType.System_Array),
             compilation.GetTypeByMetadataName("System.Linq.Enumerable"));
 
-        // The outermost repetition over which the local lives: one builder serves every append in it.
-        if (!Loops.TryGetEnclosingLoop(operation, types.IsPerElementCall, out var loop) || !loop.LifetimeSpansIterations(local))
+        // The outermost repetition over which the local lives: one builder serves every append in it. When the rewrite
+        // is not possible there (an outer loop reads the string between inner loops, ...), an inner one: the builder is
+        // then created once per outer iteration, which still removes the copy per append.
+        if (!Loops.TryGetEnclosingLoop(operation, types.IsPerElementCall, out var innermost) || !innermost.LifetimeSpansIterations(local))
         {
             return null;
         }
 
-        while (Loops.TryGetEnclosingLoop(loop.Operation, types.IsPerElementCall, out var outer) && outer.LifetimeSpansIterations(local))
+        var loops = new List<LoopContext> { innermost };
+        for (var current = innermost; Loops.TryGetEnclosingLoop(current.Operation, types.IsPerElementCall, out var outer) && outer.LifetimeSpansIterations(local); current = outer)
         {
-            loop = outer;
+            loops.Add(outer);
         }
 
+        for (var i = loops.Count - 1; i >= 0; i--)
+        {
+            if (TryUseStringBuilderAround(root, model, loops[i], local, declarator, declarationStatement, stringBuilderType, types, cancellationToken) is { } fix)
+            {
+                return fix;
+            }
+        }
+
+        return null;
+    }
+
+    private static FixResult? TryUseStringBuilderAround(
+        SyntaxNode root,
+        SemanticModel model,
+        LoopContext loop,
+        ILocalSymbol local,
+        VariableDeclaratorSyntax declarator,
+        LocalDeclarationStatementSyntax declarationStatement,
+        INamedTypeSymbol stringBuilderType,
+        Analyzer.KnownTypes types,
+        CancellationToken cancellationToken)
+    {
         StatementSyntax? statement = loop.Loop is not null
             ? loop.Loop.Syntax as StatementSyntax
             : loop.PerElementCall!.Syntax.Parent as ExpressionStatementSyntax;
@@ -223,6 +248,13 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             (SyntaxNode?)statement.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is not GlobalStatementSyntax) ?? root,
             model,
             statement.SpanStart);
+        var prefixesName = UniqueNames.Pick(
+            local.Name + "Prefixes",
+            (SyntaxNode?)statement.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is not GlobalStatementSyntax) ?? root,
+            model,
+            statement.SpanStart);
+        var hasAppend = false;
+        var hasPrepend = false;
         foreach (var candidate in statement.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>())
         {
             if (candidate.Left is not IdentifierNameSyntax left || left.Identifier.ValueText != local.Name ||
@@ -234,12 +266,22 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             if (!ValueIsDiscarded(candidate, model, cancellationToken) ||
                 model.GetOperation(candidate, cancellationToken) is not { } append ||
                 !Analyzer.TryMatchAppend(append, out _, out _) ||
-                !TryGetAppendArguments(append, model, split: !InsideTryWithCatch(candidate, statement), allowedReferences, out var arguments))
+                !TryGetAppendArguments(append, model, split: !InsideTryWithCatch(candidate, statement), allowedReferences, out var arguments, out var prefix))
             {
                 return null;
             }
 
             allowedReferences.Add(left);
+            if (prefix is not null)
+            {
+                // x = p + x: p goes on a stack; string.Concat reads a stack from the top, the last prefix first. A
+                // StringBuilder.Insert(0, p) would move the whole content on every prepend: O(n²) again.
+                hasPrepend = true;
+                replacements.Add(candidate, SyntaxFactory.ParseExpression($"{prefixesName}.Push({prefix.WithoutTrivia().ToFullString()})").WithTriviaFrom(candidate));
+                continue;
+            }
+
+            hasAppend = true;
 
             // Parsed from text rather than built with SyntaxFactory: no elastic trivia, so the code action's cleanup
             // does not reformat the surrounding lines (tabs, CRLF) with default options.
@@ -259,11 +301,19 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
 
         // The builder type: StringBuilder when it binds (or will, with a using directive), else fully qualified.
         var visible = model.LookupNamespacesAndTypes(statement.SpanStart, name: "StringBuilder");
-        var addUsing = visible.Length == 0;
+        var addUsing = hasAppend && visible.Length == 0;
         var typeName = visible.Length == 0 || (visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], stringBuilderType))
             ? "StringBuilder"
             : "global::System.Text.StringBuilder";
-        if (addUsing && root is not CompilationUnitSyntax)
+
+        // The stack of prefixes: Stack<string> when it binds (or will, with a using directive), else fully qualified.
+        var stackType = model.Compilation.GetTypeByMetadataName("System.Collections.Generic.Stack`1");
+        var visibleStacks = model.LookupNamespacesAndTypes(statement.SpanStart, name: "Stack");
+        var addCollectionsUsing = hasPrepend && visibleStacks.Length == 0;
+        var stackName = visibleStacks.Length == 0 || (visibleStacks.Length == 1 && SymbolEqualityComparer.Default.Equals(visibleStacks[0].OriginalDefinition, stackType))
+            ? "Stack<string>"
+            : "global::System.Collections.Generic.Stack<string>";
+        if (((addUsing || addCollectionsUsing) && root is not CompilationUnitSyntax) || (hasPrepend && stackType is null))
         {
             return null;
         }
@@ -272,16 +322,34 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         var leading = statement.GetLeadingTrivia();
         var indentation = Indentation(leading);
         var localName = Escape(local.Name);
-        var declaration = SyntaxFactory.ParseStatement($"var {builderName} = new {typeName}({localName});")
-            .WithLeadingTrivia(leading)
-            .WithTrailingTrivia(endOfLine);
-        var newLoop = statement
+        var newStatements = new List<StatementSyntax>();
+        if (hasAppend)
+        {
+            newStatements.Add(SyntaxFactory.ParseStatement($"var {builderName} = new {typeName}({localName});"));
+        }
+
+        if (hasPrepend)
+        {
+            newStatements.Add(SyntaxFactory.ParseStatement($"var {prefixesName} = new {stackName}();"));
+        }
+
+        for (var i = 0; i < newStatements.Count; i++)
+        {
+            newStatements[i] = newStatements[i].WithLeadingTrivia(i == 0 ? leading : indentation).WithTrailingTrivia(endOfLine);
+        }
+
+        newStatements.Add(statement
             .ReplaceNodes(replacements.Keys, (original, _) => replacements[original])
-            .WithLeadingTrivia(indentation);
-        var newStatements = new List<StatementSyntax> { declaration, newLoop };
+            .WithLeadingTrivia(indentation));
         if (model.AnalyzeControlFlow(statement) is { Succeeded: true, EndPointIsReachable: true })
         {
-            newStatements.Add(SyntaxFactory.ParseStatement($"{localName} = {builderName}.ToString();")
+            var value = (hasAppend, hasPrepend) switch
+            {
+                (true, true) => $"string.Concat({prefixesName}) + {builderName}.ToString()",
+                (false, true) => $"string.Concat({prefixesName}) + {localName}",
+                _ => $"{builderName}.ToString()",
+            };
+            newStatements.Add(SyntaxFactory.ParseStatement($"{localName} = {value};")
                 .WithLeadingTrivia(indentation)
                 .WithTrailingTrivia(endOfLine));
         }
@@ -315,9 +383,14 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 return null;
         }
 
+        if (addCollectionsUsing)
+        {
+            newRoot = AddUsing((CompilationUnitSyntax)newRoot, endOfLine, "System.Collections.Generic");
+        }
+
         if (addUsing)
         {
-            newRoot = AddUsingSystemText((CompilationUnitSyntax)newRoot, endOfLine);
+            newRoot = AddUsing((CompilationUnitSyntax)newRoot, endOfLine, "System.Text");
         }
 
         return new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot);
@@ -333,9 +406,10 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     /// The values to append for one append assignment, and the references to the local it reads (the operand the
     /// string is concatenated with), or false when the append cannot become <c>Append</c> calls with the same result.
     /// </summary>
-    private static bool TryGetAppendArguments(IOperation append, SemanticModel model, bool split, HashSet<SyntaxNode> selfReferences, out List<ExpressionSyntax> arguments)
+    private static bool TryGetAppendArguments(IOperation append, SemanticModel model, bool split, HashSet<SyntaxNode> selfReferences, out List<ExpressionSyntax> arguments, out ExpressionSyntax? prefix)
     {
         arguments = new List<ExpressionSyntax>();
+        prefix = null;
         var pieces = new List<IOperation>();
         switch (append)
         {
@@ -366,6 +440,13 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                         return false;
                     }
                 }
+                else if (value is IInterpolatedStringOperation prepend && TryGetInterpolatedPrefix(prepend, simple.Target, out var prefixSyntax, out var selfSyntax))
+                {
+                    // x = $"...{x}" becomes Push($"...").
+                    selfReferences.Add(selfSyntax);
+                    prefix = prefixSyntax;
+                    return true;
+                }
                 else if (value is IInterpolatedStringOperation interpolated)
                 {
                     // x = $"{x}rest" becomes Append($"rest").
@@ -387,6 +468,14 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 else
                 {
                     return false;
+                }
+
+                // x = p + x, x = a + b + x: only a prefix, pushed as one string.
+                if (operands.Count >= 2 && TryGetConcatenationPrefix(value, simple.Target, operands) is { } prefixOperation)
+                {
+                    selfReferences.Add(Loops.Unwrap(operands[operands.Count - 1]).Syntax);
+                    prefix = (ExpressionSyntax)prefixOperation.Syntax;
+                    return true;
                 }
 
                 // x = x + a + b: x first, then the appended values.
@@ -419,6 +508,68 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         }
 
         return arguments.Count > 0;
+    }
+
+    /// <summary>
+    /// <c>x = p + x</c> or <c>x = string.Concat(p, x)</c>: the concatenation's last operand is the variable (and no other
+    /// operand is), and the prefix <c>p</c> (the left operand of the last <c>+</c>) is a string expression, so that <c>Push(p)</c> keeps its value.
+    /// </summary>
+    private static IOperation? TryGetConcatenationPrefix(IOperation value, IOperation target, List<IOperation> operands)
+    {
+        // string.Concat(p, x): two operands only (with more, the prefix would have to be built as another Concat).
+        var left = value is IBinaryOperation binary ? binary.LeftOperand : operands.Count == 2 ? operands[0] : null;
+        if (left is null || !Analyzer.IsSameVariable(operands[operands.Count - 1], target) || left.Syntax is not ExpressionSyntax)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < operands.Count - 1; i++)
+        {
+            if (Analyzer.IsSameVariable(operands[i], target))
+            {
+                return null;
+            }
+        }
+
+        // Through implicit conversions only: (object)p + x would be formatted by the concatenation.
+        var prefix = left;
+        while (prefix is IConversionOperation { IsImplicit: true } conversion && !conversion.Conversion.IsUserDefined)
+        {
+            prefix = conversion.Operand;
+        }
+
+        return prefix.Type?.SpecialType == SpecialType.System_String && prefix.Syntax is ExpressionSyntax ? prefix : null;
+    }
+
+    /// <summary>
+    /// <c>x = $"...{x}"</c>: the last hole is the variable with no alignment or format, no other hole is the variable;
+    /// the prefix is the interpolated string without that hole.
+    /// </summary>
+    private static bool TryGetInterpolatedPrefix(IInterpolatedStringOperation interpolated, IOperation target, out ExpressionSyntax prefix, out SyntaxNode self)
+    {
+        prefix = null!;
+        self = null!;
+        if (interpolated.Syntax is not InterpolatedStringExpressionSyntax syntax ||
+            syntax.Contents.Count < 2 ||
+            syntax.Contents[syntax.Contents.Count - 1] is not InterpolationSyntax { AlignmentClause: null, FormatClause: null } last ||
+            interpolated.Parts.Length != syntax.Contents.Count ||
+            interpolated.Parts[interpolated.Parts.Length - 1] is not IInterpolationOperation lastPart ||
+            !Analyzer.IsSameVariable(lastPart.Expression, target))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < interpolated.Parts.Length - 1; i++)
+        {
+            if (interpolated.Parts[i] is IInterpolationOperation part && Analyzer.IsSameVariable(part.Expression, target))
+            {
+                return false;
+            }
+        }
+
+        self = last.Expression;
+        prefix = syntax.WithContents(syntax.Contents.RemoveAt(syntax.Contents.Count - 1));
+        return true;
     }
 
     /// <summary>Splits a string concatenation into its operands, except constant parts (<c>"a" + "b"</c> is one constant).</summary>
@@ -686,10 +837,10 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     private static string Escape(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    /// <summary>Adds <c>using System.Text;</c> in sorted position (System namespaces first) among the file's using directives.</summary>
-    private static CompilationUnitSyntax AddUsingSystemText(CompilationUnitSyntax unit, SyntaxTrivia endOfLine)
+    /// <summary>Adds <c>using <paramref name="name"/>;</c> in sorted position (System namespaces first) among the file's using directives.</summary>
+    private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, SyntaxTrivia endOfLine, string name)
     {
-        var directive = SyntaxFactory.ParseCompilationUnit("using System.Text;").Usings[0].WithTrailingTrivia(endOfLine);
+        var directive = SyntaxFactory.ParseCompilationUnit($"using {name};").Usings[0].WithTrailingTrivia(endOfLine);
         var usings = unit.Usings;
         if (usings.Count == 0)
         {
@@ -714,7 +865,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (CompareNamespaces(existing.Name!.ToString(), "System.Text") > 0)
+            if (CompareNamespaces(existing.Name!.ToString(), name) > 0)
             {
                 index = i;
                 break;

@@ -19,7 +19,8 @@ public class PERF001RunTests
         new object?[] { Enumerable.Range(0, 300).Select(i => "item" + i).ToArray() },
     };
 
-    private static async Task AssertSameResultsAsync(string original, string fixedCode, string method)
+    /// <summary>Checks the fix (exact text, Fix All), then runs original and fixed code on every input (default <see cref="Inputs"/>).</summary>
+    internal static async Task AssertSameResultsAsync(string original, string fixedCode, string method, object?[][]? inputs = null)
     {
         await new CodeFixTest<PERF001StringConcatenationInLoopAnalyzer, PERF001UseStringBuilderCodeFix>
         {
@@ -28,8 +29,8 @@ public class PERF001RunTests
         }.RunAsync();
 
         var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(original));
-        var after = TestCompiler.CompileAndLoad(fixedCode);
-        foreach (var input in Inputs)
+        var after = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(fixedCode));
+        foreach (var input in inputs ?? Inputs)
         {
             var expected = TestCompiler.Invoke(before, "Sample", method, input);
             var actual = TestCompiler.Invoke(after, "Sample", method, input);
