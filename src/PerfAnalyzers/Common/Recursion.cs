@@ -342,7 +342,7 @@ internal static class Recursion
         return Max(best, running);
     }
 
-    private static bool AlwaysExits(IOperation statement) => statement switch
+    internal static bool AlwaysExits(IOperation statement) => statement switch
     {
         IReturnOperation { Kind: OperationKind.Return } => true,
         IThrowOperation => true,
