@@ -307,7 +307,7 @@ internal static class RecursionDepth
         var right = Loops.Unwrap(add.RightOperand);
         var (reference, step) = left is IParameterReferenceOperation ? (left, right) : (right, left);
         return reference is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, parameter) &&
-               step.ConstantValue is { HasValue: true, Value: { } value } && Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) > 0;
+               Recursion.IsConstantAtLeast(step, 1);
     }
 
     /// <summary>True when <paramref name="atom"/> being <paramref name="truth"/> means <c>parameter &lt; K</c>, <c>≤ K</c> or <c>≠ K</c> for a constant K.</summary>

@@ -278,6 +278,8 @@ public class PERF005PrecisionTests
                 public int Service() => Unknown.Get().Service();
                 public int Args(int x) => Args(x: x, y: 2);
                 public int Pattern(object o) => o is C { } c ? [|c.Pattern(o)|] : 0;
+                public int Char(int attempt) => attempt >= 5 ? 0 : [|Char(attempt + 'a')|];
+                public int Text(int attempt) => attempt >= 5 ? 0 : Text(attempt + "a");
             }
             """,
         AllowCompilerErrors = true,
