@@ -75,6 +75,7 @@ internal static class RecursionDepth
                CannotRecur(call.Invocation, context) ||
                IsBoundedFlag(call, context) ||
                IsBoundedCounter(call, context) ||
+               SwitchesToFixedValue(call.Invocation, context) ||
                IsDelegation(call.Invocation, context);
     }
 
@@ -293,6 +294,53 @@ internal static class RecursionDepth
         return false;
     }
 
+    /// <summary>
+    /// A guard requires a parameter to differ from a value that does not depend on the parameters, and the call passes
+    /// that value (<c>if (master != languageId) GetResource(key, master)</c> with <c>master</c> read from instance state):
+    /// in the recursive call the guard is false, so the depth is one.
+    /// </summary>
+    private static bool SwitchesToFixedValue(IInvocationOperation invocation, Context context)
+    {
+        foreach (var (atom, truth) in GuardAtoms(invocation, context.Info.Body))
+        {
+            if (atom is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison ||
+                (comparison.OperatorKind == BinaryOperatorKind.NotEquals) != truth)
+            {
+                continue;
+            }
+
+            var left = Loops.Unwrap(comparison.LeftOperand);
+            var right = Loops.Unwrap(comparison.RightOperand);
+            var (reference, other) = left is IParameterReferenceOperation ? (left, right) : (right, left);
+            if (reference is not IParameterReferenceOperation { Parameter: var parameter } || !context.IsUnchangedParameterSymbol(parameter) ||
+                other is not ILocalReferenceOperation local || ArgumentFor(invocation, parameter) is not { } passed ||
+                Loops.Unwrap(passed) is not ILocalReferenceOperation passedLocal ||
+                !SymbolEqualityComparer.Default.Equals(local.Local, passedLocal.Local))
+            {
+                continue;
+            }
+
+            var origin = context.Origin(local);
+            if (origin is ILocalReferenceOperation)
+            {
+                continue;
+            }
+
+            var readsParameterOrLocal = false;
+            foreach (var part in origin.DescendantsAndSelf())
+            {
+                readsParameterOrLocal |= part is IParameterReferenceOperation or ILocalReferenceOperation;
+            }
+
+            if (!readsParameterOrLocal)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsInteger(ITypeSymbol type) => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or
         SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
 
@@ -411,14 +459,14 @@ internal static class RecursionDepth
             return false;
         }
 
-        if (invocation.Instance is { } instance && ReachesHierarchyMember(context.Origin(instance), members))
+        if (invocation.Instance is { } instance && ReachesHierarchyMember(context.Origin(instance), members, context, 0))
         {
             return true;
         }
 
         foreach (var argument in invocation.Arguments)
         {
-            if (ReachesHierarchyMember(context.Origin(argument.Value), members))
+            if (ReachesHierarchyMember(context.Origin(argument.Value), members, context, 0))
             {
                 return true;
             }
@@ -427,11 +475,26 @@ internal static class RecursionDepth
         return false;
     }
 
-    private static bool ReachesHierarchyMember(IOperation value, string[] members)
+    /// <summary>
+    /// A property or field named in the list (<c>node.Parent</c>, <c>view.DisplayParentId</c>), a method named <c>Get</c> +
+    /// such a name (<c>node.GetParentNode()</c>), or a local so named (<c>TryGetValue(id, out var parentId)</c>), also
+    /// through a local used inside the value (<c>inners[0]</c> with <c>inners = agg.InnerExceptions</c>).
+    /// </summary>
+    private static bool ReachesHierarchyMember(IOperation value, string[] members, Context context, int depth)
     {
         foreach (var operation in value.DescendantsAndSelf())
         {
-            if (operation is IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } member && MatchesHierarchyMember(member.Member.Name, members))
+            var matches = operation switch
+            {
+                IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } member => MatchesHierarchyMember(member.Member.Name, members, StringComparison.Ordinal),
+                IInvocationOperation { TargetMethod.Name: { Length: > 3 } name } when name.StartsWith("Get", StringComparison.Ordinal) =>
+                    MatchesHierarchyMember(name.Substring(3), members, StringComparison.Ordinal),
+                ILocalReferenceOperation local => MatchesHierarchyMember(local.Local.Name, members, StringComparison.OrdinalIgnoreCase) ||
+                    (depth < 3 && context.Origin(local) is var origin && origin is not ILocalReferenceOperation && ReachesHierarchyMember(origin, members, context, depth + 1)),
+                _ => false,
+            };
+
+            if (matches)
             {
                 return true;
             }
@@ -440,11 +503,11 @@ internal static class RecursionDepth
         return false;
     }
 
-    private static bool MatchesHierarchyMember(string name, string[] members)
+    private static bool MatchesHierarchyMember(string name, string[] members, StringComparison comparison)
     {
         foreach (var member in members)
         {
-            if (name.EndsWith(member, StringComparison.Ordinal))
+            if (name.EndsWith(member, comparison))
             {
                 return true;
             }
@@ -580,6 +643,9 @@ internal static class RecursionDepth
         public RecursionInfo Info { get; }
 
         public bool IsAssigned(IParameterSymbol parameter) => (_assigned ??= CollectAssigned()).Contains(parameter);
+
+        public bool IsUnchangedParameterSymbol(IParameterSymbol parameter) =>
+            SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, Info.Method) && parameter.RefKind == RefKind.None && !IsAssigned(parameter);
 
         /// <summary>A parameter of the method, passed on as it came in (an <c>out</c> parameter carries nothing in).</summary>
         public bool IsUnchangedParameter(IOperation value) =>

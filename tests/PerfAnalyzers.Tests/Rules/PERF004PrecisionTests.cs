@@ -436,6 +436,71 @@ public class PERF004PrecisionTests
         """, Diag("PERF004").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning));
 
     [Fact]
+    public Task Call_that_passes_the_value_its_guard_excludes_is_not_reported_unless_the_value_comes_from_a_parameter() => Verify.VerifyAsync("""
+        using System.Collections.Generic;
+        class Localizer
+        {
+            private int? _masterLanguageId;
+            private readonly Dictionary<(string, int), string> _resources = new();
+
+            public string GetResource(string key, int languageId, bool log = true)
+            {
+                if (_resources.TryGetValue((key, languageId), out var found)) return found;
+                var master = _masterLanguageId ?? 1;
+                if (master != languageId)
+                {
+                    var fallback = GetResource(key, master, false);
+                    return fallback.Trim();
+                }
+
+                return key;
+            }
+
+            public string Walk(string key, int languageId)
+            {
+                if (_resources.TryGetValue((key, languageId), out var found)) return found;
+                var next = languageId + 1;
+                if (next != languageId)
+                {
+                    var fallback = [|Walk(key, next)|];
+                    return fallback.Trim();
+                }
+
+                return key;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Hierarchy_through_a_getter_method_or_a_local_name_is_reported_at_info() => Verify.VerifyAsync("""
+        using System.Collections.Generic;
+        interface ITreeNode
+        {
+            int Id { get; }
+            string? TreePath { get; }
+            ITreeNode? GetParentNode();
+        }
+
+        static class Tree
+        {
+            public static string BuildTreePath(this ITreeNode node)
+            {
+                if (node.GetParentNode() is not ITreeNode parentNode) return "/" + node.Id + "/";
+                var parentPath = parentNode.TreePath ?? {|#0:parentNode.BuildTreePath()|};
+                return parentPath + node.Id + "/";
+            }
+
+            public static int Ancestors(Dictionary<int, int> parents, int id)
+            {
+                if (!parents.TryGetValue(id, out var parentId)) return 0;
+                return 1 + {|#1:Ancestors(parents, parentId)|};
+            }
+        }
+        """,
+        Diag("PERF004").WithLocation(0).WithSeverity(DiagnosticSeverity.Info),
+        Diag("PERF004").WithLocation(1).WithSeverity(DiagnosticSeverity.Info));
+
+    [Fact]
     public Task Half_typed_code_does_not_throw() => new AnalyzerTest<PERF004NonTailRecursionAnalyzer>
     {
         TestCode = """

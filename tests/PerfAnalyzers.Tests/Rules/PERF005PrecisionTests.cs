@@ -237,6 +237,12 @@ public class PERF005PrecisionTests
                     {
                         return Actual(inner);
                     }
+
+                    var inners = agg.InnerExceptions;
+                    if (inners.Count > 0)
+                    {
+                        return Actual(inners[0]);
+                    }
                 }
 
                 return ex;
