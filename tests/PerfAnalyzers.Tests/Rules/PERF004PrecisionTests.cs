@@ -12,7 +12,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF004PrecisionTests
 {
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     [Fact]
     public Task Bool_retry_flag_passed_as_the_literal_that_turns_its_guard_off_is_not_reported() => Verify.VerifyAsync("""

@@ -12,7 +12,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF005PrecisionTests
 {
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     [Fact]
     public Task Bool_retry_flag_is_not_reported() => Verify.VerifyAsync("""
