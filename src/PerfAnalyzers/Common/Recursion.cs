@@ -342,7 +342,7 @@ internal static class Recursion
         return Max(best, running);
     }
 
-    private static bool AlwaysExits(IOperation statement) => statement switch
+    internal static bool AlwaysExits(IOperation statement) => statement switch
     {
         IReturnOperation { Kind: OperationKind.Return } => true,
         IThrowOperation => true,
@@ -407,7 +407,7 @@ internal static class Recursion
         return false;
     }
 
-    private static bool IsConstantAtLeast(IOperation operation, double minimum)
+    internal static bool IsConstantAtLeast(IOperation operation, double minimum)
     {
         var constant = operation.ConstantValue;
         if (!constant.HasValue || constant.Value is null)

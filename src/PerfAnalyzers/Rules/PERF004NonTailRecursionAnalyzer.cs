@@ -9,7 +9,9 @@ namespace PerfAnalyzers.Rules;
 /// <summary>
 /// PERF004: a method or local function calls itself and uses the result (or does more work) after the call, with a
 /// depth that grows linearly with the input. Halving recursion (logarithmic depth) is never reported; tree recursion
-/// (depth = height of the tree) only with <c>perf_analyzers.PERF004.include_tree_recursion = true</c>.
+/// (depth = height of the tree, including a call per element of a loop) only with
+/// <c>perf_analyzers.PERF004.include_tree_recursion = true</c>. Calls whose depth does not grow with the input are not
+/// reported, and walks up a hierarchy are reported at Info (see <see cref="RecursionDepth"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PERF004NonTailRecursionAnalyzer : DiagnosticAnalyzer
@@ -32,16 +34,35 @@ public sealed class PERF004NonTailRecursionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!info.IsLinear && !RuleOptions.GetBoolean(context.Options, context.Operation.Syntax.SyntaxTree, "PERF004", IncludeTreeRecursionOption, false))
+        var includeTree = RuleOptions.GetBoolean(context.Options, context.Operation.Syntax.SyntaxTree, "PERF004", IncludeTreeRecursionOption, false);
+        if (!info.IsLinear && !includeTree)
         {
             return;
         }
 
         foreach (var call in info.Calls)
         {
-            if (!call.IsTail && !call.Halves)
+            if (call.IsTail || call.Halves)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF004NonTailRecursion, call.Invocation.Syntax.GetLocation(), info.Method.Name));
+                continue;
+            }
+
+            // A call per element of a loop is tree recursion, even when it also steps a counter (Write(array, dim + 1)).
+            if (!includeTree && RecursionDepth.IsInsideLoop(call, info))
+            {
+                continue;
+            }
+
+            switch (RecursionDepth.Classify(call, info, context.Options, "PERF004"))
+            {
+                case SelfCallDepth.GrowsWithInput:
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF004NonTailRecursion, call.Invocation.Syntax.GetLocation(), info.Method.Name));
+                    break;
+                case SelfCallDepth.Hierarchy:
+                    // A walk up a hierarchy (Parent, BaseType, InnerException, ...) is shallow by nature: a suggestion, not a warning.
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.PERF004NonTailRecursion, call.Invocation.Syntax.GetLocation(), DiagnosticSeverity.Info, additionalLocations: null, properties: null, info.Method.Name));
+                    break;
             }
         }
     }

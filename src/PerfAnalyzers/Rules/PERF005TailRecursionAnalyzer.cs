@@ -9,7 +9,8 @@ namespace PerfAnalyzers.Rules;
 /// <summary>
 /// PERF005: a method or local function calls itself in tail position (<c>return F(..)</c>, or a <c>void</c> method's
 /// last action). C# does not guarantee tail calls, so the depth is one frame per step. Halving recursion (logarithmic
-/// depth) and tree recursion are not reported.
+/// depth), tree recursion, calls whose depth does not grow with the input and walks up a hierarchy are not reported
+/// (see <see cref="RecursionDepth"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PERF005TailRecursionAnalyzer : DiagnosticAnalyzer
@@ -32,7 +33,8 @@ public sealed class PERF005TailRecursionAnalyzer : DiagnosticAnalyzer
 
         foreach (var call in info.Calls)
         {
-            if (call.IsTail && !call.Halves)
+            // Calls whose depth does not grow with the input, and walks up a hierarchy (this rule is already a suggestion), are not reported.
+            if (call.IsTail && !call.Halves && RecursionDepth.Classify(call, info, context.Options, "PERF005") == SelfCallDepth.GrowsWithInput)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF005TailRecursion, call.Invocation.Syntax.GetLocation(), info.Method.Name));
             }

@@ -351,7 +351,7 @@ public class PERF004FixTests
                     if (i == items.Length) return Spaces(0);
                     return (items[i] is null ? 1 : 0) + [|Count(items, value, i + 1)|];
 
-                    int Spaces(int k) => k == 3 ? 0 : 1 + [|Spaces(k + 1)|];
+                    int Spaces(int k) => k == items.Length ? 0 : 1 + [|Spaces(k + 1)|];
                 }
             }
             """,
@@ -370,7 +370,7 @@ public class PERF004FixTests
                             var acc = 0;
                             while (true)
                             {
-                                if (k == 3)
+                                if (k == items.Length)
                                 {
                                     return acc;
                                 }
@@ -398,7 +398,7 @@ public class PERF004FixTests
                             var acc = 0;
                             while (true)
                             {
-                                if (k == 3)
+                                if (k == items.Length)
                                 {
                                     return acc;
                                 }

@@ -65,7 +65,8 @@ public class PERF005Tests
             public Node? Next;
             public int Value;
             public Node Last() => Next is null ? this : [|Next.Last()|];
-            public Node Last2() => Next is null ? this : [|this.Last2()|];
+            // Explicit `this.` with an argument that progresses (`this.Last2()` alone would be infinite recursion, not reported).
+            public Node Last2(int n) => n == 0 ? this : [|this.Last2(n - 1)|];
         }
         """);
 
