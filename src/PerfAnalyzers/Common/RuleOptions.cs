@@ -31,6 +31,8 @@ internal static class RuleOptions
         new("PERF003", "data_access_types", OptionKind.Text, "types whose name ends in Repository"),
         new("PERF003", "batch_size", OptionKind.Int32, "1000", min: 1),
         new("PERF004", "include_tree_recursion", OptionKind.Boolean, "false"),
+        new("PERF004", RecursionDepth.HierarchyMembersOption, OptionKind.Text, "Parent, BaseType, InnerException, DeclaringType and similar"),
+        new("PERF005", RecursionDepth.HierarchyMembersOption, OptionKind.Text, "Parent, BaseType, InnerException, DeclaringType and similar"),
         new("PERF006", "default_cache_ttl", OptionKind.TimeSpan, PERF006CacheEntryWithoutExpirationAnalyzer.DefaultTtl.ToString("c", CultureInfo.InvariantCulture)),
         new("PERF007", "default_queue_capacity", OptionKind.Int32, Int(PERF007UnboundedQueueAnalyzer.DefaultCapacity), min: 1),
     };
