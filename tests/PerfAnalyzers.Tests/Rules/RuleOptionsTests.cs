@@ -58,7 +58,8 @@ public class RuleOptionsTests
         new CodeFixTest<PERF007UnboundedQueueAnalyzer, PERF007UseBoundedQueueCodeFix>
         {
             TestCode = QueueUsings + "class C { object c = [|Channel.CreateUnbounded<string>()|]; }",
-            FixedCode = QueueUsings + "class C { object c = Channel.CreateBounded<string>(new BoundedChannelOptions(" + expected + ") { FullMode = BoundedChannelFullMode.Wait }); }",
+            // The fixed line would pass 120 characters: the PERF007 fix puts the options on their own line.
+            FixedCode = QueueUsings + "class C { object c = Channel.CreateBounded<string>(\n    new BoundedChannelOptions(" + expected + ") { FullMode = BoundedChannelFullMode.Wait }); }",
             EditorConfig = editorConfig,
             CodeActionEquivalenceKey = PERF007UseBoundedQueueCodeFix.EquivalenceKey,
         }.RunAsync();
