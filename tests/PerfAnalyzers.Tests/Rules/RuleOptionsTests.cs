@@ -57,8 +57,9 @@ public class RuleOptionsTests
     public Task Invalid_rule_specific_capacity_never_hides_a_valid_pack_wide_one(string editorConfig, int expected) =>
         new CodeFixTest<PERF007UnboundedQueueAnalyzer, PERF007UseBoundedQueueCodeFix>
         {
-            TestCode = QueueUsings + "class C\n{\n    object c = [|Channel.CreateUnbounded<string>()|];\n}",
-            FixedCode = QueueUsings + "class C\n{\n    object c = Channel.CreateBounded<string>(new BoundedChannelOptions(" + expected + ") { FullMode = BoundedChannelFullMode.Wait });\n}",
+            TestCode = QueueUsings + "class C { object c = [|Channel.CreateUnbounded<string>()|]; }",
+            // The fixed line would pass 120 characters: the PERF007 fix puts the options on their own line.
+            FixedCode = QueueUsings + "class C { object c = Channel.CreateBounded<string>(\n    new BoundedChannelOptions(" + expected + ") { FullMode = BoundedChannelFullMode.Wait }); }",
             EditorConfig = editorConfig,
             CodeActionEquivalenceKey = PERF007UseBoundedQueueCodeFix.EquivalenceKey,
         }.RunAsync();
