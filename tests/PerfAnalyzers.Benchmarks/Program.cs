@@ -1,8 +1,25 @@
 using BenchmarkDotNet.Running;
+using PerfAnalyzers.Benchmarks.Analyzers;
 
 namespace PerfAnalyzers.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        // Quick profile without BenchmarkDotNet: `--own-time <Codebase> <Analyzer> [passes]` runs the throughput case's
+        // setup pass (which prints the driver's own-time telemetry per analyzer) that many times, each on a fresh compilation.
+        if (args.Length >= 3 && args[0] == "--own-time")
+        {
+            var passes = args.Length >= 4 && int.TryParse(args[3], out var n) ? n : 1;
+            for (var pass = 0; pass < passes; pass++)
+            {
+                new AnalyzerThroughputBenchmarks { Codebase = args[1], Analyzer = args[2] }.Setup();
+            }
+
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

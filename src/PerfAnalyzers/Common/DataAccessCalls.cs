@@ -53,6 +53,7 @@ internal sealed class DataAccessCalls
     private readonly INamedTypeSymbol? _iAsyncEnumerable;
     private readonly ConcurrentDictionary<IMethodSymbol, RoundTripCall> _byMethod = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<string, TypePatterns> _patterns = new(StringComparer.Ordinal);
+    private readonly Lazy<SyntaxNameIndex> _names;
     private readonly TypePatterns _defaultPatterns;
 
     public DataAccessCalls(Compilation compilation, DatabaseApis apis)
@@ -66,6 +67,7 @@ internal sealed class DataAccessCalls
         _valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         _iAsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
         _defaultPatterns = TypePatterns.Parse(string.Empty, this);
+        _names = new Lazy<SyntaxNameIndex>(() => new SyntaxNameIndex(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>True when <paramref name="lambda"/> is converted to an expression tree (it runs as SQL or is inspected, never called).</summary>
@@ -232,34 +234,99 @@ internal sealed class DataAccessCalls
     private static bool HasVisibleBody(IMethodSymbol method) =>
         !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0;
 
-    /// <summary>What the body of <paramref name="method"/> executes, cached per method of the compilation.</summary>
+    /// <summary>
+    /// What the body of <paramref name="method"/> executes, directly or through calls of this compilation up to
+    /// <see cref="MaxCallDepth"/> deep: a breadth-first search over the cached facts of each method's own body, so the
+    /// answer does not depend on which caller asked first.
+    /// </summary>
     private RoundTripCall FromBody(IMethodSymbol method, int depth)
     {
-        method = method.ReducedFrom ?? method;
-        method = method.OriginalDefinition;
-        if (!HasVisibleBody(method) || depth > MaxCallDepth)
-        {
-            return RoundTripCall.None;
-        }
-
+        method = Normalize(method);
         if (_byMethod.TryGetValue(method, out var cached))
         {
             return cached;
         }
 
-        // A cycle (recursion) reads the placeholder: no round-trip through itself.
-        _byMethod.TryAdd(method, RoundTripCall.None);
-        var result = ComputeFromBody(method, depth);
-        _byMethod[method] = result;
-        return result;
+        var result = Search(method);
+        return _byMethod.GetOrAdd(method, result);
     }
 
-    private RoundTripCall ComputeFromBody(IMethodSymbol method, int depth)
+    private RoundTripCall Search(IMethodSymbol start)
     {
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { start };
+        var level = new List<IMethodSymbol> { start };
+        for (var depth = 0; depth <= MaxCallDepth && level.Count > 0; depth++)
+        {
+            var next = new List<IMethodSymbol>();
+            foreach (var method in level)
+            {
+                var facts = FactsOf(method);
+                if (facts.Direct.IsRoundTrip)
+                {
+                    // Name the database API reached; at depth 0 that is the callee's own call.
+                    return facts.Direct;
+                }
+
+                foreach (var callee in facts.Callees)
+                {
+                    if (visited.Add(callee))
+                    {
+                        next.Add(callee);
+                    }
+                }
+            }
+
+            level = next;
+        }
+
+        return RoundTripCall.None;
+    }
+
+    private static IMethodSymbol Normalize(IMethodSymbol method) => (method.ReducedFrom ?? method).OriginalDefinition;
+
+    private readonly ConcurrentDictionary<IMethodSymbol, BodyFacts> _facts = new(SymbolEqualityComparer.Default);
+
+    private sealed class BodyFacts
+    {
+        public static readonly BodyFacts Empty = new(RoundTripCall.None, Array.Empty<IMethodSymbol>());
+
+        public BodyFacts(RoundTripCall direct, IReadOnlyList<IMethodSymbol> callees)
+        {
+            Direct = direct;
+            Callees = callees;
+        }
+
+        /// <summary>A database API the body calls itself.</summary>
+        public RoundTripCall Direct { get; }
+
+        /// <summary>Methods of this compilation the body calls without virtual dispatch.</summary>
+        public IReadOnlyList<IMethodSymbol> Callees { get; }
+    }
+
+    /// <summary>The facts of one method's own body, computed once. A body whose syntax calls nothing is not bound.</summary>
+    private BodyFacts FactsOf(IMethodSymbol method)
+    {
+        if (_facts.TryGetValue(method, out var cached))
+        {
+            return cached;
+        }
+
+        return _facts.GetOrAdd(method, ComputeFacts(method));
+    }
+
+    private BodyFacts ComputeFacts(IMethodSymbol method)
+    {
+        if (!HasVisibleBody(method))
+        {
+            return BodyFacts.Empty;
+        }
+
+        RoundTripCall direct = RoundTripCall.None;
+        List<IMethodSymbol>? callees = null;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax();
-            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || !_names.Value.MayReachDatabase(method.Name))
             {
                 continue;
             }
@@ -273,22 +340,21 @@ internal sealed class DataAccessCalls
                 continue;
             }
 
-            var found = Scan(body, depth);
-            if (found.IsRoundTrip)
+            Scan(body, ref direct, ref callees);
+            if (direct.IsRoundTrip)
             {
-                return found;
+                break;
             }
         }
 
-        return RoundTripCall.None;
+        return direct.IsRoundTrip || callees is not null ? new BodyFacts(direct, (IReadOnlyList<IMethodSymbol>?)callees ?? Array.Empty<IMethodSymbol>()) : BodyFacts.Empty;
     }
 
-    private RoundTripCall Scan(IOperation body, int depth)
+    private void Scan(IOperation body, ref RoundTripCall direct, ref List<IMethodSymbol>? callees)
     {
         var pending = new Stack<IOperation>();
         pending.Push(body);
         var seen = 0;
-        var result = RoundTripCall.None;
         while (pending.Count > 0 && seen++ < MaxBodyOperations)
         {
             var operation = pending.Pop();
@@ -301,23 +367,22 @@ internal sealed class DataAccessCalls
                     var kind = _apis.Classify(invocation);
                     if (kind != DatabaseCallKind.None)
                     {
-                        return new RoundTripCall(kind, invocation.TargetMethod.Name);
+                        direct = new RoundTripCall(kind, invocation.TargetMethod.Name);
+                        return;
                     }
 
-                    if (!result.IsRoundTrip && invocation.TargetMethod.Name is not ("SaveChanges" or "SaveChangesAsync") && !invocation.TargetMethod.IsVirtualDispatch(invocation))
+                    var target = invocation.TargetMethod;
+                    if (target.Name is not ("SaveChanges" or "SaveChangesAsync") && HasVisibleBody(target) && !target.IsVirtualDispatch(invocation))
                     {
-                        var inner = FromBody(invocation.TargetMethod, depth + 1);
-                        if (inner.IsRoundTrip)
-                        {
-                            result = new RoundTripCall(inner.Kind, inner.InnerCall ?? invocation.TargetMethod.Name);
-                        }
+                        (callees ??= new List<IMethodSymbol>()).Add(Normalize(target));
                     }
 
                     break;
                 }
 
                 case IForEachLoopOperation forEach when _apis.IsDatabaseQuery(forEach.Collection):
-                    return new RoundTripCall(DatabaseCallKind.Read, "foreach");
+                    direct = new RoundTripCall(DatabaseCallKind.Read, "foreach");
+                    return;
             }
 
             foreach (var child in operation.ChildOperations)
@@ -325,8 +390,6 @@ internal sealed class DataAccessCalls
                 pending.Push(child);
             }
         }
-
-        return result;
     }
 }
 
@@ -462,4 +525,143 @@ internal sealed class TypePatterns
         var ns = type.ContainingNamespace;
         return ns is null || ns.IsGlobalNamespace ? type.Name : ns.ToDisplayString() + "." + type.Name;
     }
+}
+
+/// <summary>
+/// A syntax-only index of the compilation, built once when the first call is traced: which method names may reach the
+/// database, so that only their bodies are bound. A method name may reach it when a declaration with that name calls
+/// a database API by name, or (up to three calls deep) calls a method name that may. Names only: an over-approximation
+/// that the bound body then confirms or refutes.
+/// </summary>
+internal sealed class SyntaxNameIndex
+{
+    /// <summary>Names that are database APIs wherever they appear (EF Core's async operators, saves, Dapper, ADO.NET).</summary>
+    private static readonly HashSet<string> StrongNames = new(StringComparer.Ordinal)
+    {
+        "SaveChanges", "SaveChangesAsync", "FindAsync", "LoadAsync",
+        "ExecuteUpdate", "ExecuteUpdateAsync", "ExecuteDelete", "ExecuteDeleteAsync",
+        "ExecuteSql", "ExecuteSqlAsync", "ExecuteSqlRaw", "ExecuteSqlRawAsync", "ExecuteSqlInterpolated", "ExecuteSqlInterpolatedAsync",
+        "ExecuteReader", "ExecuteReaderAsync", "ExecuteScalar", "ExecuteScalarAsync", "ExecuteNonQuery", "ExecuteNonQueryAsync",
+        "Execute", "ExecuteAsync", "Query", "QueryAsync", "QueryFirst", "QueryFirstAsync", "QueryFirstOrDefault", "QueryFirstOrDefaultAsync",
+        "QuerySingle", "QuerySingleAsync", "QuerySingleOrDefault", "QuerySingleOrDefaultAsync", "QueryMultiple", "QueryMultipleAsync",
+        "QueryUnbufferedAsync", "ToListAsync", "ToArrayAsync", "ToDictionaryAsync", "ToHashSetAsync", "FirstAsync", "FirstOrDefaultAsync",
+        "SingleAsync", "SingleOrDefaultAsync", "LastAsync", "LastOrDefaultAsync", "ElementAtAsync", "ElementAtOrDefaultAsync",
+        "CountAsync", "LongCountAsync", "AnyAsync", "AllAsync", "ContainsAsync", "SumAsync", "MinAsync", "MaxAsync", "AverageAsync",
+        "ForEachAsync", "AsAsyncEnumerable",
+    };
+
+    /// <summary>Operators that run a query on a database source, and are also in-memory LINQ.</summary>
+    private static readonly HashSet<string> LinqNames = new(StringComparer.Ordinal)
+    {
+        "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup", "First", "FirstOrDefault", "Single", "SingleOrDefault",
+        "Last", "LastOrDefault", "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All", "Contains",
+        "Sum", "Min", "Max", "Average", "Aggregate", "Find", "Load",
+    };
+
+    private static bool IsDataHint(string identifier) =>
+        identifier.IndexOf("Context", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        identifier.IndexOf("Repository", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        identifier.StartsWith("db", StringComparison.OrdinalIgnoreCase) || identifier.StartsWith("_db", StringComparison.OrdinalIgnoreCase) ||
+        identifier == "Set" || identifier == "Database" || identifier == "Entry";
+
+    private const int MaxRounds = 3;
+
+    private readonly HashSet<string> _mayReach = new(StringComparer.Ordinal);
+
+    public SyntaxNameIndex(Compilation compilation)
+    {
+        // Per method name: does a body call a database name, and which names does it call.
+        var calls = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var root = tree.GetRoot();
+            foreach (var node in root.DescendantNodes())
+            {
+                string? name = node switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.ValueText,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax local => local.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name is null || _mayReach.Contains(name))
+                {
+                    continue;
+                }
+
+                if (!calls.TryGetValue(name, out var invoked))
+                {
+                    invoked = new HashSet<string>(StringComparer.Ordinal);
+                    calls.Add(name, invoked);
+                }
+
+                var linqCall = false;
+                var dataHint = false;
+                foreach (var inner in node.DescendantNodes())
+                {
+                    if (inner is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier)
+                    {
+                        dataHint |= IsDataHint(identifier.Identifier.ValueText);
+                        continue;
+                    }
+
+                    if (inner is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax invocation || InvokedName(invocation.Expression) is not { } called)
+                    {
+                        continue;
+                    }
+
+                    if (StrongNames.Contains(called))
+                    {
+                        _mayReach.Add(name);
+                        break;
+                    }
+
+                    linqCall |= LinqNames.Contains(called);
+                    invoked.Add(called);
+                }
+
+                if (linqCall && dataHint)
+                {
+                    // In-memory LINQ shares these names: only with a sign of a context, set or repository in the body.
+                    _mayReach.Add(name);
+                }
+            }
+        }
+
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var added = false;
+            foreach (var entry in calls)
+            {
+                if (_mayReach.Contains(entry.Key))
+                {
+                    continue;
+                }
+
+                foreach (var called in entry.Value)
+                {
+                    if (_mayReach.Contains(called))
+                    {
+                        _mayReach.Add(entry.Key);
+                        added = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!added)
+            {
+                break;
+            }
+        }
+    }
+
+    public bool MayReachDatabase(string methodName) => _mayReach.Contains(methodName);
+
+    private static string? InvokedName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) => expression switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
+        _ => null,
+    };
 }

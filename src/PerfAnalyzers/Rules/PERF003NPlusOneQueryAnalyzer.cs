@@ -69,6 +69,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     private sealed class State
     {
         private readonly ConditionalWeakTable<IOperation, IterationDependence> _dependence = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, TypePatterns> _patternsByTree = new();
         private readonly Func<ITypeSymbol?, bool> _isSharedState;
 
         public State(DatabaseApis apis, PerElementCalls perElement, DataAccessCalls calls)
@@ -88,6 +89,18 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         public DataAccessCalls Calls { get; }
 
         public Func<IInvocationOperation, bool> IsPerElementCall { get; }
+
+        /// <summary>The data-access type patterns configured for a syntax tree, read once per tree.</summary>
+        public TypePatterns PatternsOf(AnalyzerOptions options, SyntaxTree tree)
+        {
+            if (_patternsByTree.TryGetValue(tree, out var patterns))
+            {
+                return patterns;
+            }
+
+            RuleOptions.TryGetRaw(options, tree, RuleId, "data_access_types", out var raw);
+            return _patternsByTree.GetOrAdd(tree, Calls.GetPatterns(raw));
+        }
 
         /// <summary>The iteration dependence of a loop or per-element lambda, computed once per repetition.</summary>
         public IterationDependence DependenceOf(in LoopContext loop)
@@ -194,8 +207,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
     private static TreePatterns ReadPatterns(OperationAnalysisContext context, State state)
     {
-        RuleOptions.TryGetRaw(context.Options, context.Operation.Syntax.SyntaxTree, RuleId, "data_access_types", out var raw);
-        var patterns = state.Calls.GetPatterns(raw);
+        var patterns = state.PatternsOf(context.Options, context.Operation.Syntax.SyntaxTree);
         return new TreePatterns(patterns, patterns.IsQuerySource);
     }
 
@@ -315,13 +327,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        source = Loops.Unwrap(source);
-        while (source is IConversionOperation conversion)
-        {
-            source = Loops.Unwrap(conversion.Operand);
-        }
-
-        if (source is not (IFieldReferenceOperation or IPropertyReferenceOperation))
+        if (!IsMemberSource(source, 0))
         {
             return false;
         }
@@ -330,6 +336,64 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             ? each.Locals[0].Type
             : loop.Lambda?.Symbol.Parameters.Length > 0 ? loop.Lambda.Symbol.Parameters[0].Type : null;
         return elementType is { TypeKind: TypeKind.Interface };
+    }
+
+    /// <summary>
+    /// A field or property of the type, possibly filtered or ordered in memory (<c>_providers.Where(p =&gt; p.Enabled).ToList()</c>),
+    /// directly or through a local initialised with it.
+    /// </summary>
+    private static bool IsMemberSource(IOperation source, int depth)
+    {
+        for (; depth < 8; depth++)
+        {
+            source = Loops.Unwrap(source);
+            while (source is IConversionOperation conversion)
+            {
+                source = Loops.Unwrap(conversion.Operand);
+            }
+
+            switch (source)
+            {
+                case IFieldReferenceOperation:
+                case IPropertyReferenceOperation:
+                    return true;
+                case IInvocationOperation { TargetMethod.ContainingType: { Name: "Enumerable", ContainingNamespace.Name: "Linq" } } call
+                    when DatabaseApis.ReceiverOf(call) is { } receiver:
+                    source = receiver;
+                    continue;
+                case ILocalReferenceOperation local when LocalInitializer(local) is { } initializer:
+                    source = initializer;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? LocalInitializer(ILocalReferenceOperation reference)
+    {
+        var root = (IOperation)reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        IOperation? found = null;
+        foreach (var operation in root.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    found = initializer.Value;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    return null; // reassigned: not known
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

@@ -153,7 +153,7 @@ public static class SyntheticEfCodebase
         }
         """;
 
-    // One module: about 500 lines, mostly queries. "__N__" is replaced by the module number.
+    // One module: about 310 lines, mostly queries. "__N__" is replaced by the module number.
     private const string ModuleTemplate = """
         namespace Synthetic.Library.Module__N__;
 

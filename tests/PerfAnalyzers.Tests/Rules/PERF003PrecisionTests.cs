@@ -387,10 +387,17 @@ public class PERF003PrecisionTests
                 {
                     var count = db.Orders.{|#0:Count(o => o.Status == provider.Name)|};
                 }
+
+                var enabled = _providers.Where(p => p.Name.Length > 0).OrderBy(p => p.Name).ToList();
+                foreach (var provider in enabled)
+                {
+                    var count = db.Orders.{|#1:Count(o => o.Status == provider.Name)|};
+                }
             }
         }
         """,
-        Diag("PERF003").WithLocation(0).WithSeverity(DiagnosticSeverity.Info));
+        Diag("PERF003").WithLocation(0).WithSeverity(DiagnosticSeverity.Info),
+        Diag("PERF003").WithLocation(1).WithSeverity(DiagnosticSeverity.Info));
 
     [Fact]
     public Task Loop_over_data_stays_a_warning_including_one_off_migrations() => Verify("""
