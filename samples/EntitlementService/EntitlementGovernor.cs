@@ -1,8 +1,10 @@
+using Orleans;
 using PerfAnalyzers.Runtime.StateMachines;
 
 namespace EntitlementService;
 
 /// <summary>The states of the seed's gen_statem <c>entitlement_governor</c> (000_56e5e8e4608dd47b.txt).</summary>
+[GenerateSerializer]
 public enum EntitlementState { Unentitled, PendingReview, Entitled, Revoked }
 
 /// <summary>
@@ -15,13 +17,14 @@ public enum EntitlementState { Unentitled, PendingReview, Entitled, Revoked }
 [Slo(P95Milliseconds = 30, P99Milliseconds = 50)]
 public partial class EntitlementGovernor(string tenantId, int index)
 {
-    public sealed record Grant(string CustomerId) : IMessage;
-    public sealed record Approve(string Reviewer) : IMessage;
-    public sealed record Reject(string Reason) : IMessage;
-    public sealed record Revoke(string Reason) : IMessage;
-    public sealed record Reinstate : IMessage;
-    public sealed record GetState : IMessage;
-    [Priority(MessagePriority.High)] public sealed record Audit(string Note) : IMessage;
+    // [GenerateSerializer]/[Id]: Orleans serialization, for --cluster (messages travel between silos); harmless locally.
+    [GenerateSerializer] public sealed record Grant([property: Id(0)] string CustomerId) : IMessage;
+    [GenerateSerializer] public sealed record Approve([property: Id(0)] string Reviewer) : IMessage;
+    [GenerateSerializer] public sealed record Reject([property: Id(0)] string Reason) : IMessage;
+    [GenerateSerializer] public sealed record Revoke([property: Id(0)] string Reason) : IMessage;
+    [GenerateSerializer] public sealed record Reinstate : IMessage;
+    [GenerateSerializer] public sealed record GetState : IMessage;
+    [GenerateSerializer, Priority(MessagePriority.High)] public sealed record Audit([property: Id(0)] string Note) : IMessage;
 
     private string? _customerId;
     private long _audited;

@@ -1,6 +1,7 @@
 // The seed's entitlement governor (000_56e5e8e4608dd47b.txt) as a generated [StateMachine], in a pool, under load,
 // read through the OpenTelemetry SDK (MeterProvider + AddMeter) and the in-process percentile listener with SLOs.
 // Usage: dotnet run --project samples/EntitlementService -c Release [seconds] [pool size] [workers]
+//        dotnet run --project samples/EntitlementService -c Release -- --cluster N [seconds] [governors] [workers]   (N Orleans silos)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using EntitlementService;
@@ -8,6 +9,16 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using PerfAnalyzers.Runtime.StateMachines;
 using PerfAnalyzers.Runtime.Telemetry;
+
+if (args.Length > 1 && args[0] == "--cluster")
+{
+    var rest = args.Skip(2).ToArray();
+    return await ClusterMode.RunAsync(
+        siloCount: int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture),
+        seconds: rest.Length > 0 ? double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 3,
+        governors: rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 8,
+        workers: rest.Length > 2 ? int.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture) : 32);
+}
 
 var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var poolSize = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4;
@@ -145,6 +156,8 @@ foreach (var (name, value) in totals.Totals.OrderBy(p => p.Key))
 {
     Console.WriteLine($"  {name} = {value:N0}");
 }
+
+return 0;
 
 static string Us(double seconds) => seconds < 1e-3 ? $"{seconds * 1e6:0.0} us" : $"{seconds * 1e3:0.00} ms";
 

@@ -75,7 +75,9 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         var plans = new List<FixPlan>();
         foreach (var diagnostic in diagnostics)
         {
-            if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan && plan.Key == context.CodeActionEquivalenceKey)
+            // Every fixable diagnostic, whatever the equivalence key Fix All was started with: dotnet format passes the
+            // key of the first diagnostic it meets (none when that one has no fix), and one run must fix everything.
+            if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan)
             {
                 plans.Add(plan);
             }
@@ -189,6 +191,13 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             return null;
         }
 
+        // The code before each element's first await ran one element at a time on the caller's thread; bounded, it
+        // runs on several threads at once: no fix when it writes shared state.
+        if (SynchronousPrefix.WritesSharedState(model, selectorSyntax, cancellationToken))
+        {
+            return null;
+        }
+
         var elementType = (INamedTypeSymbol)((INamedTypeSymbol)select.TargetMethod.ReturnType).TypeArguments[0];
         var hasResult = elementType.IsGenericType;
         var maxConcurrency = MaxConcurrency(diagnostic, select.Arguments[1].Value);
@@ -202,7 +211,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 return null;
             }
 
-            var call = BoundedSelect(sourceSyntax.WithoutTrivia(), selectorSyntax.WithoutTrivia(), maxConcurrency);
+            var call = WrapIfLong(BoundedSelect(sourceSyntax.WithoutTrivia(), selectorSyntax.WithoutTrivia(), maxConcurrency), whenAllSyntax, root);
             return new FixPlan(whenAllSyntax, call.WithTriviaFrom(whenAllSyntax), BoundedSelectKey, needsRuntimeImport: true);
         }
 
@@ -211,13 +220,14 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             return null;
         }
 
-        var body = ForEachBody(selectorSyntax, model, select.Arguments[1].Value);
+        var outerToken = OuterToken(model, whenAllSyntax, cancellationToken);
+        var body = ForEachBody(selectorSyntax, model, select.Arguments[1].Value, outerToken);
         if (body is null)
         {
             return null;
         }
 
-        var forEach = ParallelForEach(sourceSyntax.WithoutTrivia(), body, maxConcurrency);
+        var forEach = WrapIfLong(ParallelForEach(sourceSyntax.WithoutTrivia(), body, maxConcurrency, outerToken), whenAllSyntax, root);
         return new FixPlan(whenAllSyntax, forEach.WithTriviaFrom(whenAllSyntax), ParallelForEachKey, needsRuntimeImport: false);
     }
 
@@ -287,7 +297,8 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             }
         }
 
-        if (uses != 2 || model.GetOperation(work, cancellationToken) is not { } workOperation)
+        if (uses != 2 || model.GetOperation(work, cancellationToken) is not { } workOperation ||
+            SynchronousPrefix.WritesSharedState(model, work, work, cancellationToken))
         {
             return null;
         }
@@ -309,7 +320,8 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         }
         else
         {
-            var tokenName = UniqueName(model, work, "cancellationToken");
+            var outerToken = OuterToken(model, work, cancellationToken);
+            var tokenName = outerToken ?? UniqueName(model, work, "cancellationToken");
             var lambda = SyntaxFactory.ParenthesizedLambdaExpression(
                 SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
                 {
@@ -317,13 +329,17 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                     SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName)).WithLeadingTrivia(SyntaxFactory.Space),
                 })),
                 WrapInValueTask(work.WithoutTrivia())).WithArrowToken(Arrow());
-            replacement = ParallelForEach(source, lambda, maxConcurrency);
+            replacement = ParallelForEach(source, lambda, maxConcurrency, outerToken);
         }
 
+        replacement = WrapIfLong(replacement, whenAllSyntax, root);
         var newAfter = after.ReplaceNode(whenAllSyntax, replacement.WithTriviaFrom(whenAllSyntax))
             .WithLeadingTrivia(declaration.GetLeadingTrivia());
         return new FixPlan(after, newAfter, hasResult ? BoundedSelectKey : ParallelForEachKey, needsRuntimeImport: hasResult, declaration, loop);
     }
+
+    private static ExpressionSyntax WrapIfLong(ExpressionSyntax call, SyntaxNode original, SyntaxNode root) =>
+        LineWrapping.WrapArgumentsIfLong(call, original, root, "global::System.Threading.Tasks.", "global::" + RuntimeNamespace + ".", "global::System.");
 
     private static ExpressionSyntax BoundedSelect(ExpressionSyntax source, ExpressionSyntax selector, ExpressionSyntax maxConcurrency) =>
         SyntaxFactory.InvocationExpression(
@@ -340,8 +356,42 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                     .WithLeadingTrivia(SyntaxFactory.Space),
             })));
 
-    private static ExpressionSyntax ParallelForEach(ExpressionSyntax source, ExpressionSyntax body, ExpressionSyntax maxConcurrency)
+    /// <summary>
+    /// The caller's token (a <c>CancellationToken</c> parameter of an enclosing method, local function or lambda): it
+    /// goes into <c>ParallelOptions.CancellationToken</c>, and the body's token parameter takes its name, so that the
+    /// body's uses of it see the loop's token, which is cancelled when the caller's is.
+    /// </summary>
+    private static string? OuterToken(SemanticModel model, SyntaxNode site, CancellationToken cancellationToken)
     {
+        foreach (var ancestor in site.Ancestors())
+        {
+            if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax &&
+                (ancestor is AnonymousFunctionExpressionSyntax ? model.GetSymbolInfo(ancestor, cancellationToken).Symbol : model.GetDeclaredSymbol(ancestor, cancellationToken)) is IMethodSymbol method)
+            {
+                foreach (var parameter in method.Parameters)
+                {
+                    if (parameter.Type.ToDisplayString() == "System.Threading.CancellationToken" && parameter.RefKind == RefKind.None)
+                    {
+                        return parameter.Name;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static ExpressionSyntax ParallelForEach(ExpressionSyntax source, ExpressionSyntax body, ExpressionSyntax maxConcurrency, string? outerToken)
+    {
+        var settings = new List<ExpressionSyntax>
+        {
+            SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("MaxDegreeOfParallelism"), maxConcurrency),
+        };
+        if (outerToken is not null)
+        {
+            settings.Add(SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("CancellationToken"), SyntaxFactory.IdentifierName(outerToken)));
+        }
+
         var options = SyntaxFactory.ObjectCreationExpression(
             SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
             Qualified("global::System.Threading.Tasks.ParallelOptions").WithTrailingTrivia(SyntaxFactory.Space),
@@ -349,8 +399,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             SyntaxFactory.InitializerExpression(
                 SyntaxKind.ObjectInitializerExpression,
                 SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(SyntaxFactory.Space),
-                SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(
-                    SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("MaxDegreeOfParallelism"), maxConcurrency)),
+                SyntaxFactory.SeparatedList(settings, Enumerable.Repeat(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(SyntaxFactory.Space), settings.Count - 1)),
                 SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Space)));
         return SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(
@@ -418,7 +467,8 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             if (operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
                 method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
             {
-                return Qualified("global::System.Environment.ProcessorCount");
+                // A property read is an expression (member access), not a type name.
+                return SyntaxFactory.ParseExpression("global::System.Environment.ProcessorCount").WithAdditionalAnnotations(Simplifier.Annotation);
             }
         }
 
@@ -429,9 +479,9 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
     /// The Parallel.ForEachAsync body for a Task-returning selector: an async lambda gains a token parameter; any other
     /// lambda or a method group is wrapped as <c>(x, cancellationToken) =&gt; new ValueTask(...)</c>.
     /// </summary>
-    private static ExpressionSyntax? ForEachBody(ExpressionSyntax selector, SemanticModel model, IOperation selectorOperation)
+    private static ExpressionSyntax? ForEachBody(ExpressionSyntax selector, SemanticModel model, IOperation selectorOperation, string? outerToken)
     {
-        var tokenName = UniqueName(model, selector, "cancellationToken");
+        var tokenName = outerToken ?? UniqueName(model, selector, "cancellationToken");
         switch (selector)
         {
             case SimpleLambdaExpressionSyntax simple:

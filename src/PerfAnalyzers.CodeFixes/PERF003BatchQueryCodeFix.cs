@@ -173,7 +173,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
                 return null;
             }
 
-            if (!TryMatchQuery(invocation, apis, out var query))
+            if (!TryMatchQuery(invocation, apis, model.Compilation, cancellationToken, out var query))
             {
                 return null;
             }
@@ -393,7 +393,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
         public IOperation? CancellationToken { get; }
     }
 
-    private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, out QueryShape query)
+    private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, Compilation compilation, CancellationToken cancellationToken, out QueryShape query)
     {
         query = null!;
         var method = invocation.TargetMethod;
@@ -412,7 +412,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
                 if (method.ContainingType?.Name is not ("Queryable" or "EntityFrameworkQueryableExtensions") ||
                     !TryGetArguments(invocation, out var source, out var predicate, out var token, isAsync) ||
                     !TryMatchEquality(predicate, out var parameter, out var property, out var key) ||
-                    !IsEntityKey(property, parameter.Type))
+                    !IsEntityKey(compilation, property, parameter.Type, cancellationToken))
                 {
                     return false;
                 }
@@ -434,7 +434,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
 
                 var key = values[0] is IConversionOperation { IsImplicit: true } boxing ? boxing.Operand : values[0];
                 var entity = EntityOf(set.Type);
-                if (entity is null || FindKeyProperty(entity) is not { } property || !SymbolEqualityComparer.Default.Equals(property.Type, key.Type) || !IsBatchableKeyType(key.Type))
+                if (entity is null || EntityKeys.SingleKey(compilation, entity, cancellationToken) is not { } property || !SymbolEqualityComparer.Default.Equals(property.Type, key.Type) || !IsBatchableKeyType(key.Type))
                 {
                     return false;
                 }
@@ -624,56 +624,9 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
         return type is INamedTypeSymbol { Name: "Guid", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
     }
 
-    /// <summary>True when <paramref name="property"/> is the entity's single key: the one <c>[Key]</c> property, or by convention <c>Id</c> / <c>&lt;Entity&gt;Id</c>.</summary>
-    private static bool IsEntityKey(IPropertySymbol property, ITypeSymbol entity) =>
-        FindKeyProperty(entity) is { } key && SymbolEqualityComparer.Default.Equals(key, property);
-
-    private static IPropertySymbol? FindKeyProperty(ITypeSymbol entity)
-    {
-        IPropertySymbol? attributed = null;
-        IPropertySymbol? conventional = null;
-        var attributedCount = 0;
-        foreach (var attribute in entity.GetAttributes())
-        {
-            if (attribute.AttributeClass?.Name is "PrimaryKeyAttribute" or "KeylessAttribute")
-            {
-                return null; // keys declared on the type (possibly composite): not guessed.
-            }
-        }
-
-        for (var type = entity; type is not null; type = type.BaseType)
-        {
-            foreach (var member in type.GetMembers())
-            {
-                if (member is not IPropertySymbol { IsStatic: false, Parameters.Length: 0 } property)
-                {
-                    continue;
-                }
-
-                foreach (var attribute in property.GetAttributes())
-                {
-                    if (attribute.AttributeClass is { Name: "KeyAttribute", ContainingNamespace: { Name: "Schema" or "DataAnnotations" } })
-                    {
-                        attributed = property;
-                        attributedCount++;
-                    }
-                }
-
-                if (conventional is null &&
-                    (string.Equals(property.Name, "Id", StringComparison.OrdinalIgnoreCase) || string.Equals(property.Name, entity.Name + "Id", StringComparison.OrdinalIgnoreCase)))
-                {
-                    conventional = property;
-                }
-            }
-        }
-
-        return attributedCount switch
-        {
-            1 => attributed,
-            0 => conventional,
-            _ => null,
-        };
-    }
+    /// <summary>True when <paramref name="property"/> is the entity's single key as the model configures it (<see cref="EntityKeys"/>).</summary>
+    private static bool IsEntityKey(Compilation compilation, IPropertySymbol property, ITypeSymbol entity, CancellationToken cancellationToken) =>
+        EntityKeys.SingleKey(compilation, entity, cancellationToken) is { } key && SymbolEqualityComparer.Default.Equals(key, property);
 
     /// <summary>
     /// The source yields rows of the entity's own set, each once: a <c>DbSet&lt;TEntity&gt;</c> (or <c>Set&lt;TEntity&gt;()</c>)

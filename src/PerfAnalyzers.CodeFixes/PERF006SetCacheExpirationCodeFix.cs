@@ -306,6 +306,25 @@ public sealed class PERF006SetCacheExpirationCodeFix : CodeFixProvider
             return lambda;
         }
 
+        // `_ => Load()`: the entry gets a name, `entry => { entry.AbsoluteExpirationRelativeToNow = ...; ... }`, rather
+        // than `_.AbsoluteExpirationRelativeToNow` (unless the body itself uses `_` or every candidate name).
+        if (parameter == "_")
+        {
+            var used = new HashSet<string>(lambda.Body.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+            var name = new[] { "entry", "cacheEntry" }.FirstOrDefault(n => !used.Contains(n));
+            if (!used.Contains("_") && name is not null)
+            {
+                parameter = name;
+                lambda = lambda switch
+                {
+                    SimpleLambdaExpressionSyntax simple => simple.WithParameter(simple.Parameter.WithIdentifier(Identifier(name).WithTriviaFrom(simple.Parameter.Identifier))),
+                    ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithParameterList(parenthesized.ParameterList.WithParameters(
+                        SingletonSeparatedList(parenthesized.ParameterList.Parameters[0].WithIdentifier(Identifier(name).WithTriviaFrom(parenthesized.ParameterList.Parameters[0].Identifier))))),
+                    _ => lambda,
+                };
+            }
+        }
+
         var unit = indentation.IndexOf('\t') >= 0 ? "\t" : "    ";
         var eol = SyntaxFactory.EndOfLine(endOfLine);
         var setExpiration = ParseStatement(parameter + ".AbsoluteExpirationRelativeToNow = " + ttlCode + ";")

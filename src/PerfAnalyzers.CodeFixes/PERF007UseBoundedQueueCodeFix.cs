@@ -30,7 +30,33 @@ public sealed class PERF007UseBoundedQueueCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(PERF007UnboundedQueueAnalyzer.RuleId);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <summary>
+    /// Fix All bounds every fixable queue of the document whatever the equivalence key it was started with
+    /// (dotnet format passes the key of the first diagnostic it meets, none when that one has no fix).
+    /// </summary>
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+    {
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (await TryFixAsync(document, root, model, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fix &&
+                !replacements.ContainsKey(fix.Original))
+            {
+                replacements.Add(fix.Original, fix.Replacement);
+            }
+        }
+
+        // A queue created inside another's options (rare) is left for a second pass.
+        var outer = replacements.Keys.Where(n => !replacements.Keys.Any(o => o != n && o.Span.Contains(n.Span))).ToList();
+        return document.WithSyntaxRoot(root.ReplaceNodes(outer, (original, _) => replacements[original]));
+    });
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -43,35 +69,48 @@ public sealed class PERF007UseBoundedQueueCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (!diagnostic.Properties.TryGetValue(PERF007UnboundedQueueAnalyzer.CapacityProperty, out var capacityText) ||
-                !int.TryParse(capacityText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var capacity) ||
-                !diagnostic.Properties.TryGetValue(PERF007UnboundedQueueAnalyzer.KindProperty, out var kind))
+            if (await TryFixAsync(context.Document, root, model, diagnostic, context.CancellationToken).ConfigureAwait(false) is not { } fix)
             {
                 continue;
             }
 
-            var replacement = kind switch
-            {
-                PERF007UnboundedQueueAnalyzer.KindChannel => FixChannel(node as InvocationExpressionSyntax, capacity),
-                PERF007UnboundedQueueAnalyzer.KindBlockingCollection => FixBlockingCollection(node as BaseObjectCreationExpressionSyntax, capacity),
-                PERF007UnboundedQueueAnalyzer.KindDataflowBlock => FixDataflowBlock(node as BaseObjectCreationExpressionSyntax, model, capacity, context.CancellationToken),
-                _ => null,
-            };
-            if (replacement is null)
-            {
-                continue;
-            }
-
-            var original = node;
-            var title = "Bound the queue to " + capacity.ToString(CultureInfo.InvariantCulture) + " items";
+            var title = "Bound the queue to " + fix.Capacity.ToString(CultureInfo.InvariantCulture) + " items";
             context.RegisterCodeFix(
                 CodeAction.Create(
                     title,
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(original, replacement))),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(fix.Original, fix.Replacement))),
                     EquivalenceKey),
                 diagnostic);
         }
+    }
+
+    private static async Task<(SyntaxNode Original, SyntaxNode Replacement, int Capacity)?> TryFixAsync(
+        Document document, SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (!diagnostic.Properties.TryGetValue(PERF007UnboundedQueueAnalyzer.CapacityProperty, out var capacityText) ||
+            !int.TryParse(capacityText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var capacity) ||
+            !diagnostic.Properties.TryGetValue(PERF007UnboundedQueueAnalyzer.KindProperty, out var kind))
+        {
+            return null;
+        }
+
+        var replacement = kind switch
+        {
+            PERF007UnboundedQueueAnalyzer.KindChannel => FixChannel(node as InvocationExpressionSyntax, capacity),
+            PERF007UnboundedQueueAnalyzer.KindBlockingCollection => FixBlockingCollection(node as BaseObjectCreationExpressionSyntax, capacity),
+            PERF007UnboundedQueueAnalyzer.KindDataflowBlock => FixDataflowBlock(node as BaseObjectCreationExpressionSyntax, model, capacity, cancellationToken),
+            _ => null,
+        };
+        if (replacement is null ||
+            await QueueUsage.WhyUnsafeAsync(document, model, node, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
+        replacement = LineWrapping.WrapArgumentsIfLong(
+            (ExpressionSyntax)replacement, node, root, "global::System.Threading.Channels.", "global::System.Threading.Tasks.Dataflow.");
+        return (node, replacement, capacity);
     }
 
     private static SyntaxNode? FixChannel(InvocationExpressionSyntax? invocation, int capacity)
@@ -120,7 +159,9 @@ public sealed class PERF007UseBoundedQueueCodeFix : CodeFixProvider
         var fullMode = SyntaxFactory.AssignmentExpression(
             SyntaxKind.SimpleAssignmentExpression,
             SyntaxFactory.IdentifierName("FullMode"),
-            Qualified("global::System.Threading.Channels.BoundedChannelFullMode.Wait"));
+            // An enum member is an expression (member access), not a type name: parsed as a type it would be a
+            // QualifiedName, a tree the compiler never produces for this code.
+            SyntaxFactory.ParseExpression("global::System.Threading.Channels.BoundedChannelFullMode.Wait").WithAdditionalAnnotations(Simplifier.Annotation));
         var options = (BaseObjectCreationExpressionSyntax)SyntaxFactory.ObjectCreationExpression(
             SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
             Qualified("global::System.Threading.Channels.BoundedChannelOptions"),

@@ -7,12 +7,25 @@ internal static class Descriptors
 {
     internal const string PerformanceCategory = "Performance";
     internal const string StateMachineCategory = "StateMachine";
+    internal const string ConfigurationCategory = "Configuration";
     internal const string HelpLinkBase = "https://github.com/perfanalyzers/perfanalyzers/blob/main/rules/";
 
     internal static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description, bool enabledByDefault = true) =>
         new(id, title, message, category, severity, enabledByDefault, description, HelpLink(id));
+
+    /// <summary>Reported at the end of the compilation with no source location (see <c>rules/PERF000.md</c>).</summary>
+    internal static readonly DiagnosticDescriptor PERF000InvalidOption = new(
+        "PERF000",
+        "Invalid or unknown PerfAnalyzers option",
+        "'{0} = {1}': {2}",
+        ConfigurationCategory,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        "A perf_analyzers.* option in .editorconfig whose value does not parse or is out of range is ignored, and so is a key no rule reads; the message names the key, the value, the expected form and the value used instead, or the nearest known key.",
+        HelpLink("PERF000"),
+        WellKnownDiagnosticTags.CompilationEnd);
 
     internal static readonly DiagnosticDescriptor PERF001StringConcatenationInLoop = Create(
         "PERF001",
@@ -49,7 +62,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF005TailRecursion = Create(
         "PERF005",
         "Tail recursion is not guaranteed to be optimized",
-        "'{0}' calls itself in tail position; C# does not guarantee tail calls, so deep input overflows the stack; a loop is as clear and cannot",
+        "'{0}' calls itself in tail position; C# does not guarantee tail calls, so deep input can overflow the stack: rewrite it as a loop, which runs in one stack frame whatever the input",
         PerformanceCategory,
         DiagnosticSeverity.Info,
         "The C# compiler does not emit tail calls and the JIT does not promise them. A tail-recursive method uses one stack frame per step; a loop uses one in all.");

@@ -20,6 +20,13 @@ public static class Program
             return;
         }
 
+        if (args is ["histogram-accuracy"])
+        {
+            // Percentile error of LatencyHistogram and HdrHistogram against exact percentiles (not a timing run).
+            Telemetry.HistogramAccuracy.Run();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -346,8 +346,9 @@ internal static class RecursionToLoop
 
         if (plan.AccumulatorName is not null)
         {
+            // `var acc = 1L;`: the identity literal carries the return type (int, uint, long, ulong).
             bodyStatements.Add(LocalDeclarationStatement(VariableDeclaration(
-                ParseTypeName(symbol.ReturnType.ToMinimalDisplayString(model, method.SpanStart)),
+                IdentifierName("var"),
                 SingletonSeparatedList(VariableDeclarator(Identifier(plan.AccumulatorName)).WithInitializer(EqualsValueClause(Identity(plan.Operator!.Value, symbol.ReturnType)))))));
         }
 
@@ -455,11 +456,21 @@ internal static class RecursionToLoop
         {
             return type.SpecialType is SpecialType.System_UInt32 or SpecialType.System_UInt64
                 ? MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, PredefinedType(Token(type.SpecialType == SpecialType.System_UInt32 ? SyntaxKind.UIntKeyword : SyntaxKind.ULongKeyword)), IdentifierName("MaxValue"))
-                : PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1)));
+                : PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, TypedLiteral(1, type));
         }
 
-        return LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(kind == BinaryOperatorKind.Multiply ? 1 : 0));
+        return TypedLiteral(kind == BinaryOperatorKind.Multiply ? 1 : 0, type);
     }
+
+    private static ExpressionSyntax TypedLiteral(int value, ITypeSymbol type) => LiteralExpression(
+        SyntaxKind.NumericLiteralExpression,
+        type.SpecialType switch
+        {
+            SpecialType.System_Int64 => Literal(value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L", (long)value),
+            SpecialType.System_UInt32 => Literal(value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "u", (uint)value),
+            SpecialType.System_UInt64 => Literal(value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "UL", (ulong)value),
+            _ => Literal(value),
+        });
 
     private static bool IsIdentityLiteral(ExpressionSyntax expression, BinaryOperatorKind kind)
     {
@@ -870,7 +881,8 @@ internal static class RecursionToLoop
                     return Reassign(call);
                 case BinaryExpressionSyntax binary when _byBinary.TryGetValue(binary, out var accumulated):
                     return Reassign(accumulated);
-                case ConditionalExpressionSyntax conditional when ContainsPlannedCall(conditional.WhenTrue) || ContainsPlannedCall(conditional.WhenFalse):
+                case ConditionalExpressionSyntax conditional when ContainsPlannedCall(conditional.WhenTrue) || ContainsPlannedCall(conditional.WhenFalse) ||
+                    (RewritesReturns && (conditional.WhenTrue is ThrowExpressionSyntax || conditional.WhenFalse is ThrowExpressionSyntax)):
                 {
                     if (ContainsPlannedCall(conditional.Condition))
                     {
@@ -885,6 +897,14 @@ internal static class RecursionToLoop
                     return result;
                 }
 
+                case ThrowExpressionSyntax thrown:
+                    // `return throw e;` and `acc * throw e` do not compile: the branch becomes `throw e;`.
+                    if (ContainsPlannedCall(thrown.Expression))
+                    {
+                        Failed = true;
+                    }
+
+                    return new List<StatementSyntax> { ThrowStatement(thrown.Expression.WithoutTrivia()) };
                 default:
                     if (ContainsPlannedCall(expression))
                     {

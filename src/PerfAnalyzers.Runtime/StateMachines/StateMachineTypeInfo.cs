@@ -19,6 +19,7 @@ public sealed class StateMachineTypeInfo
     /// <param name="messagePriorities">The priority of each message kind.</param>
     /// <param name="batchSizes">The batch size of each message kind (0 = not batched).</param>
     /// <param name="batchDelaysMilliseconds">How long a partial batch of each kind may wait.</param>
+    /// <param name="stateType">The enum whose members are the states (shown by <see cref="ToString"/>).</param>
     public StateMachineTypeInfo(
         string name,
         string[] stateNames,
@@ -27,9 +28,12 @@ public sealed class StateMachineTypeInfo
         StateMachineOptions options,
         MessagePriority[]? messagePriorities = null,
         int[]? batchSizes = null,
-        int[]? batchDelaysMilliseconds = null)
+        int[]? batchDelaysMilliseconds = null,
+        Type? stateType = null)
     {
+        Validate(options, messagePriorities, batchSizes, batchDelaysMilliseconds);
         Name = name;
+        StateType = stateType;
         StateNames = stateNames;
         MessageNames = messageNames;
         InitialState = initialState;
@@ -77,6 +81,98 @@ public sealed class StateMachineTypeInfo
 
     /// <summary>Mailbox, supervision and priority options.</summary>
     public StateMachineOptions Options { get; }
+
+    /// <summary>
+    /// Out-of-range options are refused, not clamped. In generated code the analyzer reports them first (PERFSM008, an
+    /// error); this catches options built by hand and an error whose severity was lowered.
+    /// </summary>
+    private static void Validate(StateMachineOptions options, MessagePriority[]? messagePriorities, int[]? batchSizes, int[]? batchDelaysMilliseconds)
+    {
+        foreach (var priority in messagePriorities ?? Array.Empty<MessagePriority>())
+        {
+            if (priority is not (MessagePriority.Normal or MessagePriority.High))
+            {
+                throw new ArgumentOutOfRangeException(nameof(messagePriorities), priority, "A message priority must be Normal or High.");
+            }
+        }
+
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        if (options.MailboxCapacity < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MailboxCapacity, "MailboxCapacity must be at least 1.");
+        }
+
+        if (options.StarvationLimit < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.StarvationLimit, "StarvationLimit must be at least 1.");
+        }
+
+        if (options.MaxRestarts < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxRestarts, "MaxRestarts must be 0 or more.");
+        }
+
+        if (options.FullMode is < MailboxFullMode.Wait or > MailboxFullMode.DropNewest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.FullMode, "FullMode must be a member of MailboxFullMode.");
+        }
+
+        if (options.Supervision is < SupervisionPolicy.Resume or > SupervisionPolicy.Stop)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Supervision, "Supervision must be a member of SupervisionPolicy.");
+        }
+
+        if (options.RestartWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RestartWindow, "RestartWindow must be positive.");
+        }
+
+        foreach (var size in batchSizes ?? Array.Empty<int>())
+        {
+            if (size < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batchSizes), size, "A batch size must be at least 1 (0: not batched).");
+            }
+        }
+
+        foreach (var delay in batchDelaysMilliseconds ?? Array.Empty<int>())
+        {
+            if (delay < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batchDelaysMilliseconds), delay, "A batch delay must be 0 or more milliseconds.");
+            }
+        }
+    }
+
+    /// <summary>The enum whose members are the states, when the generator passed it.</summary>
+    public Type? StateType { get; }
+
+    /// <summary>
+    /// For logs and the debugger: name, state type and states (initial first marked), message types, mailbox capacity and
+    /// full mode, supervision, e.g. <c>Order (OrderState: New*, Paid, Shipped; messages Pay, Ship; mailbox 1024, Wait; supervision Resume)</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder(Name).Append(" (");
+        if (StateType is not null)
+        {
+            text.Append(StateType.Name).Append(": ");
+        }
+
+        for (var i = 0; i < StateNames.Count; i++)
+        {
+            text.Append(i == 0 ? "" : ", ").Append(StateNames[i]).Append(i == InitialState ? "*" : "");
+        }
+
+        text.Append("; messages ").Append(MessageNames.Count == 0 ? "none" : string.Join(", ", MessageNames));
+        text.Append("; mailbox ").Append(Options.MailboxCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(", ").Append(Options.FullMode);
+        text.Append("; supervision ").Append(Options.Supervision).Append(')');
+        return text.ToString();
+    }
 
     internal MessagePriority[] MessagePriorities { get; }
 

@@ -28,6 +28,7 @@ namespace PerfAnalyzers.Runtime.Telemetry;
 /// A snapshot taken while other threads record is not an atomic cut: it sees each counter at some moment during the read.
 /// </para>
 /// </remarks>
+// Kept over HdrHistogram 2.5.0 (benchmarks README, "LatencyHistogram vs HdrHistogram"): thread-safe records 1.8–2.7× cheaper than its concurrent forms, half the memory, same error, no dependency.
 public sealed class LatencyHistogram
 {
     private const int SubBucketHalfCountMagnitude = 6;                       // 64 sub-buckets per power of two

@@ -57,6 +57,27 @@ internal static class StateMachineDescriptors
         DiagnosticSeverity.Error,
         "The attributes and the mailbox, supervision and telemetry the generated code calls live in PerfAnalyzers.Runtime.");
 
+    internal static readonly DiagnosticDescriptor PERFSM008InvalidSetting = Create(
+        "PERFSM008",
+        "State machine setting out of range",
+        "{0} = {1} is not valid: {2}",
+        DiagnosticSeverity.Error,
+        "A [StateMachine], [Batch] or [Slo] setting outside its range is not clamped to a valid value: it is an error, reported on the argument, with the range in the message.");
+
+    internal static readonly DiagnosticDescriptor PERFSM009MemberClash = Create(
+        "PERFSM009",
+        "Member clashes with a generated state machine member",
+        "{0} '{1}' clashes with the {2} the [StateMachine] generator adds to '{3}': rename it, e.g. to '{4}'",
+        DiagnosticSeverity.Error,
+        "The generator adds the machine's API (State, StateName, Status, MachineType, MailboxDepth, Start, StopAsync, DisposeAsync, AskAsync, TryPost, PostAsync, TransitionTo, StateMachineInfo, SloTargets and private members starting with __Sm) to the class; a member of the class with the same name (or, for a method, the same parameters) would fail to compile inside the generated file.");
+
+    internal static readonly DiagnosticDescriptor PERFSM010OnWithoutStateMachine = Create(
+        "PERFSM010",
+        "[On] handlers in a class without [StateMachine]",
+        "'{0}' has [On] handlers ({1}) but no [StateMachine] attribute, so nothing calls them: add [StateMachine(<initial state>)] to the class, or remove [On]",
+        DiagnosticSeverity.Warning,
+        "[On] marks a handler of a generated state machine; without [StateMachine] on its class no machine is generated and the handlers are never called.");
+
     internal static DiagnosticDescriptor ById(string id) => id switch
     {
         "PERFSM001" => PERFSM001ClassNotPartial,
@@ -65,6 +86,9 @@ internal static class StateMachineDescriptors
         "PERFSM004" => PERFSM004DuplicateHandler,
         "PERFSM005" => PERFSM005UnreachableState,
         "PERFSM006" => PERFSM006UnhandledMessage,
+        "PERFSM008" => PERFSM008InvalidSetting,
+        "PERFSM009" => PERFSM009MemberClash,
+        "PERFSM010" => PERFSM010OnWithoutStateMachine,
         _ => PERFSM007RuntimeNotReferenced,
     };
 }

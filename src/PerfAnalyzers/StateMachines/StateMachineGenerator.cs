@@ -6,7 +6,7 @@ namespace PerfAnalyzers.StateMachines;
 /// <summary>
 /// The [StateMachine] source generator. Pipeline: <c>ForAttributeWithMetadataName</c> → <see cref="StateMachineParser"/>
 /// (symbols to a value-equatable model, or null when the machine cannot be emitted) → <see cref="StateMachineEmitter"/> (text).
-/// It reports no diagnostics: <see cref="StateMachineAnalyzer"/> reports PERFSM001–PERFSM007 from the same parser, so that
+/// It reports no diagnostics: <see cref="StateMachineAnalyzer"/> reports PERFSM001–PERFSM010 from the same parser, so that
 /// they can be suppressed like any analyzer diagnostic (<c>#pragma</c>, <c>[SuppressMessage]</c>, <c>.editorconfig</c>).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -28,6 +28,17 @@ public sealed class StateMachineGenerator : IIncrementalGenerator
             if (model is not null)
             {
                 spc.AddSource(model.HintName, StateMachineEmitter.Emit(model));
+            }
+        });
+
+        // Typed requests to machines hosted in Orleans, only when the compilation references PerfAnalyzers.Orleans.
+        var orleans = context.CompilationProvider.Select(static (compilation, _) =>
+            compilation.GetTypeByMetadataName(StateMachineOrleansEmitter.ReferenceTypeName) is not null);
+        context.RegisterSourceOutput(machines.Combine(orleans), static (spc, pair) =>
+        {
+            if (pair.Right && pair.Left is { } model && StateMachineOrleansEmitter.HintName(model) is { } hintName)
+            {
+                spc.AddSource(hintName, StateMachineOrleansEmitter.Emit(model));
             }
         });
     }

@@ -12,16 +12,16 @@ namespace PerfAnalyzers.StateMachines;
 
 /// <summary>
 /// Turns a [StateMachine] class (symbols and syntax) into a value-equatable <see cref="StateMachineModel"/>, and checks it:
-/// the one place the PERFSM001–PERFSM006 rules live. The generator calls <see cref="Parse(GeneratorAttributeSyntaxContext, CancellationToken)"/>
+/// the one place the PERFSM001–PERFSM006, PERFSM008 and PERFSM009 rules live. The generator calls <see cref="Parse(GeneratorAttributeSyntaxContext, CancellationToken)"/>
 /// (model only, reports nothing); <see cref="StateMachineAnalyzer"/> calls <see cref="Validate"/> (reports, emits nothing).
 /// </summary>
 internal static class StateMachineParser
 {
     internal const string RuntimeNamespace = "PerfAnalyzers.Runtime.StateMachines";
     internal const string StateMachineAttributeName = RuntimeNamespace + ".StateMachineAttribute";
-    private const string OnAttributeName = RuntimeNamespace + ".OnAttribute";
+    internal const string OnAttributeName = RuntimeNamespace + ".OnAttribute";
     private const string BatchAttributeName = RuntimeNamespace + ".BatchAttribute";
-    private const string PriorityAttributeName = RuntimeNamespace + ".PriorityAttribute";
+    internal const string PriorityAttributeName = RuntimeNamespace + ".PriorityAttribute";
     private const string SloAttributeName = RuntimeNamespace + ".SloAttribute";
     private const string MessageInterfaceName = RuntimeNamespace + ".IMessage";
 
@@ -40,7 +40,7 @@ internal static class StateMachineParser
             : null;
 
     /// <summary>
-    /// The analyzer's entry: reports PERFSM001–PERFSM006 for <paramref name="type"/>, which carries <paramref name="attribute"/>
+    /// The analyzer's entry: reports PERFSM001–PERFSM006, PERFSM008 and PERFSM009 for <paramref name="type"/>, which carries <paramref name="attribute"/>
     /// (the [StateMachine] attribute), through <paramref name="report"/>.
     /// </summary>
     public static void Validate(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken cancellationToken)
@@ -93,7 +93,14 @@ internal static class StateMachineParser
         var initial = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0] : default;
         if (initial.Kind != TypedConstantKind.Enum || initial.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } stateType)
         {
-            diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, "the argument must be an enum member, e.g. [StateMachine(MyState.Initial)]"));
+            // A nested enum named State clashes with the generated State property, which then breaks the argument
+            // [StateMachine(Order.State.New)] (a compiler error already): PERFSM009 on the enum says why, PERFSM002 would mislead.
+            var clashes = diagnostics.IsEnabled ? ReportClashes(type, null, new List<MessageBuilder>(), compilation, diagnostics, cancellationToken) : 0;
+            if (clashes == 0 || initial.Kind != TypedConstantKind.Error)
+            {
+                diagnostics.Add(Diagnostic("PERFSM002", attributeLocation, type.Name, "the argument must be an enum member, e.g. [StateMachine(MyState.Initial)]"));
+            }
+
             return null;
         }
 
@@ -117,6 +124,7 @@ internal static class StateMachineParser
         int StateIndex(object? value) => stateFields.FindIndex(f => Equals(f.ConstantValue, value));
 
         var options = ReadOptions(attribute);
+        CheckSettings(attribute, diagnostics, cancellationToken);
         var machineName = NamedString(attribute, "Name") ?? type.ToDisplayString(s_nameFormat);
 
         // Handlers.
@@ -134,6 +142,7 @@ internal static class StateMachineParser
         var classSlo = FindAttribute(type, sloAttribute);
         if (classSlo is not null)
         {
+            CheckSettings(classSlo, diagnostics, cancellationToken);
             slos.Add(new SloModel(null, NamedDouble(classSlo, "P95Milliseconds"), NamedDouble(classSlo, "P99Milliseconds")));
         }
 
@@ -150,6 +159,12 @@ internal static class StateMachineParser
             ITypeSymbol? messageType = null;
             var batchKind = 0;
             var batch = FindAttribute(method, batchAttribute);
+            if (diagnostics.IsEnabled)
+            {
+                CheckSettings(batch, diagnostics, cancellationToken);
+                CheckSettings(FindAttribute(method, sloAttribute), diagnostics, cancellationToken);
+            }
+
             var returnKind = 0;
             ITypeSymbol? asyncReply = null;
             if (method.IsStatic)
@@ -245,7 +260,7 @@ internal static class StateMachineParser
             {
                 var priority = FindAttribute(bare, priorityAttribute) is { ConstructorArguments.Length: 1 } p && p.ConstructorArguments[0].Value is int value ? value : 0;
                 builder = new MessageBuilder(messageType.ToDisplayString(s_typeFormat), typeName, bare.Name, !bare.IsReferenceType, replyType, priority, batchKind,
-                    batch is null ? 0 : Math.Max(1, NamedInt(batch, "MaxSize") ?? 100), batch is null ? 0 : Math.Max(0, NamedInt(batch, "MaxDelayMilliseconds") ?? 0), bare);
+                    batch is null ? 0 : NamedInt(batch, "MaxSize") ?? 100, batch is null ? 0 : NamedInt(batch, "MaxDelayMilliseconds") ?? 0, bare);
                 messages.Add(builder);
             }
             else if (builder.ReplyType != replyType)
@@ -283,6 +298,12 @@ internal static class StateMachineParser
             {
                 slos.Add(new SloModel(bare.Name, NamedDouble(slo, "P95Milliseconds"), NamedDouble(slo, "P99Milliseconds")));
             }
+        }
+
+        // PERFSM009: members of the class that clash with what the generator adds.
+        if (diagnostics.IsEnabled)
+        {
+            ReportClashes(type, stateType, messages, compilation, diagnostics, cancellationToken);
         }
 
         // PERFSM005: states no transition reaches (it reads every declaration's syntax: skipped when nobody listens).
@@ -425,6 +446,189 @@ internal static class StateMachineParser
         }
     }
 
+    /// <summary>
+    /// PERFSM009: a member declared in the class (not by the generator) with the name of a generated property or private
+    /// member, or a method with the name and parameters of a generated method (another overload is fine).
+    /// </summary>
+    /// <returns>How many clashes were reported.</returns>
+    private static int ReportClashes(INamedTypeSymbol type, INamedTypeSymbol? stateType, List<MessageBuilder> messages, Compilation compilation, StateMachineDiagnosticSink diagnostics, CancellationToken cancellationToken)
+    {
+        var reported = 0;
+        var stopMode = compilation.GetTypeByMetadataName(RuntimeNamespace + ".StopMode");
+        var token = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = member.Name;
+            var isPrivate = GeneratedMembers.IsPrivateName(name);
+            GeneratedMember? clash = null;
+            if (!isPrivate)
+            {
+                foreach (var generated in GeneratedMembers.All)
+                {
+                    if (generated.Name == name && Clashes(member, generated, stateType, messages, stopMode, token, timeSpan))
+                    {
+                        clash = generated;
+                        break;
+                    }
+                }
+
+                if (clash is null)
+                {
+                    continue;
+                }
+            }
+
+            if (UserLocation(member, cancellationToken) is not { } location)
+            {
+                continue; // the generator's own member
+            }
+
+            var suggestion = isPrivate ? name.TrimStart('_') : Rename(name, type.Name, clash!.Parameters != GeneratedParameters.Property);
+            diagnostics.Add(Diagnostic("PERFSM009", location, KindName(member), name, clash?.Description ?? "private member '" + name + "' (names starting with __Sm are reserved)", type.Name, suggestion));
+            reported++;
+        }
+
+        // A positional record parameter whose property the generated one replaces: the record binds the parameter to the
+        // generated property (CS8866), so the clash has no member of its own; report it on the parameter.
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not RecordDeclarationSyntax { ParameterList: { } parameterList })
+            {
+                continue;
+            }
+
+            foreach (var parameter in parameterList.Parameters)
+            {
+                var name = parameter.Identifier.ValueText;
+                foreach (var generated in GeneratedMembers.All)
+                {
+                    if (generated.Name == name && generated.Parameters == GeneratedParameters.Property && !HasUserMember(type, name, cancellationToken))
+                    {
+                        diagnostics.Add(Diagnostic("PERFSM009", parameter.Identifier.GetLocation(), "Positional property", name, generated.Description, type.Name, Rename(name, type.Name, isMethod: false)));
+                        reported++;
+                        break;
+                    }
+                }
+            }
+        }
+
+        return reported;
+    }
+
+    private static bool HasUserMember(INamedTypeSymbol type, string name, CancellationToken cancellationToken)
+    {
+        foreach (var member in type.GetMembers(name))
+        {
+            if (UserLocation(member, cancellationToken) is not null)
+            {
+                return true; // already reported above
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Clashes(ISymbol member, GeneratedMember generated, INamedTypeSymbol? stateType, List<MessageBuilder> messages, INamedTypeSymbol? stopMode, INamedTypeSymbol? token, INamedTypeSymbol? timeSpan)
+    {
+        if (generated.Parameters == GeneratedParameters.Property || member is not IMethodSymbol method)
+        {
+            return true; // CS0102: a second member of the same name (a method may share its name only with methods)
+        }
+
+        if (generated.Name == GeneratedMembers.OnRestarting && (method.IsPartialDefinition || method.PartialDefinitionPart is not null || IsDeclaredPartial(method)))
+        {
+            return false; // the user's half of the generated partial method
+        }
+
+        var parameters = method.Parameters;
+        switch (generated.Parameters)
+        {
+            case GeneratedParameters.None:
+                return parameters.Length == 0;
+            case GeneratedParameters.StopMode:
+                return parameters.Length == 1 && Same(parameters[0].Type, stopMode);
+            case GeneratedParameters.State:
+                return parameters.Length == 1 && Same(parameters[0].Type, stateType);
+        }
+
+        var count = generated.Parameters switch { GeneratedParameters.Message => 1, GeneratedParameters.MessageToken => 2, _ => 3 };
+        if (parameters.Length != count || (count >= 2 && !Same(parameters[count - 1].Type, token)) || (count == 3 && !Same(parameters[1].Type, timeSpan)))
+        {
+            return false;
+        }
+
+        foreach (var message in messages)
+        {
+            if (Same(parameters[0].Type, message.Symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredPartial(IMethodSymbol method)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is MethodDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Same(ITypeSymbol a, ITypeSymbol? b) =>
+        b is not null && SymbolEqualityComparer.Default.Equals(a.WithNullableAnnotation(NullableAnnotation.None), b.WithNullableAnnotation(NullableAnnotation.None));
+
+    /// <summary>Where the user declared <paramref name="member"/>; null when only the generator did.</summary>
+    private static Location? UserLocation(ISymbol member, CancellationToken cancellationToken)
+    {
+        foreach (var location in member.Locations)
+        {
+            if (location.IsInSource && location.SourceTree is { } tree && !IsGeneratedByUs(tree, cancellationToken))
+            {
+                return location;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGeneratedByUs(SyntaxTree tree, CancellationToken cancellationToken)
+    {
+        var text = tree.GetText(cancellationToken);
+        var length = Math.Min(text.Length, 200);
+        return text.ToString(new Microsoft.CodeAnalysis.Text.TextSpan(0, length)).Contains(GeneratedMembers.Header);
+    }
+
+    private static string KindName(ISymbol member) => member switch
+    {
+        IPropertySymbol => "Property",
+        IFieldSymbol => "Field",
+        IEventSymbol => "Event",
+        IMethodSymbol => "Method",
+        INamedTypeSymbol => "Nested type",
+        _ => "Member",
+    };
+
+    /// <summary>A name that does not clash: <c>Status</c> on <c>Order</c> → <c>OrderStatus</c>; <c>StopAsync</c> → <c>StopOrderAsync</c>.</summary>
+    private static string Rename(string name, string typeName, bool isMethod)
+    {
+        if (!isMethod)
+        {
+            return typeName + name;
+        }
+
+        const string Async = "Async";
+        return name.EndsWith(Async, StringComparison.Ordinal) ? name.Substring(0, name.Length - Async.Length) + typeName + Async : name + typeName;
+    }
+
     private static int Overlap(EquatableArray<int> existing, ImmutableArray<int>.Builder added, int stateCount)
     {
         for (var state = 0; state < stateCount; state++)
@@ -494,14 +698,112 @@ internal static class StateMachineParser
         return "partial " + keyword + " " + name;
     }
 
+    // No clamping: an out-of-range value is PERFSM008 (an error) and reaches the generated code as written.
     private static MachineOptionsModel ReadOptions(AttributeData attribute) => new(
-        Math.Max(1, NamedInt(attribute, "MailboxCapacity") ?? 1024),
+        NamedInt(attribute, "MailboxCapacity") ?? 1024,
         NamedInt(attribute, "FullMode") ?? 0,
         NamedInt(attribute, "Supervision") ?? 0,
         NamedInt(attribute, "MaxRestarts") ?? 10,
         NamedDouble(attribute, "RestartWindowSeconds", 60),
-        Math.Max(1, NamedInt(attribute, "StarvationLimit") ?? 8),
+        NamedInt(attribute, "StarvationLimit") ?? 8,
         NamedBool(attribute, "InlineCasts"));
+
+    /// <summary>
+    /// PERFSM008: every named argument of a [StateMachine], [Batch] or [Slo] attribute whose value is out of range, reported
+    /// on the argument with the range. A value of the wrong type is already a compiler error and is skipped.
+    /// </summary>
+    private static void CheckSettings(AttributeData? attribute, StateMachineDiagnosticSink diagnostics, CancellationToken cancellationToken)
+    {
+        if (attribute is null || !diagnostics.IsEnabled)
+        {
+            return;
+        }
+
+        double? p95 = null, p99 = null;
+        foreach (var pair in attribute.NamedArguments)
+        {
+            if (pair.Value.Kind == TypedConstantKind.Error || pair.Value.IsNull)
+            {
+                continue;
+            }
+
+            var value = pair.Value.Value;
+            var problem = pair.Key switch
+            {
+                "MailboxCapacity" when value is int i && i < 1 => "the mailbox capacity must be at least 1 (default 1024)",
+                "StarvationLimit" when value is int i && i < 1 => "it must be at least 1: the high-priority messages served in a row before a waiting normal one (default 8)",
+                "MaxRestarts" when value is int i && i < 0 => "it must be 0 or more (0: never restart; default 10)",
+                "RestartWindowSeconds" when value is double d && !(d > 0 && d <= MaxSeconds) => "the restart window must be greater than 0 and at most 922337203685 seconds (default 60)",
+                "FullMode" when value is int i && (i < 0 || i > 3) => "it must be a member of MailboxFullMode: Wait, Reject, DropOldest or DropNewest",
+                "Supervision" when value is int i && (i < 0 || i > 2) => "it must be a member of SupervisionPolicy: Resume, Restart or Stop",
+                "Name" when value is not string { Length: > 0 } => "the name must not be empty: leave it out to use the class name",
+                "MaxSize" when value is int i && i < 1 => "the batch size must be at least 1 (default 100)",
+                "MaxDelayMilliseconds" when value is int i && i < 0 => "the delay must be 0 or more milliseconds (0: do not wait for a batch to fill; the default)",
+                "P95Milliseconds" or "P99Milliseconds" when value is double d && !(d > 0 && d <= MaxSeconds * 1000) => "a latency objective must be greater than 0 milliseconds (leave it out for no objective)",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                diagnostics.Add(Diagnostic("PERFSM008", ArgumentLocation(attribute, pair.Key, cancellationToken), pair.Key, ArgumentText(attribute, pair, cancellationToken), problem));
+            }
+            else if (value is double target)
+            {
+                if (pair.Key == "P95Milliseconds")
+                {
+                    p95 = target;
+                }
+                else if (pair.Key == "P99Milliseconds")
+                {
+                    p99 = target;
+                }
+            }
+        }
+
+        if (p95 is { } at95 && p99 is { } at99 && at99 < at95)
+        {
+            diagnostics.Add(Diagnostic("PERFSM008", ArgumentLocation(attribute, "P99Milliseconds", cancellationToken), "P99Milliseconds", at99.ToString("R", CultureInfo.InvariantCulture),
+                "the 99th percentile objective cannot be below the 95th (P95Milliseconds = " + at95.ToString("R", CultureInfo.InvariantCulture) + ")"));
+        }
+    }
+
+    /// <summary>PERFSM008 for <c>[Priority(p)]</c> on a message type: <c>p</c> must be <c>MessagePriority.Normal</c> or <c>High</c>.</summary>
+    public static void CheckPriority(AttributeData attribute, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0] is not { Kind: TypedConstantKind.Enum, Value: int value } argument || value is 0 or 1)
+        {
+            return;
+        }
+
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var location = syntax?.ArgumentList is { Arguments.Count: > 0 } list ? list.Arguments[0].GetLocation() : syntax?.GetLocation();
+        var text = syntax?.ArgumentList is { Arguments.Count: > 0 } arguments ? arguments.Arguments[0].Expression.ToString() : argument.ToCSharpString();
+        report(Diagnostic("PERFSM008", location, "Priority", text, "it must be MessagePriority.Normal or MessagePriority.High"));
+    }
+
+    /// <summary>TimeSpan.MaxValue in whole seconds: a larger window or objective cannot be a TimeSpan.</summary>
+    private const double MaxSeconds = 922337203685;
+
+    private static AttributeArgumentSyntax? FindArgument(AttributeData attribute, string name, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list })
+        {
+            foreach (var argument in list.Arguments)
+            {
+                if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                {
+                    return argument;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static Location? ArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken) =>
+        FindArgument(attribute, name, cancellationToken)?.GetLocation() ?? attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+    private static string ArgumentText(AttributeData attribute, KeyValuePair<string, TypedConstant> pair, CancellationToken cancellationToken) =>
+        FindArgument(attribute, pair.Key, cancellationToken)?.Expression.ToString() ?? pair.Value.ToCSharpString();
 
     private static AttributeData? FindAttribute(ISymbol symbol, INamedTypeSymbol? attributeType)
     {

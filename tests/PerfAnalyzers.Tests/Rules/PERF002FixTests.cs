@@ -47,12 +47,18 @@ public class PERF002FixTests
             """
                 async Task M(IEnumerable<int> ids)
                 {
-                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, cancellationToken) =>
+                    await Parallel.ForEachAsync(
+                        ids,
+                        new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                        async (id, cancellationToken) =>
                     {
                         await SendAsync(id);
                         Console.WriteLine(id);
                     });
-                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (int id, CancellationToken cancellationToken) => await SendAsync(id)).ConfigureAwait(false);
+                    await Parallel.ForEachAsync(
+                        ids,
+                        new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                        async (int id, CancellationToken cancellationToken) => await SendAsync(id)).ConfigureAwait(false);
                 }
             """,
             PERF002BoundConcurrencyCodeFix.ParallelForEachKey).RunAsync();
@@ -70,8 +76,14 @@ public class PERF002FixTests
             """
                 async Task M(List<int> ids, int item)
                 {
-                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (item1, cancellationToken) => new ValueTask(SendAsync(item1)));
-                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (id, cancellationToken) => new ValueTask(SendAsync(id + item)));
+                    await Parallel.ForEachAsync(
+                        ids,
+                        new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                        (item1, cancellationToken) => new ValueTask(SendAsync(item1)));
+                    await Parallel.ForEachAsync(
+                        ids,
+                        new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                        (id, cancellationToken) => new ValueTask(SendAsync(id + item)));
                 }
             """,
             PERF002BoundConcurrencyCodeFix.ParallelForEachKey).RunAsync();
@@ -88,7 +100,10 @@ public class PERF002FixTests
             """
                 async Task M(int[] ids, CancellationToken cancellationToken)
                 {
-                    await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (id, cancellationToken1) => new ValueTask(Task.Run(() => Work(id), cancellationToken)));
+                    await Parallel.ForEachAsync(
+                        ids,
+                        new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                        (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id), cancellationToken)));
                 }
             """,
             PERF002BoundConcurrencyCodeFix.ParallelForEachKey).RunAsync();
@@ -109,7 +124,10 @@ public class PERF002FixTests
                 {
                     var results = await BoundedParallel.SelectAsync(ids, LoadAsync, maxConcurrency: 16);
                     Console.WriteLine(results.Length);
-                    return await BoundedParallel.SelectAsync(ids, async id => (await LoadAsync(id)).ToUpperInvariant(), maxConcurrency: 16);
+                    return await BoundedParallel.SelectAsync(
+                        ids,
+                        async id => (await LoadAsync(id)).ToUpperInvariant(),
+                        maxConcurrency: 16);
                 }
             """,
             PERF002BoundConcurrencyCodeFix.BoundedSelectKey,
@@ -123,7 +141,10 @@ public class PERF002FixTests
                 async Task M(IEnumerable<int> ids) => await Task.WhenAll([|ids.Select(id => Task.Run(() => Work(id)))|]);
             """,
             """
-                async Task M(IEnumerable<int> ids) => await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 4 }, (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id))));
+                async Task M(IEnumerable<int> ids) => await Parallel.ForEachAsync(
+                    ids,
+                    new ParallelOptions { MaxDegreeOfParallelism = 4 },
+                    (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id))));
             """,
             PERF002BoundConcurrencyCodeFix.ParallelForEachKey);
         test.EditorConfig = "perf_analyzers.default_max_concurrency = 4";
@@ -224,8 +245,14 @@ public class PERF002LoopFixTests
                     {
                         Console.WriteLine("start");
                         // Send them all.
-                        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (id, cancellationToken) => new ValueTask(SendAsync(id)));
-                        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id)))).ConfigureAwait(false);
+                        await Parallel.ForEachAsync(
+                            ids,
+                            new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                            (id, cancellationToken) => new ValueTask(SendAsync(id)));
+                        await Parallel.ForEachAsync(
+                            ids,
+                            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                            (id, cancellationToken) => new ValueTask(Task.Run(() => Work(id)))).ConfigureAwait(false);
                     }
                 }
 

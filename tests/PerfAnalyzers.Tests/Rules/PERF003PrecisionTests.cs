@@ -23,7 +23,7 @@ public class PERF003PrecisionTests
 
         """;
 
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     private static Task Verify(string code, params DiagnosticResult[] expected)
     {
@@ -451,6 +451,5 @@ public class PERF003PrecisionTests
                 PERF003Model.Source,
             },
             AllowCompilerErrors = true,
-            ExpectedDiagnostics = { },
         }.RunAsync();
 }

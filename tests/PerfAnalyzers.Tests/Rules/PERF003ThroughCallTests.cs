@@ -51,7 +51,7 @@ public class PERF003ThroughCallTests
         }
         """;
 
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     private static Task Verify(string code, params DiagnosticResult[] expected) => Verify(code, editorConfig: null, expected);
 

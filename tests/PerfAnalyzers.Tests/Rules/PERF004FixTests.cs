@@ -20,7 +20,7 @@ public class PERF004FixTests
         {
             public static long Factorial(int n)
             {
-                long acc = 1;
+                var acc = 1L;
                 while (true)
                 {
                     if (n <= 1)
@@ -61,7 +61,7 @@ public class PERF004FixTests
 
             public static int Sum(Node? node, int extra)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (node is null)
@@ -75,7 +75,7 @@ public class PERF004FixTests
 
             public static int Count(Node? node, int k)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (node is null)
@@ -109,7 +109,7 @@ public class PERF004FixTests
         {
             public static int CountOdd(int[] a, int i, int acc)
             {
-                int acc2 = 0;
+                var acc2 = 0;
                 while (true)
                 {
                     if (i == a.Length) return acc2 + acc;
@@ -137,7 +137,7 @@ public class PERF004FixTests
         {
             public static uint AndAll(uint[] a, int i)
             {
-                uint acc = uint.MaxValue;
+                var acc = uint.MaxValue;
                 while (true)
                 {
                     if (i == a.Length)
@@ -150,7 +150,7 @@ public class PERF004FixTests
             }
             public static long XorAll(long[] a, int i)
             {
-                long acc = 0;
+                var acc = 0L;
                 while (true)
                 {
                     if (i == a.Length)
@@ -206,7 +206,7 @@ public class PERF004FixTests
             System.Console.WriteLine(Sum(10));
             static int Sum(int n)
             {
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (n == 0)
@@ -234,7 +234,7 @@ public class PERF004FixTests
             """
             static class A { public static int Sum(int n)
                 {
-                    int acc = 0;
+                    var acc = 0;
                     while (true)
                     {
                         if (n == 0)
@@ -247,7 +247,7 @@ public class PERF004FixTests
                 }
                 public static int Product(int n)
                 {
-                    int acc = 1;
+                    var acc = 1;
                     while (true)
                     {
                         if (n == 0)
@@ -263,7 +263,7 @@ public class PERF004FixTests
             """
             static class B { public static ulong Bits(ulong[] a, int i)
                 {
-                    ulong acc = 0;
+                    var acc = 0UL;
                     while (true)
                     {
                         if (i == a.Length)
@@ -296,7 +296,7 @@ public class PERF004FixTests
             public int Count()
             {
                 var self = this;
-                int acc = 0;
+                var acc = 0;
                 while (true)
                 {
                     if (self.Next is null)
@@ -326,7 +326,7 @@ public class PERF004FixTests
             public Item? Next { get; init; }
             public static long Sum(Item? item)
             {
-                long acc = 0;
+                var acc = 0L;
                 while (true)
                 {
                     if (item is null)
@@ -360,14 +360,14 @@ public class PERF004FixTests
             {
                 public static int Count<T>(T[] items, T value, int i)
                 {
-                    int acc = 0;
+                    var acc = 0;
                     while (true)
                     {
                         if (i == items.Length) return acc + Spaces(0);
                         (acc, i) = (acc + (items[i] is null ? 1 : 0), i + 1);
                         int Spaces(int k)
                         {
-                            int acc = 0;
+                            var acc = 0;
                             while (true)
                             {
                                 if (k == 3)
@@ -388,14 +388,14 @@ public class PERF004FixTests
             {
                 public static int Count<T>(T[] items, T value, int i)
                 {
-                    int acc2 = 0;
+                    var acc2 = 0;
                     while (true)
                     {
                         if (i == items.Length) return acc2 + Spaces(0);
                         (acc2, i) = (acc2 + (items[i] is null ? 1 : 0), i + 1);
                         int Spaces(int k)
                         {
-                            int acc = 0;
+                            var acc = 0;
                             while (true)
                             {
                                 if (k == 3)

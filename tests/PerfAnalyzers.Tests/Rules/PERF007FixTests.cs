@@ -36,7 +36,7 @@ public class PERF007FixTests
     public Task Channel_becomes_bounded_with_wait_mode() =>
         Verify(
             "class C { Channel<int> c = [|Channel.CreateUnbounded<int>()|]; }",
-            "class C { Channel<int> c = Channel.CreateBounded<int>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait }); }");
+            "class C { Channel<int> c = Channel.CreateBounded<int>(\n    new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait }); }");
 
     [Fact]
     public Task Channel_options_are_kept() =>
@@ -56,14 +56,16 @@ public class PERF007FixTests
             """
             class C
             {
-                Channel<int> a = Channel.CreateBounded<int>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, AllowSynchronousContinuations = false });
+                Channel<int> a = Channel.CreateBounded<int>(
+                    new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, AllowSynchronousContinuations = false });
                 Channel<int> b = Channel.CreateBounded<int>(new BoundedChannelOptions(1024)
                 {
                     FullMode = BoundedChannelFullMode.Wait,
                     SingleWriter = true,
                     SingleReader = true,
                 });
-                Channel<int> c = Channel.CreateBounded<int>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait });
+                Channel<int> c = Channel.CreateBounded<int>(
+                    new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.Wait });
             }
             """);
 
@@ -71,7 +73,7 @@ public class PERF007FixTests
     public Task Capacity_comes_from_editorconfig_and_full_names_stay_full() =>
         Verify(
             "class C { object c = [|System.Threading.Channels.Channel.CreateUnbounded<string>()|]; }",
-            "class C { object c = System.Threading.Channels.Channel.CreateBounded<string>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait }); }",
+            "class C { object c = System.Threading.Channels.Channel.CreateBounded<string>(\n    new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait }); }",
             editorConfig: "perf_analyzers.default_queue_capacity = 64");
 
     [Fact]
@@ -138,10 +140,18 @@ public class PERF007FixTests
                 void M()
                 {
                     var buffer = new BufferBlock<int>(new DataflowBlockOptions { BoundedCapacity = 1024 });
-                    var action = new ActionBlock<int>(x => Console.WriteLine(x), new ExecutionDataflowBlockOptions { BoundedCapacity = 1024 });
-                    var asyncAction = new ActionBlock<int>(async x => await Task.Delay(x), new ExecutionDataflowBlockOptions { BoundedCapacity = 1024, MaxDegreeOfParallelism = 4 });
-                    var transform = new TransformBlock<int, string>(x => x.ToString(), new ExecutionDataflowBlockOptions { BoundedCapacity = 1024 });
-                    var many = new TransformManyBlock<int, int>(x => new[] { x, x }, new ExecutionDataflowBlockOptions { BoundedCapacity = 1024 });
+                    var action = new ActionBlock<int>(
+                        x => Console.WriteLine(x),
+                        new ExecutionDataflowBlockOptions { BoundedCapacity = 1024 });
+                    var asyncAction = new ActionBlock<int>(
+                        async x => await Task.Delay(x),
+                        new ExecutionDataflowBlockOptions { BoundedCapacity = 1024, MaxDegreeOfParallelism = 4 });
+                    var transform = new TransformBlock<int, string>(
+                        x => x.ToString(),
+                        new ExecutionDataflowBlockOptions { BoundedCapacity = 1024 });
+                    var many = new TransformManyBlock<int, int>(
+                        x => new[] { x, x },
+                        new ExecutionDataflowBlockOptions { BoundedCapacity = 1024 });
                     var empty = new BufferBlock<int>(new DataflowBlockOptions { BoundedCapacity = 1024 });
                     var multiLine = new ActionBlock<int>(x => { }, new ExecutionDataflowBlockOptions
                     {

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using PerfAnalyzers.Runtime.StateMachines;
+
+namespace PerfAnalyzers.Orleans;
+
+/// <summary>
+/// Calls a generated machine's typed <c>AskAsync</c>/<c>TryPost</c>/<c>PostAsync</c> for a message that arrived as
+/// <see cref="object"/>. The grain sees only <typeparamref name="TMachine"/> (one source generator does not see another's
+/// output, so nothing here is generated): the generated public methods are found once per message type and bound as
+/// open-instance delegates, so a call costs one dictionary lookup and a delegate call, no reflection.
+/// </summary>
+internal abstract class MessageDispatcher<TMachine>
+    where TMachine : class, IStateMachine
+{
+    private static readonly ConcurrentDictionary<Type, MessageDispatcher<TMachine>?> Cache = new();
+
+    /// <summary>The message type's name, as the generated machine names it in its <c>statemachine.message</c> tag.</summary>
+    public string MessageName { get; private init; } = "";
+
+    /// <summary>The dispatcher for a message's runtime type (or a base type / interface the machine takes), or null.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The generated machine's public methods are kept by the grain's reference to TMachine.")]
+    public static MessageDispatcher<TMachine>? For(Type messageType)
+    {
+        if (Cache.TryGetValue(messageType, out var dispatcher))
+        {
+            return dispatcher;
+        }
+
+        return Cache.GetOrAdd(messageType, static type => Create(type));
+    }
+
+    public abstract ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken);
+
+    public abstract PostStatus TryPost(TMachine machine, object message);
+
+    public abstract ValueTask<PostStatus> PostAsync(TMachine machine, object message, CancellationToken cancellationToken);
+
+    private static MessageDispatcher<TMachine>? Create(Type messageType)
+    {
+        // The generated per-message methods: TryPost(M), PostAsync(M, CancellationToken), AskAsync(M, TimeSpan, CancellationToken).
+        // A message of a derived type goes to the most derived M it is assignable to.
+        MethodInfo? tryPost = null;
+        foreach (var method in typeof(TMachine).GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (method.Name != "TryPost" || method.ReturnType != typeof(PostStatus))
+            {
+                continue;
+            }
+
+            var parameters = method.GetParameters();
+            if (parameters.Length != 1 || !parameters[0].ParameterType.IsAssignableFrom(messageType))
+            {
+                continue;
+            }
+
+            if (tryPost is null || tryPost.GetParameters()[0].ParameterType.IsAssignableFrom(parameters[0].ParameterType))
+            {
+                tryPost = method;
+            }
+        }
+
+        if (tryPost is null)
+        {
+            return null;
+        }
+
+        var declared = tryPost.GetParameters()[0].ParameterType;
+        var post = typeof(TMachine).GetMethod("PostAsync", BindingFlags.Public | BindingFlags.Instance, [declared, typeof(CancellationToken)]);
+        var ask = typeof(TMachine).GetMethod("AskAsync", BindingFlags.Public | BindingFlags.Instance, [declared, typeof(TimeSpan), typeof(CancellationToken)]);
+        if (post is null || ask is null)
+        {
+            return null;
+        }
+
+        Type dispatcherType;
+        if (ask.ReturnType == typeof(ValueTask))
+        {
+            dispatcherType = typeof(NoReplyDispatcher<>).MakeGenericType(typeof(TMachine), declared);
+        }
+        else if (ask.ReturnType.IsGenericType && ask.ReturnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+        {
+            dispatcherType = typeof(ReplyDispatcher<,>).MakeGenericType(typeof(TMachine), declared, ask.ReturnType.GetGenericArguments()[0]);
+        }
+        else
+        {
+            return null;
+        }
+
+        var dispatcher = (MessageDispatcher<TMachine>)Activator.CreateInstance(dispatcherType, tryPost, post, ask)!;
+        return dispatcher;
+    }
+
+    private abstract class Typed<TMessage> : MessageDispatcher<TMachine>
+    {
+        private readonly Func<TMachine, TMessage, PostStatus> _tryPost;
+        private readonly Func<TMachine, TMessage, CancellationToken, ValueTask<PostStatus>> _post;
+
+        protected Typed(MethodInfo tryPost, MethodInfo post)
+        {
+            _tryPost = tryPost.CreateDelegate<Func<TMachine, TMessage, PostStatus>>();
+            _post = post.CreateDelegate<Func<TMachine, TMessage, CancellationToken, ValueTask<PostStatus>>>();
+            MessageName = typeof(TMessage).Name;
+        }
+
+        public override PostStatus TryPost(TMachine machine, object message) => _tryPost(machine, (TMessage)message);
+
+        public override ValueTask<PostStatus> PostAsync(TMachine machine, object message, CancellationToken cancellationToken)
+            => _post(machine, (TMessage)message, cancellationToken);
+    }
+
+    private sealed class ReplyDispatcher<TMessage, TReply>(MethodInfo tryPost, MethodInfo post, MethodInfo ask) : Typed<TMessage>(tryPost, post)
+    {
+        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask =
+            ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>();
+
+        public override ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var pending = _ask(machine, (TMessage)message, timeout, cancellationToken);
+            return pending.IsCompletedSuccessfully ? new ValueTask<object?>(pending.Result) : Await(pending);
+
+            static async ValueTask<object?> Await(ValueTask<TReply> pending) => await pending.ConfigureAwait(false);
+        }
+    }
+
+    private sealed class NoReplyDispatcher<TMessage>(MethodInfo tryPost, MethodInfo post, MethodInfo ask) : Typed<TMessage>(tryPost, post)
+    {
+        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> _ask =
+            ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>();
+
+        public override ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var pending = _ask(machine, (TMessage)message, timeout, cancellationToken);
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.GetAwaiter().GetResult();
+                return default;
+            }
+
+            return Await(pending);
+
+            static async ValueTask<object?> Await(ValueTask pending)
+            {
+                await pending.ConfigureAwait(false);
+                return null;
+            }
+        }
+    }
+}
