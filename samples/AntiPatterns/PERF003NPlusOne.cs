@@ -111,4 +111,64 @@ public class InvoiceService(ShopContext db)
         var customersByKey = db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionary(c => c.Id);
         return orders.Select(order => customersByKey.GetValueOrDefault(order.CustomerId)?.Name ?? "?").ToList();
     }
+
+    // Not reported: a flush every 500 changes is the batched form.
+    public async Task ArchiveAll(CancellationToken ct)
+    {
+        var pending = 0;
+        await foreach (var order in db.Orders.Where(o => o.Status == "shipped").AsAsyncEnumerable().WithCancellation(ct))
+        {
+            order.Status = "archived";
+            if (++pending >= 500)
+            {
+                await db.SaveChangesAsync(ct);
+                pending = 0;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+}
+
+public interface IOrderRepository
+{
+    Task<List<Order>> GetForCustomerAsync(int customerId, CancellationToken ct);
+    Task<List<Order>> GetForCustomersAsync(IReadOnlyCollection<int> customerIds, CancellationToken ct);
+}
+
+public class OrderQueries(DbConnection connection)
+{
+    public async Task<int> CountLinesAsync(int orderId) =>
+        await connection.ExecuteScalarAsync<int>("select count(*) from Lines where OrderId = @orderId", new { orderId });
+}
+
+public class StatementService(IOrderRepository orders, OrderQueries queries)
+{
+    // PERF003 (no fix): one repository call per customer; add a batched repository method (GetForCustomersAsync).
+    public async Task<int> CountOrders(List<Customer> customers, CancellationToken ct)
+    {
+        var count = 0;
+        foreach (var customer in customers)
+        {
+            count += (await orders.GetForCustomerAsync(customer.Id, ct)).Count;
+        }
+
+        return count;
+    }
+
+    // PERF003 (no fix): the helper's body runs a Dapper query ('ExecuteScalarAsync'), once per order.
+    public async Task<int> CountLines(List<Order> list)
+    {
+        var total = 0;
+        foreach (var order in list)
+        {
+            total += await queries.CountLinesAsync(order.Id);
+        }
+
+        return total;
+    }
+
+    // Not reported: one batched repository call.
+    public async Task<int> CountOrdersBatched(List<Customer> customers, CancellationToken ct) =>
+        (await orders.GetForCustomersAsync(customers.Select(c => c.Id).ToList(), ct)).Count;
 }

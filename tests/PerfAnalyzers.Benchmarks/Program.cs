@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using PerfAnalyzers.Benchmarks.Analyzers;
 
 namespace PerfAnalyzers.Benchmarks;
 
@@ -6,6 +7,19 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        // Quick profile without BenchmarkDotNet: `--own-time <Codebase> <Analyzer> [passes]` runs the throughput case's
+        // setup pass (which prints the driver's own-time telemetry per analyzer) that many times, each on a fresh compilation.
+        if (args.Length >= 3 && args[0] == "--own-time")
+        {
+            var passes = args.Length >= 4 && int.TryParse(args[3], out var n) ? n : 1;
+            for (var pass = 0; pass < passes; pass++)
+            {
+                new AnalyzerThroughputBenchmarks { Codebase = args[1], Analyzer = args[2] }.Setup();
+            }
+
+            return;
+        }
+
         if (args is ["histogram-accuracy"])
         {
             // Percentile error of LatencyHistogram and HdrHistogram against exact percentiles (not a timing run).

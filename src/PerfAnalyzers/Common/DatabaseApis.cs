@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -70,8 +73,25 @@ internal sealed class DatabaseApis
 
     public bool IsDbSet(ITypeSymbol? type) => _dbSet is not null && DerivesFromGeneric(type, _dbSet);
 
+    /// <summary>
+    /// <c>DbContext.SaveChanges</c>/<c>SaveChangesAsync</c> or an override of it. A method that hides it with <c>new</c>
+    /// is not EF Core's save (a unit of work's own, often buffering, save).
+    /// </summary>
+    private bool IsEntityFrameworkSave(IMethodSymbol method)
+    {
+        for (var current = method; current is not null; current = current.OverriddenMethod)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.ContainingType, _dbContext))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>What <paramref name="invocation"/> does on the database, if anything.</summary>
-    public DatabaseCallKind Classify(IInvocationOperation invocation)
+    public DatabaseCallKind Classify(IInvocationOperation invocation, Func<IOperation, bool>? isQuerySource = null)
     {
         var method = invocation.TargetMethod;
         var type = method.ContainingType;
@@ -113,7 +133,7 @@ internal sealed class DatabaseApis
             return DatabaseCallKind.None;
         }
 
-        if (_dbContext is null)
+        if (_dbContext is null && isQuerySource is null)
         {
             return DatabaseCallKind.None;
         }
@@ -130,7 +150,7 @@ internal sealed class DatabaseApis
                         return DatabaseCallKind.Read;
                     case "SaveChanges":
                     case "SaveChangesAsync":
-                        return IsDbContext(type) ? DatabaseCallKind.Write : DatabaseCallKind.None;
+                        return IsEntityFrameworkSave(method) ? DatabaseCallKind.Write : DatabaseCallKind.None;
                 }
 
                 return DatabaseCallKind.None;
@@ -158,7 +178,7 @@ internal sealed class DatabaseApis
             return DatabaseCallKind.None;
         }
 
-        if (!IsDatabaseQuery(ReceiverOf(invocation)!))
+        if (!IsDatabaseQuery(ReceiverOf(invocation), 0, isQuerySource))
         {
             return DatabaseCallKind.None;
         }
@@ -222,11 +242,11 @@ internal sealed class DatabaseApis
     /// LINQ operator chain over one, or a local initialised with one. <c>AsQueryable()</c> over an in-memory
     /// collection is not.
     /// </summary>
-    public bool IsDatabaseQuery(IOperation expression) => IsDatabaseQuery(expression, 0);
+    public bool IsDatabaseQuery(IOperation expression, Func<IOperation, bool>? isQuerySource = null) => IsDatabaseQuery(expression, 0, isQuerySource);
 
-    private bool IsDatabaseQuery(IOperation? expression, int depth)
+    private bool IsDatabaseQuery(IOperation? expression, int depth, Func<IOperation, bool>? isQuerySource)
     {
-        if (expression is null || depth > MaxTraceDepth || _dbContext is null)
+        if (expression is null || depth > MaxTraceDepth || (_dbContext is null && isQuerySource is null))
         {
             return false;
         }
@@ -237,7 +257,7 @@ internal sealed class DatabaseApis
             expression = Loops.Unwrap(conversion.Operand);
         }
 
-        if (IsDbSet(expression.Type))
+        if (IsDbSet(expression.Type) || (isQuerySource is not null && isQuerySource(expression)))
         {
             return true;
         }
@@ -274,7 +294,7 @@ internal sealed class DatabaseApis
                         return true; // context.Database.SqlQuery<T>(...)
                     }
 
-                    return IsDatabaseQuery(source, depth + 1);
+                    return IsDatabaseQuery(source, depth + 1, isQuerySource);
                 }
 
                 return false;
@@ -284,14 +304,14 @@ internal sealed class DatabaseApis
                 return IsLazySequence(property.Type) && property.Instance is not null && IsDbContext(property.Instance.Type);
 
             case ILocalReferenceOperation local:
-                return IsLocalInitializedWithQuery(local, depth);
+                return IsLocalInitializedWithQuery(local, depth, isQuerySource);
 
             default:
                 return false;
         }
     }
 
-    private bool IsLocalInitializedWithQuery(ILocalReferenceOperation reference, int depth)
+    private bool IsLocalInitializedWithQuery(ILocalReferenceOperation reference, int depth, Func<IOperation, bool>? isQuerySource)
     {
         var root = (IOperation)reference;
         while (root.Parent is not null)
@@ -299,29 +319,57 @@ internal sealed class DatabaseApis
             root = root.Parent;
         }
 
-        foreach (var operation in root.Descendants())
+        if (!LocalValues.GetValue(root, static r => new LocalValueIndex(r)).TryGet(reference.Local, out var values))
         {
-            switch (operation)
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            if (IsDatabaseQuery(value, depth + 1, isQuerySource))
             {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                    if (declarator.Initializer is not null && IsDatabaseQuery(declarator.Initializer.Value, depth + 1))
-                    {
-                        return true;
-                    }
-
-                    break;
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
-                    when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
-                    if (IsDatabaseQuery(assignment.Value, depth + 1))
-                    {
-                        return true;
-                    }
-
-                    break;
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Per method body (operation root): the values each local is initialised or assigned with, indexed in one walk.</summary>
+    private static readonly ConditionalWeakTable<IOperation, LocalValueIndex> LocalValues = new();
+
+    private sealed class LocalValueIndex
+    {
+        private readonly Dictionary<ILocalSymbol, List<IOperation>> _values = new(SymbolEqualityComparer.Default);
+
+        public LocalValueIndex(IOperation root)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
+                        Add(declarator.Symbol, initializer.Value);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                        Add(target.Local, assignment.Value);
+                        break;
+                }
+            }
+        }
+
+        public bool TryGet(ILocalSymbol local, out List<IOperation> values) => _values.TryGetValue(local, out values!);
+
+        private void Add(ILocalSymbol local, IOperation value)
+        {
+            if (!_values.TryGetValue(local, out var list))
+            {
+                list = new List<IOperation>(1);
+                _values.Add(local, list);
+            }
+
+            list.Add(value);
+        }
     }
 
     /// <summary>A type that is an <c>IQueryable</c>, or a lazy <c>IEnumerable&lt;T&gt;</c>/<c>IOrderedEnumerable&lt;T&gt;</c>/<c>IAsyncEnumerable&lt;T&gt;</c>.</summary>

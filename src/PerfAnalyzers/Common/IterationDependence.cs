@@ -212,7 +212,7 @@ internal sealed class IterationDependence
 
     private void PropagateThroughCall(IInvocationOperation invocation)
     {
-        var instanceRoot = RootSymbol(invocation.Instance);
+        var instanceRoot = RootSymbol(invocation.Instance ?? SourceExtensionReceiver(invocation));
         var dependentInput = instanceRoot is not null && _symbols.Contains(instanceRoot);
         foreach (var argument in invocation.Arguments)
         {
@@ -241,6 +241,30 @@ internal sealed class IterationDependence
                 AddDeclaredOrAssignedLocals(argument.Value);
             }
         }
+    }
+
+    /// <summary>
+    /// The receiver of a call to an extension method declared in source (a helper such as
+    /// <c>statement.Bind("@id", row.Id)</c> that wraps <c>AddWithValue</c>): it stores what it is given into its receiver
+    /// as an instance method would. Library extensions (LINQ's <c>ids.Contains(x)</c>) are not taken to store anything.
+    /// </summary>
+    private static IOperation? SourceExtensionReceiver(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (!method.IsExtensionMethod || method.Locations.IsEmpty || !method.Locations[0].IsInSource)
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
     }
 
     private bool IsShared(ISymbol symbol)

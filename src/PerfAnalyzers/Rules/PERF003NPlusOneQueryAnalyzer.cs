@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -28,9 +30,20 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     /// <summary>Property bag key: "Loop" or "Lambda", the kind of repetition reported.</summary>
     internal const string ContextProperty = "Context";
 
+    /// <summary>Property bag key, present on diagnostics for a call that reaches the database through a method of the code base or a data-access abstraction ("Call"); the batch-query fix is not offered for those.</summary>
+    internal const string ViaProperty = "Via";
+
+    /// <summary>Property bag key: the database API reached through the call, when the callee's body shows it.</summary>
+    internal const string InnerCallProperty = "InnerCall";
+
+    /// <summary>Loops with a constant count above the retry bound and at most this are reported as suggestions (Info): N is small by construction.</summary>
+    internal const int MaxSmallConstantIterations = 64;
+
     private const string ReadAdvice = "load the data for all elements in one query before the loop";
     private const string WriteAdvice = "batch the writes and send them once after the loop";
     private const string SaveAdvice = "batch the writes and save once after the loop";
+    private const string CallReadAdvice = "add a batched method that loads the data for all elements in one query and call it once before the loop";
+    private const string CallWriteAdvice = "add a batched method that writes all elements in one round-trip and call it once after the loop";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PERF003NPlusOneQuery);
 
@@ -46,118 +59,537 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var perElement = new PerElementCalls(start.Compilation);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, apis, perElement), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeForEach(c, apis, perElement), OperationKind.Loop);
+            var state = new State(apis, new PerElementCalls(start.Compilation), new DataAccessCalls(start.Compilation, apis));
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, state), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeForEach(c, state), OperationKind.Loop);
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, DatabaseApis apis, PerElementCalls perElement)
+    /// <summary>Everything one compilation's callbacks share: known types, and the facts that cost a walk, cached.</summary>
+    private sealed class State
+    {
+        private readonly ConditionalWeakTable<IOperation, IterationDependence> _dependence = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, TypePatterns> _patternsByTree = new();
+        private readonly Func<ITypeSymbol?, bool> _isSharedState;
+
+        public State(DatabaseApis apis, PerElementCalls perElement, DataAccessCalls calls)
+        {
+            Apis = apis;
+            PerElement = perElement;
+            Calls = calls;
+            IsPerElementCall = perElement.IsPerElementCall;
+            var repositories = calls.GetPatterns(null);
+            _isSharedState = type => apis.IsDbContext(type) || apis.IsDbSet(type) || (type is { TypeKind: TypeKind.Interface or TypeKind.Class } && repositories.Matches(type));
+        }
+
+        public DatabaseApis Apis { get; }
+
+        public PerElementCalls PerElement { get; }
+
+        public DataAccessCalls Calls { get; }
+
+        public Func<IInvocationOperation, bool> IsPerElementCall { get; }
+
+        /// <summary>The data-access type patterns configured for a syntax tree, read once per tree.</summary>
+        public TypePatterns PatternsOf(AnalyzerOptions options, SyntaxTree tree)
+        {
+            if (_patternsByTree.TryGetValue(tree, out var patterns))
+            {
+                return patterns;
+            }
+
+            RuleOptions.TryGetRaw(options, tree, RuleId, "data_access_types", out var raw);
+            return _patternsByTree.GetOrAdd(tree, Calls.GetPatterns(raw));
+        }
+
+        /// <summary>The iteration dependence of a loop or per-element lambda, computed once per repetition.</summary>
+        public IterationDependence DependenceOf(in LoopContext loop)
+        {
+            var key = loop.Loop is not null ? (IOperation)loop.Loop : loop.Lambda!;
+            if (_dependence.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            var computed = IterationDependence.Compute(loop, _isSharedState);
+            return _dependence.GetValue(key, _ => computed);
+        }
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, State state)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!Loops.TryGetEnclosingLoop(invocation, perElement.IsPerElementCall, out _))
+        if (!Loops.TryGetEnclosingLoop(invocation, state.IsPerElementCall, out _))
         {
             return; // cheap: most calls are not in a loop
         }
 
-        var kind = apis.Classify(invocation);
+        var apis = state.Apis;
+        var patterns = ReadPatterns(context, state);
+        var isQuerySource = patterns.IsQuerySource;
+        var kind = apis.Classify(invocation, isQuerySource);
+        var through = RoundTripCall.None;
         if (kind == DatabaseCallKind.None)
         {
-            return;
+            through = state.Calls.Classify(invocation, patterns.Patterns);
+            if (!through.IsRoundTrip)
+            {
+                return;
+            }
+
+            kind = through.Kind;
         }
 
-        var isSaveChanges = invocation.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync";
-        if (!TryFindPerElementRepetition(context, invocation, apis, perElement, isSaveChanges, out var loop))
+        if (state.Calls.IsInsideExpressionTree(invocation))
+        {
+            return; // part of a query translated to SQL, whatever lambda encloses it in the tree
+        }
+
+        var isSaveChanges = !through.IsRoundTrip && invocation.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync";
+        if (!TryFindPerElementRepetition(context, invocation, state, isSaveChanges, through.IsRoundTrip, out var loop, out var severity))
         {
             return;
         }
 
-        var advice = isSaveChanges ? SaveAdvice : kind == DatabaseCallKind.Write ? WriteAdvice : ReadAdvice;
-        Report(context, InvocationLocation(invocation), "'" + DescribeCall(invocation) + "'", loop, kind, advice);
+        if (through.IsRoundTrip)
+        {
+            var what = through.InnerCall is { } inner
+                ? "'" + DescribeCall(invocation) + "' reaches the database through '" + inner + "' and"
+                : "'" + DescribeCall(invocation) + "' is a data-access call that";
+            var advice = kind == DatabaseCallKind.Write ? CallWriteAdvice : CallReadAdvice;
+            Report(context, InvocationLocation(invocation), what, loop, kind, advice, severity, through.InnerCall ?? string.Empty);
+            return;
+        }
+
+        var directAdvice = isSaveChanges ? SaveAdvice : kind == DatabaseCallKind.Write ? WriteAdvice : ReadAdvice;
+        Report(context, InvocationLocation(invocation), "'" + DescribeCall(invocation) + "'", loop, kind, directAdvice, severity, innerCall: null);
     }
 
-    private static void AnalyzeForEach(OperationAnalysisContext context, DatabaseApis apis, PerElementCalls perElement)
+    private static void AnalyzeForEach(OperationAnalysisContext context, State state)
     {
         if (context.Operation is not IForEachLoopOperation forEach || forEach.Syntax is not CommonForEachStatementSyntax syntax)
         {
             return;
         }
 
-        if (!apis.IsDatabaseQuery(forEach.Collection))
+        if (!Loops.TryGetEnclosingLoop(forEach, state.IsPerElementCall, out _))
         {
             return;
         }
 
-        if (!TryFindPerElementRepetition(context, forEach, apis, perElement, isSaveChanges: false, out var loop))
+        var patterns = ReadPatterns(context, state);
+        if (!state.Apis.IsDatabaseQuery(forEach.Collection, patterns.IsQuerySource))
+        {
+            return;
+        }
+
+        if (!TryFindPerElementRepetition(context, forEach, state, isSaveChanges: false, isThroughCall: false, out var loop, out var severity))
         {
             return;
         }
 
         var what = "'foreach' over '" + Shorten(syntax.Expression.ToString()) + "'";
-        Report(context, syntax.ForEachKeyword.GetLocation(), what, loop, DatabaseCallKind.Read, ReadAdvice);
+        Report(context, syntax.ForEachKeyword.GetLocation(), what, loop, DatabaseCallKind.Read, ReadAdvice, severity, innerCall: null);
     }
 
-    private static void Report(OperationAnalysisContext context, Location location, string what, in LoopContext loop, DatabaseCallKind kind, string advice)
+    private readonly struct TreePatterns
+    {
+        public TreePatterns(TypePatterns patterns, Func<IOperation, bool> isQuerySource)
+        {
+            Patterns = patterns;
+            IsQuerySource = isQuerySource;
+        }
+
+        public TypePatterns Patterns { get; }
+
+        public Func<IOperation, bool> IsQuerySource { get; }
+    }
+
+    private static TreePatterns ReadPatterns(OperationAnalysisContext context, State state)
+    {
+        var patterns = state.PatternsOf(context.Options, context.Operation.Syntax.SyntaxTree);
+        return new TreePatterns(patterns, patterns.IsQuerySource);
+    }
+
+    private static void Report(OperationAnalysisContext context, Location location, string what, in LoopContext loop, DatabaseCallKind kind, string advice, DiagnosticSeverity severity, string? innerCall)
     {
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(KindProperty, kind.ToString())
             .Add(ContextProperty, loop.IsLambda ? "Lambda" : "Loop");
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF003NPlusOneQuery, location, properties, what, DescribeLoop(loop), advice));
+        if (innerCall is not null)
+        {
+            properties = properties.Add(ViaProperty, "Call");
+            if (innerCall.Length > 0)
+            {
+                properties = properties.Add(InnerCallProperty, innerCall);
+            }
+        }
+
+        var descriptor = Descriptors.PERF003NPlusOneQuery;
+        context.ReportDiagnostic(Diagnostic.Create(
+            descriptor, location, severity, additionalLocations: null, properties, what, DescribeLoop(loop), advice));
     }
 
     /// <summary>
     /// The innermost enclosing loop or per-element lambda in which <paramref name="query"/> runs once per element and
     /// depends on the element. Retry loops (small constant count) and loops the query does not depend on are skipped
-    /// in favour of an outer repetition.
+    /// in favour of an outer repetition. A call flushed every N iterations is not per element at all.
+    /// <paramref name="severity"/> is Info when the repetition is small by construction (a constant count up to
+    /// <see cref="MaxSmallConstantIterations"/>, or a collection of injected services).
     /// </summary>
-    private static bool TryFindPerElementRepetition(OperationAnalysisContext context, IOperation query, DatabaseApis apis, PerElementCalls perElement, bool isSaveChanges, out LoopContext found)
+    private static bool TryFindPerElementRepetition(OperationAnalysisContext context, IOperation query, State state, bool isSaveChanges, bool isThroughCall, out LoopContext found, out DiagnosticSeverity severity)
     {
+        var apis = state.Apis;
+        severity = DiagnosticSeverity.Warning;
         var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
         IOperation current = query;
-        for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, perElement.IsPerElementCall, out var loop); depth++)
+        for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, state.IsPerElementCall, out var loop); depth++)
         {
             current = loop.Operation;
-            if (Loops.HasConstantCountAtMost(loop, maxConstant))
+            var isSmallConstant = false;
+            if (TryGetConstantCount(loop, out var count))
             {
-                continue;
+                if (count <= maxConstant)
+                {
+                    continue;
+                }
+
+                isSmallConstant = count <= MaxSmallConstantIterations;
             }
 
-            var dependence = IterationDependence.Compute(loop, type => apis.IsDbContext(type) || apis.IsDbSet(type));
+            var dependence = state.DependenceOf(loop);
             if (dependence.IsEmpty)
             {
                 continue;
             }
 
+            if (IsGuardedByCounter(query, loop, dependence))
+            {
+                break; // flushed every N iterations: the batched form (and so for every outer loop too)
+            }
+
+            bool perElement;
             if (isSaveChanges)
             {
-                // SaveChanges reads no element itself: it saves what the iteration changed.
-                if (dependence.IsReferencedIn(loop.Body))
-                {
-                    found = loop;
-                    return true;
-                }
+                // SaveChanges reads no element itself: it saves what the iteration changed, unless the iteration is a chunk or a page.
+                perElement = dependence.IsReferencedIn(loop.Body) && !IteratesBatches(loop, dependence, apis);
+            }
+            else
+            {
+                var queryPart = query is IForEachLoopOperation forEach ? forEach.Collection : query;
+                perElement = (DependsPerElement(queryPart, loop, dependence, apis) || apis.SetsCommandParameterPerIteration(query, loop.Body, dependence)) &&
+                             !IsPaging(queryPart, dependence) &&
+                             !(isThroughCall && PassesOnlyPagingArguments((IInvocationOperation)query, dependence));
+            }
 
+            if (!perElement)
+            {
                 continue;
             }
 
-            var queryPart = query is IForEachLoopOperation forEach ? forEach.Collection : query;
-            if ((DependsPerElement(queryPart, dependence, apis) || apis.SetsCommandParameterPerIteration(query, loop.Body, dependence)) &&
-                !IsPaging(queryPart, dependence))
+            found = loop;
+            if (isSmallConstant || IsOverServices(loop))
             {
-                found = loop;
-                return true;
+                severity = DiagnosticSeverity.Info;
             }
+
+            return true;
         }
 
         found = default;
         return false;
     }
 
+    private static bool TryGetConstantCount(in LoopContext loop, out long count)
+    {
+        if (loop.Loop is not null)
+        {
+            return Loops.TryGetConstantIterationCount(loop.Loop, out count);
+        }
+
+        var call = loop.PerElementCall!;
+        var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+        count = 0;
+        return source is not null && Loops.TryGetCollectionCount(source, out count);
+    }
+
+    /// <summary>
+    /// A repetition over a field or property holding services (its elements are of an interface type:
+    /// <c>foreach (var provider in _providers)</c>): one per registered implementation, a handful by construction.
+    /// </summary>
+    private static bool IsOverServices(in LoopContext loop)
+    {
+        IOperation? source = loop.Loop is IForEachLoopOperation forEach
+            ? forEach.Collection
+            : loop.PerElementCall is { } call ? call.Instance ?? DatabaseApis.ReceiverOf(call) : null;
+        if (source is null)
+        {
+            return false;
+        }
+
+        if (!IsMemberSource(source, 0))
+        {
+            return false;
+        }
+
+        var elementType = loop.Loop is IForEachLoopOperation { Locals.Length: 1 } each
+            ? each.Locals[0].Type
+            : loop.Lambda?.Symbol.Parameters.Length > 0 ? loop.Lambda.Symbol.Parameters[0].Type : null;
+        return elementType is { TypeKind: TypeKind.Interface };
+    }
+
+    /// <summary>
+    /// A field or property of the type, possibly filtered or ordered in memory (<c>_providers.Where(p =&gt; p.Enabled).ToList()</c>),
+    /// directly or through a local initialised with it.
+    /// </summary>
+    private static bool IsMemberSource(IOperation source, int depth)
+    {
+        for (; depth < 8; depth++)
+        {
+            source = Loops.Unwrap(source);
+            while (source is IConversionOperation conversion)
+            {
+                source = Loops.Unwrap(conversion.Operand);
+            }
+
+            switch (source)
+            {
+                case IFieldReferenceOperation:
+                case IPropertyReferenceOperation:
+                    return true;
+                case IInvocationOperation { TargetMethod.ContainingType: { Name: "Enumerable", ContainingNamespace.Name: "Linq" } } call
+                    when DatabaseApis.ReceiverOf(call) is { } receiver:
+                    source = receiver;
+                    continue;
+                case ILocalReferenceOperation local when LocalInitializer(local) is { } initializer:
+                    source = initializer;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? LocalInitializer(ILocalReferenceOperation reference)
+    {
+        var root = (IOperation)reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        IOperation? found = null;
+        foreach (var operation in root.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    found = initializer.Value;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    return null; // reassigned: not known
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// True when the call runs only when a counter reaches a bound: <c>if (++pending &gt;= BatchSize) { db.SaveChanges(); pending = 0; }</c>,
+    /// <c>if (i % 100 == 0)</c>. A guard on an element's property (<c>if (order.IsDirty)</c>) is still per element.
+    /// </summary>
+    private static bool IsGuardedByCounter(IOperation query, in LoopContext loop, IterationDependence dependence)
+    {
+        var body = loop.Body;
+        IOperation child = query;
+        for (var parent = query.Parent; parent is not null && !ReferenceEquals(child, body); child = parent, parent = parent.Parent)
+        {
+            if (parent is IConditionalOperation conditional && ReferenceEquals(child, conditional.WhenTrue) &&
+                IsCounterTest(conditional.Condition, loop, dependence, 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCounterTest(IOperation condition, in LoopContext loop, IterationDependence dependence, int depth)
+    {
+        condition = Loops.Unwrap(condition);
+        if (depth > 4 || condition is not IBinaryOperation binary)
+        {
+            return false;
+        }
+
+        switch (binary.OperatorKind)
+        {
+            case BinaryOperatorKind.ConditionalAnd:
+                return IsCounterTest(binary.LeftOperand, loop, dependence, depth + 1) || IsCounterTest(binary.RightOperand, loop, dependence, depth + 1);
+            case BinaryOperatorKind.ConditionalOr:
+                // Every side a counter test or a condition that reads no element (cancellation, the last index).
+                var left = IsCounterTest(binary.LeftOperand, loop, dependence, depth + 1);
+                var right = IsCounterTest(binary.RightOperand, loop, dependence, depth + 1);
+                return (left || right) &&
+                       (left || !ReadsElement(binary.LeftOperand, loop, dependence, depth)) &&
+                       (right || !ReadsElement(binary.RightOperand, loop, dependence, depth));
+            case BinaryOperatorKind.Equals:
+            case BinaryOperatorKind.GreaterThan:
+            case BinaryOperatorKind.GreaterThanOrEqual:
+            case BinaryOperatorKind.LessThan:
+            case BinaryOperatorKind.LessThanOrEqual:
+                return (IsCounterExpression(binary.LeftOperand, loop, depth) && !ReadsElement(binary.RightOperand, loop, dependence, depth)) ||
+                       (IsCounterExpression(binary.RightOperand, loop, depth) && !ReadsElement(binary.LeftOperand, loop, dependence, depth));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A bound: reads nothing that changes per iteration other than counters (<c>BatchSize</c>, <c>items.Count - 1</c>, <c>0</c>).</summary>
+    private static bool ReadsElement(IOperation operation, in LoopContext loop, IterationDependence dependence, int depth)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (IterationDependence.ReferencedSymbol(descendant) is { } symbol && dependence.Contains(symbol) &&
+                !(symbol is ILocalSymbol local && IsCounter(local, loop)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>pending</c>, <c>++pending</c>, <c>i % 100</c>, <c>(i + 1) % k</c> over a counter local.</summary>
+    private static bool IsCounterExpression(IOperation operation, in LoopContext loop, int depth)
+    {
+        operation = Loops.Unwrap(operation);
+        switch (operation)
+        {
+            case IIncrementOrDecrementOperation increment:
+                return Loops.Unwrap(increment.Target) is ILocalReferenceOperation target && IsCounter(target.Local, loop);
+            case ILocalReferenceOperation local:
+                return IsCounter(local.Local, loop);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder or BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } arithmetic when depth < 4:
+                return (IsCounterExpression(arithmetic.LeftOperand, loop, depth + 1) && arithmetic.RightOperand.ConstantValue.HasValue) ||
+                       (IsCounterExpression(arithmetic.LeftOperand, loop, depth + 1) && arithmetic.OperatorKind == BinaryOperatorKind.Remainder) ||
+                       (arithmetic.OperatorKind != BinaryOperatorKind.Remainder && arithmetic.LeftOperand.ConstantValue.HasValue && IsCounterExpression(arithmetic.RightOperand, loop, depth + 1));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A local that outlives one iteration and that the repetition only counts with: every write to it in the loop
+    /// (header included) is <c>++</c>/<c>--</c>, a compound <c>+=</c>/<c>-=</c>, or a constant (a reset to 0).
+    /// </summary>
+    private static bool IsCounter(ILocalSymbol local, in LoopContext loop)
+    {
+        if (local.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_UInt32 or SpecialType.System_UInt64) ||
+            !loop.LifetimeSpansIterations(local))
+        {
+            return false;
+        }
+
+        var region = loop.Loop is not null ? (IOperation)loop.Loop : loop.Lambda!;
+        var written = false;
+        foreach (var operation in region.Descendants())
+        {
+            switch (operation)
+            {
+                case IIncrementOrDecrementOperation increment when IsLocal(increment.Target, local):
+                    written = true;
+                    break;
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound when IsLocal(compound.Target, local):
+                    written = true;
+                    break;
+                case ISimpleAssignmentOperation simple when IsLocal(simple.Target, local):
+                    if (!simple.Value.ConstantValue.HasValue)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IAssignmentOperation other when IsLocal(other.Target, local):
+                    return false;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when IsLocal(argument.Value, local):
+                    return false;
+            }
+        }
+
+        return written;
+    }
+
+    private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
+        Loops.Unwrap(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+    /// <summary>
+    /// A repetition over batches rather than elements: a <c>foreach</c> (or per-element lambda) whose iteration value
+    /// is a collection (<c>Chunk(500)</c>, a page), or a <c>while</c>/<c>for</c> loop that loads a page per pass.
+    /// </summary>
+    private static bool IteratesBatches(in LoopContext loop, IterationDependence dependence, DatabaseApis apis)
+    {
+        switch (loop.Loop)
+        {
+            case IForEachLoopOperation forEach:
+                return forEach.Locals.Length == 1 && IsCollectionType(forEach.Locals[0].Type, apis);
+            case null:
+                return loop.Lambda!.Symbol.Parameters.Length > 0 && IsCollectionType(loop.Lambda.Symbol.Parameters[0].Type, apis);
+            default:
+                return IsPaging(loop.Body, dependence);
+        }
+    }
+
+    /// <summary>
+    /// A call through a method whose only element-dependent arguments go to page parameters
+    /// (<c>GetPageAsync(skip: page * 100, take: 100)</c>, <c>after: lastId</c>): paging, not N+1.
+    /// </summary>
+    private static bool PassesOnlyPagingArguments(IInvocationOperation call, IterationDependence dependence)
+    {
+        var paging = false;
+        foreach (var argument in call.Arguments)
+        {
+            if (!dependence.IsReferencedIn(argument.Value))
+            {
+                continue;
+            }
+
+            var name = argument.Parameter?.Name ?? string.Empty;
+            if (!IsPagingParameter(name))
+            {
+                return false;
+            }
+
+            paging = true;
+        }
+
+        return paging && (call.Instance is null || !dependence.IsReferencedIn(call.Instance));
+    }
+
+    private static bool IsPagingParameter(string name)
+    {
+        foreach (var word in PagingWords)
+        {
+            if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] PagingWords = { "page", "skip", "offset", "cursor", "after", "continuation", "start" };
+
     /// <summary>
     /// True when the query reads the iteration's value as a scalar. When every dependent value it reads is a whole
-    /// collection (<c>chunk.Contains(p.Id)</c>, <c>new { ids = chunk }</c>), each round-trip fetches a batch of keys: not N+1.
+    /// collection that the repetition steps through as a unit (<c>chunk.Contains(p.Id)</c>, <c>new { ids = chunk }</c>, a
+    /// BFS frontier, or a query built from one), each round-trip fetches a batch of keys: not N+1. A key collection
+    /// derived from the current element (<c>item.Children.Select(c =&gt; c.Id).ToList()</c>) is per element.
     /// </summary>
-    private static bool DependsPerElement(IOperation query, IterationDependence dependence, DatabaseApis apis)
+    private static bool DependsPerElement(IOperation query, in LoopContext loop, IterationDependence dependence, DatabaseApis apis)
     {
         foreach (var operation in query.DescendantsAndSelf())
         {
@@ -166,13 +598,98 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!IsCollectionUse(operation, apis))
+            if (!IsBatchUse(operation, symbol, loop, dependence, apis, 0))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>A reference to a batch-valued symbol used as a whole: a set (<c>Contains</c>, an argument) or, for a query, a sub-select.</summary>
+    private static bool IsBatchUse(IOperation reference, ISymbol symbol, in LoopContext loop, IterationDependence dependence, DatabaseApis apis, int depth)
+    {
+        var type = reference.Type;
+        if (apis.IsQueryable(type))
+        {
+            return IsBatchValued(symbol, loop, dependence, apis, depth);
+        }
+
+        return IsCollectionUse(reference, apis) && IsBatchValued(symbol, loop, dependence, apis, depth);
+    }
+
+    /// <summary>
+    /// A symbol whose value is a batch for the whole iteration: the iteration value itself when it is a collection
+    /// (a chunk, a page, a group), a collection the loop carries from pass to pass (a BFS frontier reassigned each
+    /// pass), or a local computed in the loop only from such batches used whole.
+    /// </summary>
+    private static bool IsBatchValued(ISymbol symbol, in LoopContext loop, IterationDependence dependence, DatabaseApis apis, int depth)
+    {
+        if (depth > 4)
+        {
+            return false;
+        }
+
+        switch (symbol)
+        {
+            case IParameterSymbol parameter when loop.Lambda is not null && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, loop.Lambda.Symbol):
+                return IsCollectionType(parameter.Type, apis);
+            case ILocalSymbol local when loop.Loop is IForEachLoopOperation forEach && ContainsLocal(forEach.Locals, local):
+                return IsCollectionType(local.Type, apis);
+            case ILocalSymbol local when loop.Loop is IWhileLoopOperation or IForLoopOperation && loop.LifetimeSpansIterations(local):
+                return IsCollectionType(local.Type, apis) || apis.IsQueryable(local.Type);
+            case ILocalSymbol local:
+                return IsComputedFromBatches(local, loop, dependence, apis, depth + 1);
+            default:
+                return false;
+        }
+    }
+
+    private static bool ContainsLocal(System.Collections.Immutable.ImmutableArray<ILocalSymbol> locals, ILocalSymbol local)
+    {
+        foreach (var candidate in locals)
+        {
+            if (SymbolEqualityComparer.Default.Equals(candidate, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every value the repetition gives <paramref name="local"/> reads dependent values only as batches used whole.</summary>
+    private static bool IsComputedFromBatches(ILocalSymbol local, in LoopContext loop, IterationDependence dependence, DatabaseApis apis, int depth)
+    {
+        var region = loop.Loop is not null ? (IOperation)loop.Loop : loop.Lambda!;
+        var any = false;
+        foreach (var operation in region.Descendants())
+        {
+            IOperation? value = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer: { } initializer } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initializer.Value,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                _ => null,
+            };
+            if (value is null)
+            {
+                continue;
+            }
+
+            any = true;
+            foreach (var read in value.DescendantsAndSelf())
+            {
+                if (IterationDependence.ReferencedSymbol(read) is { } symbol && dependence.Contains(symbol) &&
+                    !SymbolEqualityComparer.Default.Equals(symbol, local) &&
+                    !IsBatchUse(read, symbol, loop, dependence, apis, depth))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return any;
     }
 
     private static bool IsCollectionUse(IOperation reference, DatabaseApis apis)

@@ -13,8 +13,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace PerfAnalyzers.Benchmarks.Analyzers;
 
 /// <summary>
-/// Throughput of every analyzer in the PerfAnalyzers assembly over one large made-up code base
-/// (<see cref="SyntheticCodebase"/>, over 100,000 lines). Analyzers are found by reflection, so a new rule is measured
+/// Throughput of every analyzer in the PerfAnalyzers assembly over two large made-up code bases of over 100,000 lines
+/// each: <c>Mixed</c> (<see cref="SyntheticCodebase"/>, ordinary service code) and <c>EfHeavy</c>
+/// (<see cref="SyntheticEfCodebase"/>, an EF Core data layer: many queries and lambdas, few loops). Analyzers are found by reflection, so a new rule is measured
 /// without touching this file. One case per analyzer, one for all of them together, and a baseline that only makes
 /// the compiler bind every method body to operations (what any operation-based analyzer pays for first): an
 /// analyzer's own cost is its time minus the baseline's. The "ms / 1k lines" columns divide by the line count.
@@ -26,15 +27,56 @@ public class AnalyzerThroughputBenchmarks
     public const string AllAnalyzers = "(all analyzers)";
     public const string BindingBaseline = "(baseline: binding only)";
 
+    public const string Mixed = "Mixed";
+    public const string EfHeavy = "EfHeavy";
+
     /// <summary>Modules of about 500 lines each: a little over 100,000 lines in all.</summary>
     private const int Modules = 200;
+
+    /// <summary>EF-heavy modules of about 310 lines each: a little over 100,000 lines in all.</summary>
+    private const int EfModules = 330;
 
     private CSharpCompilation _compilation = null!;
     private ImmutableArray<DiagnosticAnalyzer> _analyzers;
     private CompilationWithAnalyzersOptions _options = null!;
 
-    /// <summary>Lines in the compilation; the same in every process, as the code base is generated deterministically.</summary>
-    public static int Lines { get; } = CountLines();
+    private static readonly ConcurrentDictionary<string, int> LineCounts = new(StringComparer.Ordinal);
+
+    /// <summary>Lines in a code base's compilation; the same in every process, as the code bases are generated deterministically.</summary>
+    public static int LinesOf(string codebase) => LineCounts.GetOrAdd(codebase, c =>
+    {
+        CreateCompilation(c, out var lines);
+        return lines;
+    });
+
+    /// <summary>The code base: <c>Mixed</c> or <c>EfHeavy</c>. PERFANALYZERS_BENCHMARK_CODEBASES (commas or semicolons) selects some.</summary>
+    [ParamsSource(nameof(CodebaseNames))]
+    public string Codebase { get; set; } = Mixed;
+
+    public static IEnumerable<string> CodebaseNames()
+    {
+        string[] names = [Mixed, EfHeavy];
+        var selection = Environment.GetEnvironmentVariable("PERFANALYZERS_BENCHMARK_CODEBASES");
+        if (string.IsNullOrWhiteSpace(selection))
+        {
+            return names;
+        }
+
+        var selected = selection.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = selected.Except(names, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"PERFANALYZERS_BENCHMARK_CODEBASES names unknown code bases: {string.Join(", ", unknown)}. Known: {string.Join(", ", names)}.");
+        }
+
+        return names.Where(n => selected.Contains(n, StringComparer.Ordinal));
+    }
+
+    private static CSharpCompilation CreateCompilation(string codebase, out int lines) => codebase switch
+    {
+        EfHeavy => SyntheticEfCodebase.Create(EfModules, out lines),
+        _ => SyntheticCodebase.Create(Modules, out lines),
+    };
 
     [ParamsSource(nameof(AnalyzerNames))]
     public string Analyzer { get; set; } = AllAnalyzers;
@@ -66,7 +108,7 @@ public class AnalyzerThroughputBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _compilation = SyntheticCodebase.Create(Modules, out var lines);
+        _compilation = CreateCompilation(Codebase, out var lines);
         if (lines < 100_000)
         {
             throw new InvalidOperationException($"The synthetic code base has {lines} lines; the benchmark promises at least 100,000.");
@@ -115,7 +157,7 @@ public class AnalyzerThroughputBenchmarks
         var perThousandLines = lines / 1000.0;
         var byId = result.GetAllDiagnostics()
             .GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}");
-        Console.WriteLine($"// {Analyzer}: {lines:N0} lines in {_compilation.SyntaxTrees.Count()} files; diagnostics: {string.Join(", ", byId)}");
+        Console.WriteLine($"// {Analyzer} on {Codebase}: {lines:N0} lines in {_compilation.SyntaxTrees.Count()} files; diagnostics: {string.Join(", ", byId)}");
         Console.WriteLine($"// one pass: {stopwatch.Elapsed.TotalMilliseconds / perThousandLines:0.0} ms / 1k lines wall time, " +
                           $"{cpu.TotalMilliseconds / perThousandLines:0.0} ms / 1k lines CPU time (all threads of the process)");
         foreach (var analyzer in _analyzers)
@@ -139,12 +181,6 @@ public class AnalyzerThroughputBenchmarks
             .OrderBy(t => t.Name, StringComparer.Ordinal);
 
     private static DiagnosticAnalyzer Instantiate(Type type) => (DiagnosticAnalyzer)Activator.CreateInstance(type)!;
-
-    private static int CountLines()
-    {
-        SyntheticCodebase.Create(Modules, out var lines);
-        return lines;
-    }
 
     /// <summary>Registers a no-op action for every operation block: the compiler binds all method bodies and nothing more.</summary>
 #pragma warning disable RS1036, RS1038, RS1041, RS2008 // Benchmark-only analyzer: it reports nothing and is never shipped.
@@ -192,7 +228,7 @@ public class AnalyzerThroughputBenchmarks
 
         public string Legend => subtractBaseline
             ? "Mean minus the binding-only baseline's mean, in milliseconds per 1,000 lines: the analyzer's own cost"
-            : $"Mean in milliseconds per 1,000 lines of the {Lines:N0}-line compilation";
+            : "Mean in milliseconds per 1,000 lines of the case's code base";
 
         public bool IsAvailable(Summary summary) => true;
 
@@ -215,7 +251,8 @@ public class AnalyzerThroughputBenchmarks
                     return "-";
                 }
 
-                var baselineCase = summary.BenchmarksCases.FirstOrDefault(c => Equals(c.Parameters["Analyzer"], BindingBaseline));
+                var baselineCase = summary.BenchmarksCases.FirstOrDefault(c =>
+                    Equals(c.Parameters["Analyzer"], BindingBaseline) && Equals(c.Parameters["Codebase"], benchmarkCase.Parameters["Codebase"]));
                 var baseline = baselineCase is null ? null : MeanNanoseconds(summary, baselineCase);
                 if (baseline is null)
                 {
@@ -225,7 +262,8 @@ public class AnalyzerThroughputBenchmarks
                 mean -= baseline;
             }
 
-            return (mean.Value / 1e6 / (Lines / 1000.0)).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+            var lines = LinesOf((string)benchmarkCase.Parameters["Codebase"]);
+            return (mean.Value / 1e6 / (lines / 1000.0)).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         private static double? MeanNanoseconds(Summary summary, BenchmarkCase benchmarkCase) => summary[benchmarkCase]?.ResultStatistics?.Mean;

@@ -37,9 +37,12 @@ public static class SyntheticCodebase
         return CSharpCompilation.Create(
             "SyntheticShop",
             trees,
-            References.Value,
+            MetadataReferences,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
+
+    /// <summary>The .NET 10 reference assemblies and the libraries the rules know; shared with <see cref="SyntheticEfCodebase"/>.</summary>
+    public static ImmutableArray<MetadataReference> MetadataReferences => References.Value;
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {

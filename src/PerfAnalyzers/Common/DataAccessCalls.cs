@@ -1,0 +1,667 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.Common;
+
+/// <summary>What a call to a method of the code base does on the database, seen through its body or its receiver.</summary>
+internal readonly struct RoundTripCall
+{
+    public static readonly RoundTripCall None = default;
+
+    public RoundTripCall(DatabaseCallKind kind, string? innerCall)
+    {
+        Kind = kind;
+        InnerCall = innerCall;
+    }
+
+    public DatabaseCallKind Kind { get; }
+
+    /// <summary>The database API the callee reaches (<c>QueryAsync</c>, <c>SaveChanges</c>), or null when only the receiver's type says so.</summary>
+    public string? InnerCall { get; }
+
+    public bool IsRoundTrip => Kind != DatabaseCallKind.None;
+}
+
+/// <summary>
+/// Calls that reach the database through a method of the code base (PERF003 through calls), for one compilation:
+/// <list type="bullet">
+/// <item>a method, local function or extension of this compilation whose body executes a round-trip (EF Core query
+/// materialisation, <c>SaveChanges</c>, <c>ExecuteUpdate/Delete</c>, Dapper, ADO.NET), directly or through further such
+/// calls up to <see cref="MaxCallDepth"/>; computed once per method and cached;</item>
+/// <item>a method without a visible body (an interface or abstract member, or another assembly's) on a data-access
+/// abstraction: a type whose name ends in <c>Repository</c>, or that matches <c>perf_analyzers.PERF003.data_access_types</c>,
+/// returning a task or a sequence.</item>
+/// </list>
+/// A method named <c>SaveChanges</c>/<c>SaveChangesAsync</c> that is not EF Core's is never taken for a round-trip
+/// (a unit of work's own save is the batched form).
+/// </summary>
+internal sealed class DataAccessCalls
+{
+    private const int MaxCallDepth = 3;
+    private const int MaxBodyOperations = 4000;
+
+    private readonly Compilation _compilation;
+    private readonly DatabaseApis _apis;
+    private readonly INamedTypeSymbol? _expressionOfT;
+    private readonly INamedTypeSymbol? _task;
+    private readonly INamedTypeSymbol? _taskOfT;
+    private readonly INamedTypeSymbol? _valueTask;
+    private readonly INamedTypeSymbol? _valueTaskOfT;
+    private readonly INamedTypeSymbol? _iAsyncEnumerable;
+    private readonly ConcurrentDictionary<IMethodSymbol, RoundTripCall> _byMethod = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<string, TypePatterns> _patterns = new(StringComparer.Ordinal);
+    private readonly Lazy<SyntaxNameIndex> _names;
+    private readonly TypePatterns _defaultPatterns;
+
+    public DataAccessCalls(Compilation compilation, DatabaseApis apis)
+    {
+        _compilation = compilation;
+        _apis = apis;
+        _expressionOfT = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
+        _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        _taskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        _valueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        _valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        _iAsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
+        _defaultPatterns = TypePatterns.Parse(string.Empty, this);
+        _names = new Lazy<SyntaxNameIndex>(() => new SyntaxNameIndex(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>True when <paramref name="lambda"/> is converted to an expression tree (it runs as SQL or is inspected, never called).</summary>
+    public bool IsExpressionTree(IAnonymousFunctionOperation lambda)
+    {
+        var parent = lambda.Parent;
+        if (parent is IDelegateCreationOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        while (parent is IConversionOperation or IParenthesizedOperation)
+        {
+            if (parent.Type is INamedTypeSymbol type && IsExpressionType(type))
+            {
+                return true;
+            }
+
+            parent = parent.Parent;
+        }
+
+        return parent is IArgumentOperation { Parameter.Type: INamedTypeSymbol parameterType } && IsExpressionType(parameterType);
+    }
+
+    /// <summary>True when any lambda enclosing <paramref name="operation"/> (within its method) is an expression tree.</summary>
+    public bool IsInsideExpressionTree(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IAnonymousFunctionOperation lambda when IsExpressionTree(lambda):
+                    return true;
+                case ILocalFunctionOperation:
+                case IMethodBodyBaseOperation:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsExpressionType(INamedTypeSymbol type)
+    {
+        if (_expressionOfT is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _expressionOfT))
+        {
+            return true;
+        }
+
+        return type.Name == "LambdaExpression" && type.ContainingNamespace is { Name: "Expressions", ContainingNamespace.Name: "Linq" };
+    }
+
+    /// <summary>
+    /// What <paramref name="invocation"/> (not itself a database API call) does on the database through the callee's
+    /// body or, when no body is visible, through a data-access receiver named by <paramref name="patterns"/>.
+    /// </summary>
+    public RoundTripCall Classify(IInvocationOperation invocation, TypePatterns patterns)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name is "SaveChanges" or "SaveChangesAsync")
+        {
+            return RoundTripCall.None; // not EF Core's (DatabaseApis classifies that one): a unit of work's own save
+        }
+
+        if (!method.IsVirtualDispatch(invocation) && HasVisibleBody(method))
+        {
+            return FromBody(method, 0);
+        }
+
+        return IsDataAccessCall(invocation, patterns) ? new RoundTripCall(ReturnsSequence(method.ReturnType) ? DatabaseCallKind.Read : GuessKind(method), null) : RoundTripCall.None;
+    }
+
+    /// <summary>The option's patterns for a syntax tree's configuration value (parsed once per distinct value).</summary>
+    public TypePatterns GetPatterns(string? raw) => raw is null or "" ? _defaultPatterns : _patterns.GetOrAdd(raw, r => TypePatterns.Parse(r, this));
+
+    /// <summary>A query source returned by a data-access abstraction: <c>_repository.Query()</c>, <c>_repository.Table</c>.</summary>
+    public bool IsDataAccessQuery(IOperation expression, TypePatterns patterns)
+    {
+        expression = Loops.Unwrap(expression);
+        if (!_apis.IsQueryable(expression.Type))
+        {
+            return false;
+        }
+
+        switch (expression)
+        {
+            case IInvocationOperation call:
+                return (call.Instance is { } instance && patterns.Matches(instance.Type)) || (call.Instance is null && patterns.Matches(call.TargetMethod.ContainingType) && !call.TargetMethod.IsExtensionMethod);
+            case IPropertyReferenceOperation { Instance: { } owner }:
+                return patterns.Matches(owner.Type);
+            default:
+                return false;
+        }
+    }
+
+    private bool IsDataAccessCall(IInvocationOperation invocation, TypePatterns patterns)
+    {
+        var method = invocation.TargetMethod;
+        if (method.ReturnsVoid || !(IsTaskLike(method.ReturnType) || ReturnsSequence(method.ReturnType)))
+        {
+            return false;
+        }
+
+        if (_apis.IsQueryable(method.ReturnType))
+        {
+            return false; // a query handed back, not run: its executing operator is the round-trip
+        }
+
+        var receiverType = invocation.Instance?.Type ?? (method.IsExtensionMethod ? null : method.ContainingType);
+        return receiverType is not null && patterns.Matches(receiverType);
+    }
+
+    private static DatabaseCallKind GuessKind(IMethodSymbol method)
+    {
+        var name = method.Name;
+        foreach (var prefix in WritePrefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return DatabaseCallKind.Write;
+            }
+        }
+
+        return DatabaseCallKind.Read;
+    }
+
+    private static readonly string[] WritePrefixes = { "Add", "Insert", "Create", "Update", "Upsert", "Save", "Delete", "Remove", "Set", "Replace", "Mark", "Bulk" };
+
+    private bool IsTaskLike(ITypeSymbol type)
+    {
+        var definition = type.OriginalDefinition;
+        return SymbolEqualityComparer.Default.Equals(definition, _task) || SymbolEqualityComparer.Default.Equals(definition, _taskOfT) ||
+               SymbolEqualityComparer.Default.Equals(definition, _valueTask) || SymbolEqualityComparer.Default.Equals(definition, _valueTaskOfT);
+    }
+
+    private bool ReturnsSequence(ITypeSymbol type)
+    {
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return false;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _iAsyncEnumerable) || type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        if (type.SpecialType == SpecialType.System_Collections_IEnumerable)
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasVisibleBody(IMethodSymbol method) =>
+        !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0;
+
+    /// <summary>
+    /// What the body of <paramref name="method"/> executes, directly or through calls of this compilation up to
+    /// <see cref="MaxCallDepth"/> deep: a breadth-first search over the cached facts of each method's own body, so the
+    /// answer does not depend on which caller asked first.
+    /// </summary>
+    private RoundTripCall FromBody(IMethodSymbol method, int depth)
+    {
+        method = Normalize(method);
+        if (_byMethod.TryGetValue(method, out var cached))
+        {
+            return cached;
+        }
+
+        var result = Search(method);
+        return _byMethod.GetOrAdd(method, result);
+    }
+
+    private RoundTripCall Search(IMethodSymbol start)
+    {
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { start };
+        var level = new List<IMethodSymbol> { start };
+        for (var depth = 0; depth <= MaxCallDepth && level.Count > 0; depth++)
+        {
+            var next = new List<IMethodSymbol>();
+            foreach (var method in level)
+            {
+                var facts = FactsOf(method);
+                if (facts.Direct.IsRoundTrip)
+                {
+                    // Name the database API reached; at depth 0 that is the callee's own call.
+                    return facts.Direct;
+                }
+
+                foreach (var callee in facts.Callees)
+                {
+                    if (visited.Add(callee))
+                    {
+                        next.Add(callee);
+                    }
+                }
+            }
+
+            level = next;
+        }
+
+        return RoundTripCall.None;
+    }
+
+    private static IMethodSymbol Normalize(IMethodSymbol method) => (method.ReducedFrom ?? method).OriginalDefinition;
+
+    private readonly ConcurrentDictionary<IMethodSymbol, BodyFacts> _facts = new(SymbolEqualityComparer.Default);
+
+    private sealed class BodyFacts
+    {
+        public static readonly BodyFacts Empty = new(RoundTripCall.None, Array.Empty<IMethodSymbol>());
+
+        public BodyFacts(RoundTripCall direct, IReadOnlyList<IMethodSymbol> callees)
+        {
+            Direct = direct;
+            Callees = callees;
+        }
+
+        /// <summary>A database API the body calls itself.</summary>
+        public RoundTripCall Direct { get; }
+
+        /// <summary>Methods of this compilation the body calls without virtual dispatch.</summary>
+        public IReadOnlyList<IMethodSymbol> Callees { get; }
+    }
+
+    /// <summary>The facts of one method's own body, computed once. A body whose syntax calls nothing is not bound.</summary>
+    private BodyFacts FactsOf(IMethodSymbol method)
+    {
+        if (_facts.TryGetValue(method, out var cached))
+        {
+            return cached;
+        }
+
+        return _facts.GetOrAdd(method, ComputeFacts(method));
+    }
+
+    private BodyFacts ComputeFacts(IMethodSymbol method)
+    {
+        if (!HasVisibleBody(method))
+        {
+            return BodyFacts.Empty;
+        }
+
+        RoundTripCall direct = RoundTripCall.None;
+        List<IMethodSymbol>? callees = null;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax();
+            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || !_names.Value.MayReachDatabase(method.Name))
+            {
+                continue;
+            }
+
+#pragma warning disable RS1030 // The callee's body lives in another tree than the callback's; the driver caches semantic models per tree.
+            var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+            var body = model.GetOperation(syntax);
+            if (body is null)
+            {
+                continue;
+            }
+
+            Scan(body, ref direct, ref callees);
+            if (direct.IsRoundTrip)
+            {
+                break;
+            }
+        }
+
+        return direct.IsRoundTrip || callees is not null ? new BodyFacts(direct, (IReadOnlyList<IMethodSymbol>?)callees ?? Array.Empty<IMethodSymbol>()) : BodyFacts.Empty;
+    }
+
+    private void Scan(IOperation body, ref RoundTripCall direct, ref List<IMethodSymbol>? callees)
+    {
+        var pending = new Stack<IOperation>();
+        pending.Push(body);
+        var seen = 0;
+        while (pending.Count > 0 && seen++ < MaxBodyOperations)
+        {
+            var operation = pending.Pop();
+            switch (operation)
+            {
+                case IAnonymousFunctionOperation lambda when IsExpressionTree(lambda):
+                    continue; // translated, not executed
+                case IInvocationOperation invocation:
+                {
+                    var kind = _apis.Classify(invocation);
+                    if (kind != DatabaseCallKind.None)
+                    {
+                        direct = new RoundTripCall(kind, invocation.TargetMethod.Name);
+                        return;
+                    }
+
+                    var target = invocation.TargetMethod;
+                    if (target.Name is not ("SaveChanges" or "SaveChangesAsync") && HasVisibleBody(target) && !target.IsVirtualDispatch(invocation))
+                    {
+                        (callees ??= new List<IMethodSymbol>()).Add(Normalize(target));
+                    }
+
+                    break;
+                }
+
+                case IForEachLoopOperation forEach when _apis.IsDatabaseQuery(forEach.Collection):
+                    direct = new RoundTripCall(DatabaseCallKind.Read, "foreach");
+                    return;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                pending.Push(child);
+            }
+        }
+    }
+}
+
+internal static class MethodDispatchExtensions
+{
+    /// <summary>True when the call is dispatched at run time to an implementation this compilation cannot pick (interface, abstract, overridable virtual).</summary>
+    public static bool IsVirtualDispatch(this IMethodSymbol method, IInvocationOperation invocation)
+    {
+        if (method.IsStatic || method.MethodKind == MethodKind.LocalFunction)
+        {
+            return false;
+        }
+
+        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return true;
+        }
+
+        // An overridable method called virtually (base.M() is not).
+        return invocation.IsVirtual && (method.IsVirtual || method.IsOverride) && !method.IsSealed && method.ContainingType is { IsSealed: false };
+    }
+}
+
+/// <summary>
+/// Names of data-access abstractions: by default a type or interface whose name ends in <c>Repository</c>, plus the
+/// entries of <c>perf_analyzers.PERF003.data_access_types</c> (comma-separated; <c>*Store</c> for a suffix,
+/// <c>Dao*</c> for a prefix, <c>MyApp.Data.IQueries</c> for one type by full name or plain name). A type matches when it,
+/// a base type or an interface it implements matches.
+/// </summary>
+internal sealed class TypePatterns
+{
+    private readonly string[] _entries;
+
+    private TypePatterns(string[] entries, DataAccessCalls calls)
+    {
+        _entries = entries;
+        IsQuerySource = expression => calls.IsDataAccessQuery(expression, this);
+    }
+
+    /// <summary>True for a query source handed out by a matching type (<c>_repository.Query()</c>).</summary>
+    public Func<IOperation, bool> IsQuerySource { get; }
+
+    public static TypePatterns Parse(string raw, DataAccessCalls calls)
+    {
+        var entries = new List<string>();
+        foreach (var part in raw.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var entry = part.Trim();
+            if (entry.Length > 0 && entry != "*")
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return new TypePatterns(entries.ToArray(), calls);
+    }
+
+    public bool Matches(ITypeSymbol? type)
+    {
+        if (type is null || type.SpecialType != SpecialType.None)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (MatchesOne(current))
+            {
+                return true;
+            }
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (MatchesOne(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool MatchesOne(ITypeSymbol type)
+    {
+        var name = type.Name;
+        if (name.EndsWith("Repository", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (_entries.Length == 0)
+        {
+            return false;
+        }
+
+        string? fullName = null;
+        foreach (var entry in _entries)
+        {
+            if (entry[0] == '*')
+            {
+                if (name.EndsWith(entry.Substring(1), StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            else if (entry[entry.Length - 1] == '*')
+            {
+                if (name.StartsWith(entry.Substring(0, entry.Length - 1), StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            else if (entry.IndexOf('.') >= 0)
+            {
+                fullName ??= FullName(type);
+                if (string.Equals(entry, fullName, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            else if (string.Equals(entry, name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string FullName(ITypeSymbol type)
+    {
+        var ns = type.ContainingNamespace;
+        return ns is null || ns.IsGlobalNamespace ? type.Name : ns.ToDisplayString() + "." + type.Name;
+    }
+}
+
+/// <summary>
+/// A syntax-only index of the compilation, built once when the first call is traced: which method names may reach the
+/// database, so that only their bodies are bound. A method name may reach it when a declaration with that name calls
+/// a database API by name, or (up to three calls deep) calls a method name that may. Names only: an over-approximation
+/// that the bound body then confirms or refutes.
+/// </summary>
+internal sealed class SyntaxNameIndex
+{
+    /// <summary>Names that are database APIs wherever they appear (EF Core's async operators, saves, Dapper, ADO.NET).</summary>
+    private static readonly HashSet<string> StrongNames = new(StringComparer.Ordinal)
+    {
+        "SaveChanges", "SaveChangesAsync", "FindAsync", "LoadAsync",
+        "ExecuteUpdate", "ExecuteUpdateAsync", "ExecuteDelete", "ExecuteDeleteAsync",
+        "ExecuteSql", "ExecuteSqlAsync", "ExecuteSqlRaw", "ExecuteSqlRawAsync", "ExecuteSqlInterpolated", "ExecuteSqlInterpolatedAsync",
+        "ExecuteReader", "ExecuteReaderAsync", "ExecuteScalar", "ExecuteScalarAsync", "ExecuteNonQuery", "ExecuteNonQueryAsync",
+        "Execute", "ExecuteAsync", "Query", "QueryAsync", "QueryFirst", "QueryFirstAsync", "QueryFirstOrDefault", "QueryFirstOrDefaultAsync",
+        "QuerySingle", "QuerySingleAsync", "QuerySingleOrDefault", "QuerySingleOrDefaultAsync", "QueryMultiple", "QueryMultipleAsync",
+        "QueryUnbufferedAsync", "ToListAsync", "ToArrayAsync", "ToDictionaryAsync", "ToHashSetAsync", "FirstAsync", "FirstOrDefaultAsync",
+        "SingleAsync", "SingleOrDefaultAsync", "LastAsync", "LastOrDefaultAsync", "ElementAtAsync", "ElementAtOrDefaultAsync",
+        "CountAsync", "LongCountAsync", "AnyAsync", "AllAsync", "ContainsAsync", "SumAsync", "MinAsync", "MaxAsync", "AverageAsync",
+        "ForEachAsync", "AsAsyncEnumerable",
+    };
+
+    /// <summary>Operators that run a query on a database source, and are also in-memory LINQ.</summary>
+    private static readonly HashSet<string> LinqNames = new(StringComparer.Ordinal)
+    {
+        "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup", "First", "FirstOrDefault", "Single", "SingleOrDefault",
+        "Last", "LastOrDefault", "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All", "Contains",
+        "Sum", "Min", "Max", "Average", "Aggregate", "Find", "Load",
+    };
+
+    private static bool IsDataHint(string identifier) =>
+        identifier.IndexOf("Context", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        identifier.IndexOf("Repository", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        identifier.StartsWith("db", StringComparison.OrdinalIgnoreCase) || identifier.StartsWith("_db", StringComparison.OrdinalIgnoreCase) ||
+        identifier == "Set" || identifier == "Database" || identifier == "Entry";
+
+    private const int MaxRounds = 3;
+
+    private readonly HashSet<string> _mayReach = new(StringComparer.Ordinal);
+
+    public SyntaxNameIndex(Compilation compilation)
+    {
+        // Per method name: does a body call a database name, and which names does it call.
+        var calls = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var root = tree.GetRoot();
+            foreach (var node in root.DescendantNodes())
+            {
+                string? name = node switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.ValueText,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax local => local.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name is null || _mayReach.Contains(name))
+                {
+                    continue;
+                }
+
+                if (!calls.TryGetValue(name, out var invoked))
+                {
+                    invoked = new HashSet<string>(StringComparer.Ordinal);
+                    calls.Add(name, invoked);
+                }
+
+                var linqCall = false;
+                var dataHint = false;
+                foreach (var inner in node.DescendantNodes())
+                {
+                    if (inner is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier)
+                    {
+                        dataHint |= IsDataHint(identifier.Identifier.ValueText);
+                        continue;
+                    }
+
+                    if (inner is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax invocation || InvokedName(invocation.Expression) is not { } called)
+                    {
+                        continue;
+                    }
+
+                    if (StrongNames.Contains(called))
+                    {
+                        _mayReach.Add(name);
+                        break;
+                    }
+
+                    linqCall |= LinqNames.Contains(called);
+                    invoked.Add(called);
+                }
+
+                if (linqCall && dataHint)
+                {
+                    // In-memory LINQ shares these names: only with a sign of a context, set or repository in the body.
+                    _mayReach.Add(name);
+                }
+            }
+        }
+
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var added = false;
+            foreach (var entry in calls)
+            {
+                if (_mayReach.Contains(entry.Key))
+                {
+                    continue;
+                }
+
+                foreach (var called in entry.Value)
+                {
+                    if (_mayReach.Contains(called))
+                    {
+                        _mayReach.Add(entry.Key);
+                        added = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!added)
+            {
+                break;
+            }
+        }
+    }
+
+    public bool MayReachDatabase(string methodName) => _mayReach.Contains(methodName);
+
+    private static string? InvokedName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) => expression switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
+        _ => null,
+    };
+}
