@@ -777,6 +777,13 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
             return Loops.Unwrap(forEach.Collection);
         }
 
+        // for (var i = 0; i < _listeners.Length; i++): the collection whose length bounds the index.
+        if (loop.Loop is IForLoopOperation { Condition: IBinaryOperation condition } &&
+            Loops.Unwrap(condition.RightOperand) is IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } indexed })
+        {
+            return Loops.Unwrap(indexed);
+        }
+
         if (loop.PerElementCall is { } call)
         {
             var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
@@ -985,10 +992,10 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
                 var collection = Loops.Unwrap(forEach.Collection);
                 return IsLimitRange(collection, types) || IsChunk(collection);
             case IForLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition }:
-                return IsLimit(condition.RightOperand, types, 0);
+                return IsVariableLimit(condition.RightOperand, types);
             case IWhileLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition }:
                 // while (workers.Count < limit)
-                return IsLimit(condition.RightOperand, types, 0);
+                return IsVariableLimit(condition.RightOperand, types);
             case null when loop.PerElementCall is { } call:
                 var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
                 return source is not null && (IsChunk(Loops.Unwrap(source)) || IsLimitRange(Loops.Unwrap(source), types));
@@ -1005,7 +1012,7 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
         {
             foreach (var argument in range.Arguments)
             {
-                if (argument.Parameter?.Ordinal == 1 && IsLimit(argument.Value, types, 0))
+                if (argument.Parameter?.Ordinal == 1 && IsVariableLimit(argument.Value, types))
                 {
                     return true;
                 }
@@ -1014,6 +1021,10 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
+
+    /// <summary>A limit that is not a compile-time constant (constants are judged by <c>max_constant_iterations</c>).</summary>
+    private static bool IsVariableLimit(IOperation operation, KnownTypes types) =>
+        !operation.ConstantValue.HasValue && IsLimit(operation, types, 0);
 
     private static readonly string[] SettingsTypeSuffixes = { "Options", "Settings", "Setting", "Config", "Configuration", "Parameters" };
 
