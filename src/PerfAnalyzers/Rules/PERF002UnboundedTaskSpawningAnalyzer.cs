@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.Common;
@@ -793,7 +795,7 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static readonly string[] ObserverWords = { "subscriber", "handler", "listener", "observer", "callback", "notifier", "sink", "hook", "plugin", "watcher", "interceptor" };
+    private static readonly string[] ObserverWords = { "subscriber", "handler", "listener", "observer", "callback", "notifier", "sink", "hook", "plugin", "watcher", "interceptor", "provider" };
 
     /// <summary>
     /// A field or property of the type holding its subscribers/handlers/listeners: delegates, or services (interfaces,
@@ -862,6 +864,103 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
             if (name.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0)
             {
                 return true;
+            }
+        }
+
+        return IsAssignedFromInjectedServices(member);
+    }
+
+    /// <summary>
+    /// The DI shape: <c>_services = services.ToArray();</c> (or <c>.ToList()</c>, or the parameter itself) where
+    /// <c>services</c> is a parameter declared as <c>IEnumerable&lt;T&gt;</c>. Read from syntax, in the member's type only.
+    /// </summary>
+    private static bool IsAssignedFromInjectedServices(ISymbol member)
+    {
+        // private readonly IFoo[] _foos = foos.ToArray(); with a primary constructor parameter.
+        foreach (var reference in member.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator &&
+                InjectedParameterName(initial) is { } injected && IsEnumerableParameter(declarator, injected))
+            {
+                return true;
+            }
+        }
+
+        foreach (var typeReference in member.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in typeReference.GetSyntax().DescendantNodes())
+            {
+                if (node is not AssignmentExpressionSyntax assignment ||
+                    TargetName(assignment.Left) != member.Name)
+                {
+                    continue;
+                }
+
+                if (InjectedParameterName(assignment.Right) is { } injected && IsEnumerableParameter(assignment, injected))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>services</c>, <c>services.ToArray()</c>, <c>services.ToList()</c>: the identifier, else null.</summary>
+    private static string? InjectedParameterName(ExpressionSyntax value)
+    {
+        if (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToArray" or "ToList" or "ToImmutableArray" } access, ArgumentList.Arguments.Count: 0 })
+        {
+            value = access.Expression;
+        }
+
+        return value is IdentifierNameSyntax identifier ? identifier.Identifier.ValueText : null;
+    }
+
+    private static string? TargetName(ExpressionSyntax target) => target switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText,
+        _ => null,
+    };
+
+    private static bool IsEnumerableParameter(SyntaxNode site, string name)
+    {
+        for (var node = site.Parent; node is not null and not TypeDeclarationSyntax; node = node.Parent)
+        {
+            var parameters = node switch
+            {
+                BaseMethodDeclarationSyntax method => method.ParameterList,
+                _ => null,
+            };
+
+            if (parameters is null)
+            {
+                continue;
+            }
+
+            foreach (var parameter in parameters.Parameters)
+            {
+                if (parameter.Identifier.ValueText == name &&
+                    parameter.Type is GenericNameSyntax { Identifier.ValueText: "IEnumerable" } or QualifiedNameSyntax { Right: GenericNameSyntax { Identifier.ValueText: "IEnumerable" } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A primary constructor's parameter list sits on the type declaration.
+        if (site.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } type &&
+            type.ChildNodes().OfType<ParameterListSyntax>().FirstOrDefault() is { } primary)
+        {
+            foreach (var parameter in primary.Parameters)
+            {
+                if (parameter.Identifier.ValueText == name && parameter.Type is GenericNameSyntax { Identifier.ValueText: "IEnumerable" })
+                {
+                    return true;
+                }
             }
         }
 

@@ -500,6 +500,48 @@ public class PERF002RealCodeTests
             Diag().WithLocation(0).WithArguments("'ProcessMessageAsync'").WithSeverity(DiagnosticSeverity.Info));
 
     [Fact]
+    public Task Fan_out_over_injected_services_and_providers_is_reported_as_info() =>
+        Verify.VerifyAsync(Usings + """
+            interface ILiveTvService { Task<int> GetTimersAsync(); }
+            interface IIntroProvider { Task<int> GetIntrosAsync(); }
+            class C
+            {
+                private readonly ILiveTvService[] _services;
+                private IIntroProvider[] IntroProviders { get; set; } = Array.Empty<IIntroProvider>();
+                C(IEnumerable<ILiveTvService> services) => _services = services.ToArray();
+
+                async Task M()
+                {
+                    var tasks = {|#0:_services.Select(s => s.GetTimersAsync())|};
+                    var results = await Task.WhenAll(tasks);
+                    await Task.WhenAll({|#1:IntroProviders.Select(p => p.GetIntrosAsync())|});
+                }
+            }
+
+            class D(IEnumerable<ILiveTvService> services)
+            {
+                private readonly ILiveTvService[] _all = services.ToArray();
+                Task<int[]> M() => Task.WhenAll({|#2:_all.Select(s => s.GetTimersAsync())|});
+            }
+            """,
+            Diag().WithLocation(0).WithArguments("Select").WithSeverity(DiagnosticSeverity.Info),
+            Diag().WithLocation(1).WithArguments("Select").WithSeverity(DiagnosticSeverity.Info),
+            Diag().WithLocation(2).WithArguments("Select").WithSeverity(DiagnosticSeverity.Info));
+
+    [Fact]
+    public Task Interface_arrays_not_injected_stay_a_warning() =>
+        Verify.VerifyAsync(Usings + """
+            interface IDevice { Task PingAsync(); }
+            class C
+            {
+                private readonly IDevice[] _devices;
+                C(IDevice[] devices) => _devices = devices;
+                Task M() => Task.WhenAll({|#0:_devices.Select(d => d.PingAsync())|});
+            }
+            """,
+            Diag().WithLocation(0).WithArguments("Select").WithSeverity(DiagnosticSeverity.Warning));
+
+    [Fact]
     public Task Fan_out_over_data_fields_stays_a_warning() =>
         Verify.VerifyAsync(Usings + """
             class Order { public int Id; }
