@@ -421,6 +421,33 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             {
                 return true;
             }
+
+            // while (File.Exists(lnk)) { name += "1"; lnk = Path.Combine(dir, name + ext); }: the condition reads a
+            // local the body derives from the string.
+            if (operation is ILocalReferenceOperation local && IsDerivedInBody(loop.Body, local.Local, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDerivedInBody(IOperation body, ILocalSymbol local, IOperation target)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment &&
+                SymbolEqualityComparer.Default.Equals(assigned.Local, local))
+            {
+                foreach (var part in assignment.Value.DescendantsAndSelf())
+                {
+                    if (IsSameVariable(part, target))
+                    {
+                        return true;
+                    }
+                }
+            }
         }
 
         return false;

@@ -129,7 +129,15 @@ public class PERF001RealCodeTests
                     while (taken.Contains(name)) name = name + "_";
                     do { name += "1"; } while (taken.Contains(name));
                     for (var candidate = "a"; candidate.Length < 10; candidate += "a") { }
-                    return path + name;
+                    var shortcut = "video";
+                    var lnk = Path.Combine(path, shortcut + ".lnk");
+                    while (File.Exists(lnk))
+                    {
+                        shortcut += "1";
+                        lnk = Path.Combine(path, shortcut + ".lnk");
+                    }
+
+                    return path + name + shortcut;
                 }
             }
             """);
@@ -144,6 +152,14 @@ public class PERF001RealCodeTests
                     var all = "";
                     while (queue.Count > 0) [|all += queue.Dequeue()|];
                     while (File.Exists(path)) [|all += "_1"|];
+                    // The condition's local is assigned in the body, but not from the string.
+                    var probe = path;
+                    while (File.Exists(probe))
+                    {
+                        [|all += "_1"|];
+                        probe = path + queue.Count;
+                    }
+
                     return all;
                 }
             }
