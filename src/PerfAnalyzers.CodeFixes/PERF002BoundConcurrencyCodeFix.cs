@@ -418,7 +418,8 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             if (operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
                 method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
             {
-                return Qualified("global::System.Environment.ProcessorCount");
+                // A property read is an expression (member access), not a type name.
+                return SyntaxFactory.ParseExpression("global::System.Environment.ProcessorCount").WithAdditionalAnnotations(Simplifier.Annotation);
             }
         }
 

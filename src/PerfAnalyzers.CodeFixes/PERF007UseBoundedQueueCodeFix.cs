@@ -120,7 +120,9 @@ public sealed class PERF007UseBoundedQueueCodeFix : CodeFixProvider
         var fullMode = SyntaxFactory.AssignmentExpression(
             SyntaxKind.SimpleAssignmentExpression,
             SyntaxFactory.IdentifierName("FullMode"),
-            Qualified("global::System.Threading.Channels.BoundedChannelFullMode.Wait"));
+            // An enum member is an expression (member access), not a type name: parsed as a type it would be a
+            // QualifiedName, a tree the compiler never produces for this code.
+            SyntaxFactory.ParseExpression("global::System.Threading.Channels.BoundedChannelFullMode.Wait").WithAdditionalAnnotations(Simplifier.Annotation));
         var options = (BaseObjectCreationExpressionSyntax)SyntaxFactory.ObjectCreationExpression(
             SyntaxFactory.Token(SyntaxKind.NewKeyword).WithTrailingTrivia(SyntaxFactory.Space),
             Qualified("global::System.Threading.Channels.BoundedChannelOptions"),

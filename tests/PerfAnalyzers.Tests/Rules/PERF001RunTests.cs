@@ -27,7 +27,7 @@ public class PERF001RunTests
             FixedCode = fixedCode,
         }.RunAsync();
 
-        var before = TestCompiler.CompileAndLoad(Markup.Parse(original).Source);
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(original));
         var after = TestCompiler.CompileAndLoad(fixedCode);
         foreach (var input in Inputs)
         {

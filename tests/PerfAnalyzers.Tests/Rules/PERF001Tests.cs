@@ -25,7 +25,7 @@ public class PERF001Tests
                 return s;
             }
         }
-        """, new DiagnosticResult("PERF001").WithLocation(0).WithArguments("s", "in a loop", "use a StringBuilder"));
+        """, Expect.Diagnostic("PERF001").WithLocation(0).WithArguments("s", "in a loop", "use a StringBuilder"));
 
     [Fact]
     public Task For_while_do_loops() => Verify.VerifyAsync("""
@@ -123,11 +123,11 @@ public class PERF001Tests
             }
         }
         """,
-        new DiagnosticResult("PERF001").WithLocation(0).WithArguments("_text", "in a loop", "use a StringBuilder"),
-        new DiagnosticResult("PERF001").WithLocation(1).WithArguments("_text", "in a loop", "use a StringBuilder"),
-        new DiagnosticResult("PERF001").WithLocation(2).WithArguments("s_log", "in a loop", "use a StringBuilder"),
-        new DiagnosticResult("PERF001").WithLocation(3).WithArguments("Text", "in a loop", "use a StringBuilder"),
-        new DiagnosticResult("PERF001").WithLocation(4).WithArguments("acc", "in a loop", "use a StringBuilder"));
+        Expect.Diagnostic("PERF001").WithLocation(0).WithArguments("_text", "in a loop", "use a StringBuilder"),
+        Expect.Diagnostic("PERF001").WithLocation(1).WithArguments("_text", "in a loop", "use a StringBuilder"),
+        Expect.Diagnostic("PERF001").WithLocation(2).WithArguments("s_log", "in a loop", "use a StringBuilder"),
+        Expect.Diagnostic("PERF001").WithLocation(3).WithArguments("Text", "in a loop", "use a StringBuilder"),
+        Expect.Diagnostic("PERF001").WithLocation(4).WithArguments("acc", "in a loop", "use a StringBuilder"));
 
     [Fact]
     public Task Member_of_an_object_that_outlives_the_loop() => Verify.VerifyAsync("""
@@ -153,8 +153,8 @@ public class PERF001Tests
             string E(IEnumerable<string> words) => Enumerable.[|Aggregate(words, (a, b) => { return string.Concat(a, b); })|];
         }
         """,
-        new DiagnosticResult("PERF001").WithLocation(0).WithArguments("a", "in Aggregate", "use string.Join, string.Concat or a StringBuilder"),
-        new DiagnosticResult("PERF001").WithLocation(1).WithArguments("acc", "in Aggregate", "use string.Join, string.Concat or a StringBuilder"));
+        Expect.Diagnostic("PERF001").WithLocation(0).WithArguments("a", "in Aggregate", "use string.Join, string.Concat or a StringBuilder"),
+        Expect.Diagnostic("PERF001").WithLocation(1).WithArguments("acc", "in Aggregate", "use string.Join, string.Concat or a StringBuilder"));
 
     [Fact]
     public Task Nested_loop_with_small_inner_count_inside_an_unbounded_outer_loop() => Verify.VerifyAsync("""

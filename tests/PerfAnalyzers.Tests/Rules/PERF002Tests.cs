@@ -33,7 +33,7 @@ public class PERF002Tests
                 }
             }
             """,
-            new DiagnosticResult("PERF002").WithLocation(0).WithArguments("Task.Run"));
+            Expect.Diagnostic("PERF002").WithLocation(0).WithArguments("Task.Run"));
 
     [Fact]
     public Task Tasks_collected_in_a_loop_are_reported() =>
@@ -63,7 +63,7 @@ public class PERF002Tests
                 }
             }
             """,
-            new DiagnosticResult("PERF002").WithLocation(0).WithArguments("'SendAsync'"));
+            Expect.Diagnostic("PERF002").WithLocation(0).WithArguments("'SendAsync'"));
 
     [Fact]
     public Task WhenAll_over_Select_is_reported() =>
@@ -82,7 +82,7 @@ public class PERF002Tests
                 }
             }
             """,
-            new DiagnosticResult("PERF002").WithLocation(0).WithArguments("Select"));
+            Expect.Diagnostic("PERF002").WithLocation(0).WithArguments("Select"));
 
     [Fact]
     public Task Awaited_or_waited_in_the_iteration_is_not_reported() =>

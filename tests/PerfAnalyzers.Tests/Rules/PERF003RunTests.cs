@@ -145,7 +145,7 @@ public class PERF003RunTests
             FixedSources = { Usings + expectedFixed, PERF003Model.Source },
         }.RunAsync();
 
-        var original = await RunAsync(Markup.Parse(markup).Source);
+        var original = await RunAsync(TestCompiler.StripMarkup(markup));
         var fixedRun = await RunAsync(expectedFixed);
 
         Assert.False(string.IsNullOrEmpty(original.Result));

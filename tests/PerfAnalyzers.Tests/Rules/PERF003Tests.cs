@@ -40,7 +40,7 @@ public class PERF003Tests
             }
         }
         """,
-        new DiagnosticResult("PERF003").WithLocation(0).WithArguments(
+        Expect.Diagnostic("PERF003").WithLocation(0).WithArguments(
             "'db.Customers.FirstOrDefault'", "the 'foreach' over 'orders'", "load the data for all elements in one query before the loop"));
 
     [Fact]
@@ -190,7 +190,7 @@ public class PERF003Tests
             }
         }
         """,
-        new DiagnosticResult("PERF003").WithLocation(0).WithArguments(
+        Expect.Diagnostic("PERF003").WithLocation(0).WithArguments(
             "'foreach' over 'db.Lines.Where(l => l.OrderId == order.Id)'", "the 'foreach' over 'orders'", "load the data for all elements in one query before the loop"));
 
     [Fact]
@@ -226,8 +226,8 @@ public class PERF003Tests
             }
         }
         """,
-        new DiagnosticResult("PERF003").WithLocation(0).WithArguments("'db.SaveChanges'", "the 'foreach' over 'orders'", "batch the writes and save once after the loop"),
-        new DiagnosticResult("PERF003").WithLocation(1).WithArguments("'ExecuteDelete'", "the 'foreach' over 'orders'", "batch the writes and send them once after the loop"));
+        Expect.Diagnostic("PERF003").WithLocation(0).WithArguments("'db.SaveChanges'", "the 'foreach' over 'orders'", "batch the writes and save once after the loop"),
+        Expect.Diagnostic("PERF003").WithLocation(1).WithArguments("'ExecuteDelete'", "the 'foreach' over 'orders'", "batch the writes and send them once after the loop"));
 
     [Fact]
     public Task Context_Find_reference_loading_raw_sql_and_SqlQuery_are_reported() => Verify("""
@@ -271,7 +271,7 @@ public class PERF003Tests
             }
         }
         """,
-        new DiagnosticResult("PERF003").WithLocation(0).WithArguments("'db.Customers.First'", "the 'Select' lambda over 'orders'", "load the data for all elements in one query before the loop"));
+        Expect.Diagnostic("PERF003").WithLocation(0).WithArguments("'db.Customers.First'", "the 'Select' lambda over 'orders'", "load the data for all elements in one query before the loop"));
 
     [Fact]
     public Task Async_per_element_lambda_is_reported() => Verify("""
@@ -313,7 +313,7 @@ public class PERF003Tests
             }
         }
         """,
-        new DiagnosticResult("PERF003").WithLocation(0).WithArguments("'connection.Execute'", "the 'foreach' over 'orders'", "batch the writes and send them once after the loop"));
+        Expect.Diagnostic("PERF003").WithLocation(0).WithArguments("'connection.Execute'", "the 'foreach' over 'orders'", "batch the writes and send them once after the loop"));
 
     [Fact]
     public Task AdoNet_commands_per_element_are_reported() => Verify("""
@@ -453,7 +453,7 @@ public class PERF003Tests
             }
         }
         """,
-        new DiagnosticResult("PERF003").WithLocation(0).WithArguments("'db.Customers.Find'", "the 'foreach' over 'orders'", "load the data for all elements in one query before the loop"));
+        Expect.Diagnostic("PERF003").WithLocation(0).WithArguments("'db.Customers.Find'", "the 'foreach' over 'orders'", "load the data for all elements in one query before the loop"));
 
     // ---- Look-alike negatives ----
 

@@ -14,7 +14,7 @@ public class PERF004Tests
         {
             public static long Factorial(int n) => n <= 1 ? 1 : n * {|#0:Factorial(n - 1)|};
         }
-        """, new DiagnosticResult("PERF004").WithLocation(0).WithArguments("Factorial"));
+        """, Expect.Diagnostic("PERF004").WithLocation(0).WithArguments("Factorial"));
 
     [Fact]
     public Task Linked_list_sum_on_another_receiver_and_static() => Verify.VerifyAsync("""

@@ -9,7 +9,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// Proof by running for the PERF005 fix: the original and the fixed code are compiled at test time, give the same
 /// results on many inputs, and the fixed code then runs at a depth (1,000,000) that would overflow the recursive one.
 /// </summary>
-public class PERF005RunTests
+public partial class PERF005RunTests
 {
     private const string Source = """
         using System.Collections.Generic;
@@ -125,7 +125,8 @@ public class PERF005RunTests
 
     private static readonly Lazy<Task<(Assembly Original, Assembly Fixed, string FixedText)>> Compiled = new(async () =>
     {
-        var fixedText = await RecursionFixRunner.FixAllAsync<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>(Source, expectedDiagnostics: 9);
+        await RecursionFixRunner.VerifyAsync<PERF005TailRecursionAnalyzer, PERF005ConvertTailRecursionToLoopCodeFix>(Source, FixedSource, expectedDiagnostics: 9);
+        var fixedText = FixedSource;
         return (TestCompiler.CompileAndLoad(Source), TestCompiler.CompileAndLoad(fixedText), fixedText);
     });
 

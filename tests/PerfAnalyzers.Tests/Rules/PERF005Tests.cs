@@ -14,7 +14,7 @@ public class PERF005Tests
         {
             public static int Gcd(int a, int b) => b == 0 ? a : {|#0:Gcd(b, a % b)|};
         }
-        """, new DiagnosticResult("PERF005").WithLocation(0).WithArguments("Gcd"));
+        """, Expect.Diagnostic("PERF005").WithLocation(0).WithArguments("Gcd"));
 
     [Fact]
     public Task Return_statement_and_if_branches() => Verify.VerifyAsync("""

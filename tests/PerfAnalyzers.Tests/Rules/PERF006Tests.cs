@@ -30,7 +30,7 @@ public class PERF006Tests
                 void M(IMemoryCache cache) => {|#0:cache.Set("k", 42)|};
             }
             """,
-            new DiagnosticResult("PERF006").WithLocation(0)
+            Expect.Diagnostic("PERF006").WithLocation(0)
                 .WithMessage("'Set' stores a cache entry that never expires: set an explicit expiration (TTL)")
                 .WithSeverity(DiagnosticSeverity.Warning));
 
@@ -311,7 +311,7 @@ public class PERF006Tests
                 }
             }
             """,
-            new DiagnosticResult("PERF006").WithLocation(0).WithMessage("'MemoryCache indexer' stores a cache entry that never expires: set an explicit expiration (TTL)"));
+            Expect.Diagnostic("PERF006").WithLocation(0).WithMessage("'MemoryCache indexer' stores a cache entry that never expires: set an explicit expiration (TTL)"));
 
     [Fact]
     public Task ObjectCache_with_expiration_or_policy_from_elsewhere_is_not_reported() =>

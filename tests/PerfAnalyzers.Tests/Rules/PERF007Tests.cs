@@ -25,7 +25,7 @@ public class PERF007Tests
                 private readonly Channel<int> _other = [|Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true })|];
             }
             """,
-            new DiagnosticResult("PERF007").WithLocation(0).WithArguments("Channel.CreateUnbounded<string>"));
+            Expect.Diagnostic("PERF007").WithLocation(0).WithArguments("Channel.CreateUnbounded<string>"));
 
     [Fact]
     public Task BlockingCollection_without_capacity_is_reported() =>
@@ -40,7 +40,7 @@ public class PERF007Tests
                 BlockingCollection<int> named = new(boundedCapacity: 10);
             }
             """,
-            new DiagnosticResult("PERF007").WithLocation(0).WithArguments("new BlockingCollection<int>"));
+            Expect.Diagnostic("PERF007").WithLocation(0).WithArguments("new BlockingCollection<int>"));
 
     [Fact]
     public Task Dataflow_blocks_without_BoundedCapacity_are_reported() =>
@@ -64,7 +64,7 @@ public class PERF007Tests
                 }
             }
             """,
-            new DiagnosticResult("PERF007").WithLocation(0).WithArguments("new BufferBlock<int>"));
+            Expect.Diagnostic("PERF007").WithLocation(0).WithArguments("new BufferBlock<int>"));
 
     [Fact]
     public Task Look_alikes_are_not_reported() =>
@@ -120,8 +120,8 @@ public class PERF007Tests
             ExpectedDiagnostics =
             {
                 // Each creation still binds to its type, so each is still an unbounded queue.
-                new DiagnosticResult("PERF007").WithSpan(8, 16, 8, 43),
-                new DiagnosticResult("PERF007").WithSpan(9, 16, 9, 48),
+                Expect.Diagnostic("PERF007").WithSpan(8, 16, 8, 43),
+                Expect.Diagnostic("PERF007").WithSpan(9, 16, 9, 48),
             },
         }.RunAsync();
 }

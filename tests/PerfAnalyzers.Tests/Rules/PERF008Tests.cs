@@ -41,7 +41,7 @@ public class PERF008Tests
                 private static decimal Load(string symbol) => symbol.Length;
             }
             """,
-            new DiagnosticResult("PERF008").WithLocation(0)
+            Expect.Diagnostic("PERF008").WithLocation(0)
                 .WithMessage("Static dictionary 's_prices' is only ever added to and its keys are unbounded: use IMemoryCache with a size limit and an expiration")
                 .WithSeverity(DiagnosticSeverity.Info));
 

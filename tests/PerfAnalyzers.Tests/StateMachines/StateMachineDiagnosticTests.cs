@@ -1,3 +1,4 @@
+using TestFileMarkupParser = Microsoft.CodeAnalysis.Testing.TestFileMarkupParser;
 using Microsoft.CodeAnalysis;
 using PerfAnalyzers.StateMachines;
 using PerfAnalyzers.Tests.Verifiers;
@@ -334,8 +335,8 @@ public class StateMachineDiagnosticTests
             """,
         ExpectedDiagnostics =
         {
-            new DiagnosticResult("PERFSM007").WithLocation(0).WithArguments("Machine"),
-            new DiagnosticResult("PERFSM007").WithLocation(1).WithArguments("Qualified"),
+            Expect.Diagnostic("PERFSM007").WithLocation(0).WithArguments("Machine"),
+            Expect.Diagnostic("PERFSM007").WithLocation(1).WithArguments("Qualified"),
         },
     }.RunAsync();
 
@@ -389,8 +390,8 @@ public class StateMachineDiagnosticTests
     {
         new StateMachineAnalyzerTest { TestCode = markup, AllowCompilerErrors = allowCompilerErrors }.RunAsync().GetAwaiter().GetResult();
 
-        var (source, spans) = Markup.Parse(markup);
-        var warningsOnly = spans.All(s => s.Id is "PERFSM005" or "PERFSM006");
+        TestFileMarkupParser.GetSpans(markup, treatPositionIndicatorsAsCode: true, out var source, out var spans);
+        var warningsOnly = spans.Where(s => !s.Value.IsEmpty).All(s => s.Key is "PERFSM005" or "PERFSM006");
         if (!allowCompilerErrors && warningsOnly)
         {
             GeneratorHarness.Run(source).CompileAndLoad();

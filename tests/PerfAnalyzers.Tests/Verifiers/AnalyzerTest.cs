@@ -1,98 +1,76 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace PerfAnalyzers.Tests.Verifiers;
 
 /// <summary>
-/// Runs an analyzer over marked-up sources and asserts the diagnostics exactly: every expected one at its span, no
-/// other. The sources must compile unless <see cref="AllowCompilerErrors"/> is set; an analyzer exception always fails.
+/// An analyzer test on Microsoft.CodeAnalysis.Testing (<see cref="CSharpAnalyzerTest{TAnalyzer, TVerifier}"/>): the
+/// diagnostics must match the markup (<c>[|..|]</c>, <c>{|ID:..|}</c>, <c>{|#0:..|}</c>) and
+/// <see cref="AnalyzerTest{TVerifier}.ExpectedDiagnostics"/> exactly; compiler errors count as diagnostics unless
+/// <see cref="AllowCompilerErrors"/> is set; an analyzer exception (AD0001) always fails. The library also runs the
+/// analyzer with every file marked as generated and with each diagnostic suppressed by <c>#pragma</c>.
+/// The properties below are our shorthand for the library's <see cref="AnalyzerTest{TVerifier}.TestState"/>.
 /// </summary>
-public class AnalyzerTest<TAnalyzer>
+public class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    /// <summary>Marked-up sources of the first project (several files allowed).</summary>
-    public List<string> Sources { get; } = new();
+    private bool _applied;
 
-    /// <summary>Shortcut for a single source file.</summary>
-    public string TestCode
-    {
-        set => Sources.Add(value);
-    }
+    /// <summary>Marked-up sources of the first project (several files allowed); <c>TestCode</c> adds one.</summary>
+    public SourceFileList Sources => TestState.Sources;
 
     /// <summary>Marked-up sources of a second, independent project (for solution-wide tests).</summary>
     public List<string> OtherProjectSources { get; } = new();
 
-    /// <summary>Lines placed under <c>[*.cs]</c> in the project's <c>.editorconfig</c>.</summary>
+    /// <summary>Lines placed under <c>[*.cs]</c> in the <c>.editorconfig</c> at the solution root.</summary>
     public string? EditorConfig { get; set; }
 
     public OutputKind OutputKind { get; set; } = OutputKind.DynamicallyLinkedLibrary;
 
-    public List<DiagnosticResult> ExpectedDiagnostics { get; } = new();
+    /// <summary>Compiler errors in the test code are ignored (for tests of broken code).</summary>
+    public bool AllowCompilerErrors
+    {
+        get => CompilerDiagnostics == CompilerDiagnostics.None;
+        set => CompilerDiagnostics = value ? CompilerDiagnostics.None : CompilerDiagnostics.Errors;
+    }
 
-    public bool AllowCompilerErrors { get; set; }
-
-    /// <summary>Replaces <see cref="TestReferences.Default"/> when set.</summary>
+    /// <summary>Replaces the whole reference set (framework and <see cref="TestReferences.Libraries"/>) when set.</summary>
     public IEnumerable<MetadataReference>? References { get; set; }
 
+    /// <summary>References added to the default set.</summary>
     public List<MetadataReference> AdditionalReferences { get; } = new();
 
-    internal ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer());
+    protected override CompilationOptions CreateCompilationOptions() => TestSettings.CompilationOptions(base.CreateCompilationOptions());
 
-    internal IEnumerable<MetadataReference> AllReferences => (References ?? TestReferences.Default).Concat(AdditionalReferences);
+    protected override ParseOptions CreateParseOptions() => TestSettings.ParseOptions();
 
-    internal List<IReadOnlyList<string>> ProjectMarkup()
+    protected override Project ApplyCompilationOptions(Project project) => TestSettings.KeepEditorConfigSeverities(base.ApplyCompilationOptions(project));
+
+    protected override Task RunImplAsync(CancellationToken cancellationToken)
     {
-        var projects = new List<IReadOnlyList<string>> { Sources };
-        if (OtherProjectSources.Count > 0)
+        if (!_applied)
         {
-            projects.Add(OtherProjectSources);
+            _applied = true;
+            ReferenceAssemblies = TestSettings.ReferenceAssemblies(References);
+            TestSettings.Apply(TestState, EditorConfig, OutputKind, References, AdditionalReferences, OtherProjectSources);
         }
 
-        return projects;
-    }
-
-    internal static List<IReadOnlyList<(string Source, IReadOnlyList<MarkedSpan> Spans)>> ParseAll(IEnumerable<IReadOnlyList<string>> projects) =>
-        projects.Select(p => (IReadOnlyList<(string, IReadOnlyList<MarkedSpan>)>)p.Select(Markup.Parse).ToList()).ToList();
-
-    public virtual async Task RunAsync()
-    {
-        if (Sources.Count == 0)
-        {
-            throw new VerificationException("The test has no source.");
-        }
-
-        var parsed = ParseAll(ProjectMarkup());
-        var solution = TestSolution.Create(
-            parsed.Select(p => (IReadOnlyList<string>)p.Select(d => d.Source).ToList()).ToList(),
-            EditorConfig,
-            OutputKind,
-            AllReferences,
-            out var documentIds);
-
-        await AssertCompilesAsync("Test code", solution, allowErrors: AllowCompilerErrors);
-
-        var expected = DiagnosticComparer.Resolve(parsed, ExpectedDiagnostics, Analyzers);
-        var actual = await TestSolution.GetAnalyzerDiagnosticsAsync(solution, Analyzers);
-        DiagnosticComparer.AssertMatch("Analyzer", solution, documentIds, expected, actual);
-    }
-
-    internal static async Task<ImmutableArray<Diagnostic>> AssertCompilesAsync(string what, Solution solution, bool allowErrors)
-    {
-        var errors = await TestSolution.GetCompilerErrorsAsync(solution);
-        if (!allowErrors && errors.Length > 0)
-        {
-            throw new VerificationException($"{what} does not compile:\n" + string.Join("\n", errors.Select(e => "  " + TestSolution.Format(e))));
-        }
-
-        return errors;
+        return base.RunImplAsync(cancellationToken);
     }
 }
 
-/// <summary>Shortcuts for the common analyzer test.</summary>
+/// <summary>Shortcuts for the common analyzer test (the usual <c>VerifyCS</c> shape).</summary>
 public static class AnalyzerVerifier<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
+    /// <summary>An expected diagnostic of this analyzer, at its descriptor's default severity.</summary>
+    public static DiagnosticResult Diagnostic(string id) => Expect.Diagnostic(id);
+
+    /// <summary>The expected diagnostic of an analyzer with a single descriptor.</summary>
+    public static DiagnosticResult Diagnostic() => Expect.Diagnostic(new TAnalyzer().SupportedDiagnostics.Single().Id);
+
     public static Task VerifyAsync(string markup, params DiagnosticResult[] expected)
     {
         var test = new AnalyzerTest<TAnalyzer> { TestCode = markup };

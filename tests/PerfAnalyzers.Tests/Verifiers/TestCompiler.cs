@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace PerfAnalyzers.Tests.Verifiers;
 
@@ -18,6 +19,13 @@ public static class TestCompiler
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: $"Source{i}.cs")),
             references ?? TestReferences.Default,
             new CSharpCompilationOptions(outputKind, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release, allowUnsafe: true));
+    }
+
+    /// <summary>The source without its test markup (<c>[|..|]</c>, <c>{|ID:..|}</c>), parsed by the testing library's own parser.</summary>
+    public static string StripMarkup(string markup)
+    {
+        TestFileMarkupParser.GetSpans(markup, treatPositionIndicatorsAsCode: true, out var source, out _);
+        return source;
     }
 
     /// <summary>Compiles and loads into a collectible context; throws with the compiler errors if it does not compile.</summary>
@@ -60,3 +68,6 @@ public static class TestCompiler
         }
     }
 }
+
+/// <summary>Thrown when a compile-and-run helper fails; its message says what went wrong.</summary>
+public sealed class VerificationException(string message) : Exception(message);
