@@ -17,7 +17,7 @@ public class PERF001RealCodeTests
 
         """;
 
-    private static DiagnosticResult Diag(string id = "PERF001") => new(id);
+    private static DiagnosticResult Diag(string id = "PERF001") => Expect.Diagnostic(id);
 
     [Fact]
     public Task Self_reference_inside_conditional_coalesce_and_switch_operands_is_reported() =>

@@ -20,7 +20,7 @@ public class PERF002RealCodeTests
 
         """;
 
-    private static DiagnosticResult Diag(string id = "PERF002") => new(id);
+    private static DiagnosticResult Diag(string id = "PERF002") => Expect.Diagnostic(id);
 
     // ---------------------------------------------------------------------------------------------------------
     // Recall: the same fan-out whatever the plumbing (#13)

@@ -35,7 +35,7 @@ public class PERF006PERF007TestProjectTests
         }
         """;
 
-    private static DiagnosticResult Diag(string id) => new(id);
+    private static DiagnosticResult Diag(string id) => Expect.Diagnostic(id);
 
     [Fact]
     public Task PERF006_is_info_in_a_test_project() =>
