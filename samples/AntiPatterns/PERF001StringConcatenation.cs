@@ -72,3 +72,54 @@ public static class Paths
         return path;
     }
 }
+
+public static class Totals
+{
+    // Reported, no fix: the string reads itself inside a conditional operand; the copy happens all the same.
+    public static string Joined(IEnumerable<string> items)
+    {
+        string? joined = null;
+        foreach (var item in items)
+        {
+            joined = item + (joined == null ? "" : "," + joined);
+        }
+
+        return joined ?? "";
+    }
+
+    // Reported, no fix: one dictionary slot with a constant key grown like a variable.
+    public static void Accumulate(IEnumerable<string> lines, Dictionary<string, string> totals)
+    {
+        totals["all"] = "";
+        foreach (var line in lines)
+        {
+            totals["all"] = totals["all"] + line;
+        }
+    }
+
+    // Reported: 10 × 10 appends; nested constant loops count as the product of their counts.
+    public static string Grid()
+    {
+        var grid = "";
+        for (var row = 0; row < 10; row++)
+        {
+            for (var column = 0; column < 10; column++)
+            {
+                grid += row * column;
+            }
+        }
+
+        return grid;
+    }
+
+    // Not reported: a probe loop reads the whole string in its condition; a StringBuilder cannot help.
+    public static string FreeName(string path)
+    {
+        while (File.Exists(path))
+        {
+            path += "_1";
+        }
+
+        return path;
+    }
+}

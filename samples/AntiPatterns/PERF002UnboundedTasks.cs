@@ -47,9 +47,63 @@ public sealed class NotificationService(HttpClient client)
         }
     }
 
+    // PERF002: the tasks pass through a local before the join; still one request per user, all at once.
+    public async Task PushAllAsync(IEnumerable<int> userIds)
+    {
+        var pushes = userIds.Select(id => client.GetStringAsync($"https://example.org/push/{id}"));
+        await Task.WhenAll(pushes);
+    }
+
+    // PERF002: an iterator that yields one task per element, joined by WhenAll.
+    public async Task BroadcastAsync(IEnumerable<string> emails, string message)
+    {
+        IEnumerable<Task> Sends()
+        {
+            foreach (var email in emails)
+            {
+                yield return SendAsync(email + message);
+            }
+        }
+
+        await Task.WhenAll(Sends());
+    }
+
+    // Fine: a worker pool sized by the core count, each worker draining one shared channel.
+    public async Task RunWorkersAsync(System.Threading.Channels.ChannelReader<string> inbox)
+    {
+        var workers = new List<Task>();
+        var count = Math.Max(1, Environment.ProcessorCount / 2);
+        for (var i = 0; i < count; i++)
+        {
+            workers.Add(Task.Run(async () =>
+            {
+                await foreach (var email in inbox.ReadAllAsync())
+                {
+                    await SendAsync(email);
+                }
+            }));
+        }
+
+        await Task.WhenAll(workers);
+    }
+
     private static Task SendAsync(string email) => Task.Delay(10);
 
     private static void Recalculate(int id)
     {
     }
+}
+
+/// <summary>PERF002 at Info: a fan-out over the type's own subscribers is sized by registrations, not by data.</summary>
+public sealed class EventHub(IEnumerable<IEventSubscriber> subscribers)
+{
+    private readonly IEnumerable<IEventSubscriber> _subscribers = subscribers;
+
+    // PERF002 (Info): observer fan-out.
+    public Task PublishAsync(string name) => Task.WhenAll(_subscribers.Select(s => s.NotifyAsync(name)));
+}
+
+public interface IEventSubscriber
+{
+    Task NotifyAsync(string name);
 }

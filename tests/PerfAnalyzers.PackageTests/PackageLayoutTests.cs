@@ -18,7 +18,7 @@ public sealed class PackageLayoutTests(LocalFeedFixture feed)
         var files = PayloadFiles(feed.AnalyzerPackage);
 
         Assert.Equal(
-            ["README.md", "analyzers/dotnet/cs/PerfAnalyzers.CodeFixes.dll", "analyzers/dotnet/cs/PerfAnalyzers.dll"],
+            ["README.md", "analyzers/dotnet/cs/PerfAnalyzers.CodeFixes.dll", "analyzers/dotnet/cs/PerfAnalyzers.dll", "build/PerfAnalyzers.props"],
             files);
     }
 

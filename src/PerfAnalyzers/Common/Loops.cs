@@ -115,17 +115,24 @@ internal static class Loops
     /// True when the repetition has a constant count at or below <paramref name="threshold"/>. A per-element lambda
     /// uses its receiver or source argument's count.
     /// </summary>
-    public static bool HasConstantCountAtMost(in LoopContext context, long threshold)
+    public static bool HasConstantCountAtMost(in LoopContext context, long threshold) =>
+        TryGetConstantCount(context, out var count) && count <= threshold;
+
+    /// <summary>
+    /// The constant number of times the repetition runs, when known: the loop's count, or for a per-element lambda
+    /// its receiver or source argument's count.
+    /// </summary>
+    public static bool TryGetConstantCount(in LoopContext context, out long count)
     {
-        long count;
         if (context.Loop is not null)
         {
-            return TryGetConstantIterationCount(context.Loop, out count) && count <= threshold;
+            return TryGetConstantIterationCount(context.Loop, out count);
         }
 
         var call = context.PerElementCall!;
         var source = call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
-        return source is not null && TryGetCollectionCount(source, out count) && count <= threshold;
+        count = 0;
+        return source is not null && TryGetCollectionCount(source, out count);
     }
 
     /// <summary>The element count of a collection expression when it is a compile-time constant.</summary>
@@ -166,6 +173,9 @@ internal static class Loops
                 count = text.Length;
                 return true;
 
+            case IFieldReferenceOperation field:
+                return ConstantLengthFields.TryGetCount(field.Field, out count);
+
             case IInvocationOperation invocation
                 when invocation.TargetMethod.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
                      && invocation.Arguments.Length == 2
@@ -203,7 +213,8 @@ internal static class Loops
             return false;
         }
 
-        if (!IsLocalReference(condition.LeftOperand, local) || !TryGetConstant(condition.RightOperand, out var end))
+        if (!IsLocalReference(condition.LeftOperand, local) ||
+            (!TryGetConstant(condition.RightOperand, out var end) && !TryGetConstantLength(condition.RightOperand, out end)))
         {
             return false;
         }
@@ -240,6 +251,19 @@ internal static class Loops
         var magnitude = Math.Abs(step);
         count = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
         return true;
+    }
+
+    /// <summary><c>Field.Length</c> (or <c>.Count</c>) of a readonly field whose element count is constant.</summary>
+    private static bool TryGetConstantLength(IOperation operation, out long count)
+    {
+        count = 0;
+        switch (Unwrap(operation))
+        {
+            case IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: IFieldReferenceOperation field }:
+                return ConstantLengthFields.TryGetCount(field.Field, out count);
+            default:
+                return false;
+        }
     }
 
     private static bool TryGetInitializedLocal(IOperation before, out ILocalSymbol local, out long start)

@@ -27,6 +27,17 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
     internal const string KindAppend = "Append";
     internal const string KindAggregate = "Aggregate";
 
+    /// <summary>Diagnostic property: <c>Indexer</c> when the grown string is an indexer with constant arguments (<c>totals["all"]</c>).</summary>
+    internal const string TargetProperty = "Target";
+    internal const string TargetIndexer = "Indexer";
+
+    /// <summary>
+    /// Diagnostic property: <c>Branch</c> when the string reads itself only inside a <c>?:</c>, <c>??</c> or
+    /// <c>switch</c> operand (<c>s = "a" + (s == null ? "" : s)</c>), not as a plain operand of the concatenation.
+    /// </summary>
+    internal const string SelfProperty = "Self";
+    internal const string SelfInBranch = "Branch";
+
     private static readonly ImmutableDictionary<string, string?> AppendProperties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAppend);
     private static readonly ImmutableDictionary<string, string?> AggregateProperties = ImmutableDictionary<string, string?>.Empty.Add(KindProperty, KindAggregate);
 
@@ -101,13 +112,33 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             return;
         }
 
+        // A probe loop (while (File.Exists(path)) path += "_1";) reads the whole string every iteration in its
+        // condition: a StringBuilder cannot help, and the loop ends after a few steps.
+        if (ConditionReads(loop, target))
+        {
+            return;
+        }
+
         var threshold = RuleOptions.GetInt32(context.Options, context.Operation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
         if (!RepeatsUnboundedly(context.Operation, loop, target, threshold, types))
         {
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF001StringConcatenationInLoop, context.Operation.Syntax.GetLocation(), AppendProperties, symbol.Name, "in a loop", "use a StringBuilder"));
+        var properties = AppendProperties;
+        var name = symbol.Name;
+        if (target is IPropertyReferenceOperation { Property.IsIndexer: true })
+        {
+            properties = properties.Add(TargetProperty, TargetIndexer);
+            name = target.Syntax.ToString();
+        }
+
+        if (context.Operation is ISimpleAssignmentOperation simple && SelfOnlyInBranch(Loops.Unwrap(simple.Value), target))
+        {
+            properties = properties.Add(SelfProperty, SelfInBranch);
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF001StringConcatenationInLoop, context.Operation.Syntax.GetLocation(), properties, name, "in a loop", "use a StringBuilder"));
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)
@@ -274,12 +305,152 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         return IsSelf(operation, self, accumulator);
     }
 
-    private static bool IsSelf(IOperation operand, IOperation? self, IParameterSymbol? accumulator)
+    private static bool IsSelf(IOperation operand, IOperation? self, IParameterSymbol? accumulator) =>
+        IsDirectSelf(operand, self, accumulator) || IsSelfInBranch(Loops.Unwrap(operand), self, accumulator, 0);
+
+    private static bool IsDirectSelf(IOperation operand, IOperation? self, IParameterSymbol? accumulator)
     {
         operand = Loops.Unwrap(operand);
         return self is not null
             ? IsSameVariable(operand, self)
             : operand is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, accumulator);
+    }
+
+    /// <summary>
+    /// The variable as a possible value of a <c>?:</c> branch, a <c>??</c> operand or a <c>switch</c> arm
+    /// (<c>"a" + (s == null ? "" : s)</c>, <c>(s ?? "") + x</c>): the result still copies the whole string.
+    /// </summary>
+    private static bool IsSelfInBranch(IOperation operand, IOperation? self, IParameterSymbol? accumulator, int depth)
+    {
+        if (depth > 3)
+        {
+            return false;
+        }
+
+        switch (operand)
+        {
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                return IsSelfOrConcatenationOfSelf(conditional.WhenTrue, self, accumulator, depth) || IsSelfOrConcatenationOfSelf(whenFalse, self, accumulator, depth);
+            case ICoalesceOperation coalesce:
+                return IsSelfOrConcatenationOfSelf(coalesce.Value, self, accumulator, depth) || IsSelfOrConcatenationOfSelf(coalesce.WhenNull, self, accumulator, depth);
+            case ISwitchExpressionOperation switchExpression:
+                foreach (var arm in switchExpression.Arms)
+                {
+                    if (IsSelfOrConcatenationOfSelf(arm.Value, self, accumulator, depth))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsSelfOrConcatenationOfSelf(IOperation branch, IOperation? self, IParameterSymbol? accumulator, int depth)
+    {
+        branch = Loops.Unwrap(branch);
+        if (IsDirectSelf(branch, self, accumulator))
+        {
+            return true;
+        }
+
+        if (StringConcatenation.IsConcatenation(branch))
+        {
+            var binary = (IBinaryOperation)branch;
+            return IsSelfOrConcatenationOfSelf(binary.LeftOperand, self, accumulator, depth + 1) ||
+                   IsSelfOrConcatenationOfSelf(binary.RightOperand, self, accumulator, depth + 1);
+        }
+
+        return IsSelfInBranch(branch, self, accumulator, depth + 1);
+    }
+
+    /// <summary>True when the concatenation reads the variable only inside a branch operand, never directly.</summary>
+    private static bool SelfOnlyInBranch(IOperation value, IOperation self)
+    {
+        var operands = new List<IOperation>();
+        if (StringConcatenation.IsConcatenation(value))
+        {
+            StringConcatenation.AddOperands(value, operands);
+        }
+        else if (value is IInterpolatedStringOperation interpolated)
+        {
+            foreach (var part in interpolated.Parts)
+            {
+                if (part is IInterpolationOperation interpolation)
+                {
+                    operands.Add(interpolation.Expression);
+                }
+            }
+        }
+        else if (!StringConcatenation.IsStringConcatCall(value) || !StringConcatenation.TryGetConcatOperands((IInvocationOperation)value, operands))
+        {
+            return false;
+        }
+
+        foreach (var operand in operands)
+        {
+            if (IsDirectSelf(operand, self, null))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The condition of the <c>while</c>/<c>do</c>/<c>for</c> loop reads the variable.</summary>
+    private static bool ConditionReads(in LoopContext loop, IOperation target)
+    {
+        var condition = loop.Loop switch
+        {
+            IWhileLoopOperation whileLoop => whileLoop.Condition,
+            IForLoopOperation forLoop => forLoop.Condition,
+            _ => null,
+        };
+
+        if (condition is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (IsSameVariable(operation, target))
+            {
+                return true;
+            }
+
+            // while (File.Exists(lnk)) { name += "1"; lnk = Path.Combine(dir, name + ext); }: the condition reads a
+            // local the body derives from the string.
+            if (operation is ILocalReferenceOperation local && IsDerivedInBody(loop.Body, local.Local, target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDerivedInBody(IOperation body, ILocalSymbol local, IOperation target)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment &&
+                SymbolEqualityComparer.Default.Equals(assigned.Local, local))
+            {
+                foreach (var part in assignment.Value.DescendantsAndSelf())
+                {
+                    if (IsSameVariable(part, target))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A local, parameter, field or parameterless property reference.</summary>
@@ -299,10 +470,45 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             case IPropertyReferenceOperation { Arguments.Length: 0 } property:
                 symbol = property.Property;
                 return true;
+            case IPropertyReferenceOperation { Property.IsIndexer: true } indexer when HasConstantArguments(indexer):
+                // totals["all"]: one slot, grown like a variable.
+                symbol = indexer.Property;
+                return true;
             default:
                 symbol = null!;
                 return false;
         }
+    }
+
+    private static bool HasConstantArguments(IPropertyReferenceOperation indexer)
+    {
+        foreach (var argument in indexer.Arguments)
+        {
+            if (!argument.Value.ConstantValue.HasValue)
+            {
+                return false;
+            }
+        }
+
+        return indexer.Arguments.Length > 0;
+    }
+
+    private static bool SameConstantArguments(IPropertyReferenceOperation left, IPropertyReferenceOperation right)
+    {
+        if (left.Arguments.Length != right.Arguments.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Arguments.Length; i++)
+        {
+            if (!Equals(left.Arguments[i].Value.ConstantValue.Value, right.Arguments[i].Value.ConstantValue.Value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when both operations denote the same storage: same symbol, and for members the same instance.</summary>
@@ -312,6 +518,12 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         right = Loops.Unwrap(right);
         if (!TryGetVariable(left, out var leftSymbol) || !TryGetVariable(right, out var rightSymbol) ||
             !SymbolEqualityComparer.Default.Equals(leftSymbol, rightSymbol))
+        {
+            return false;
+        }
+
+        if (left is IPropertyReferenceOperation { Property.IsIndexer: true } leftIndexer &&
+            (right is not IPropertyReferenceOperation rightIndexer || !SameConstantArguments(leftIndexer, rightIndexer)))
         {
             return false;
         }
@@ -357,16 +569,28 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
 
     /// <summary>
     /// True when the append runs an unbounded number of times: some enclosing repetition over which the variable
-    /// lives has no small constant count and does not leave right after the append.
+    /// lives has no constant count and does not leave right after the append, or the product of the constant counts
+    /// of the enclosing repetitions over which it lives exceeds the threshold.
     /// </summary>
     private static bool RepeatsUnboundedly(IOperation append, LoopContext loop, IOperation target, int threshold, KnownTypes types)
     {
+        // Nested constant loops count as the product of their counts (5 × 5 appends = 25).
         var start = append;
+        long product = 1;
         while (true)
         {
-            if (!Loops.HasConstantCountAtMost(loop, threshold) && !RunsAtMostOnce(start, loop))
+            if (!RunsAtMostOnce(start, loop))
             {
-                return true;
+                if (!Loops.TryGetConstantCount(loop, out var count) || count > threshold)
+                {
+                    return true;
+                }
+
+                product *= count;
+                if (product > threshold)
+                {
+                    return true;
+                }
             }
 
             if (!Loops.TryGetEnclosingLoop(loop.Operation, types.IsPerElementCall, out var outer) || !SpansIterations(outer, target))

@@ -496,6 +496,9 @@ public sealed class PERF006CacheEntryWithoutExpirationAnalyzer : DiagnosticAnaly
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.PERF006CacheEntryWithoutExpiration,
                 assignment.Syntax.GetLocation(),
+                EffectiveSeverity(context.Options, assignment.Syntax.SyntaxTree),
+                additionalLocations: null,
+                properties: null,
                 indexer.Property.ContainingType.Name + " indexer"));
         }
     }
@@ -907,6 +910,10 @@ public sealed class PERF006CacheEntryWithoutExpirationAnalyzer : DiagnosticAnaly
         }
     }
 
+    /// <summary>Info in test projects (<c>build_property.IsTestProject</c>): a cache there is a test double.</summary>
+    private static DiagnosticSeverity EffectiveSeverity(AnalyzerOptions options, SyntaxTree tree) =>
+        TestProjects.IsTestCode(options, tree) ? DiagnosticSeverity.Info : Descriptors.PERF006CacheEntryWithoutExpiration.DefaultSeverity;
+
     private static void Report(OperationAnalysisContext context, IInvocationOperation invocation, string fixKind, IOperation target, (string Key, string Value) extra = default)
     {
         var ttl = RuleOptions.GetTimeSpan(context.Options, invocation.Syntax.SyntaxTree, RuleId, TtlOptionName, DefaultTtl);
@@ -921,6 +928,7 @@ public sealed class PERF006CacheEntryWithoutExpirationAnalyzer : DiagnosticAnaly
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.PERF006CacheEntryWithoutExpiration,
             invocation.Syntax.GetLocation(),
+            EffectiveSeverity(context.Options, invocation.Syntax.SyntaxTree),
             additionalLocations: new[] { target.Syntax.GetLocation() },
             properties: properties.ToImmutable(),
             invocation.TargetMethod.Name));

@@ -47,6 +47,12 @@ public sealed class PERF007UnboundedQueueAnalyzer : DiagnosticAnalyzer
 
     private static void Start(CompilationStartAnalysisContext context)
     {
+        // In a test project a queue is a test double: not reported (the rule is Info already; nothing lower would show).
+        if (TestProjects.IsTestProject(context.Options))
+        {
+            return;
+        }
+
         var compilation = context.Compilation;
         var channel = compilation.GetTypeByMetadataName("System.Threading.Channels.Channel");
         var blockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
@@ -195,6 +201,11 @@ public sealed class PERF007UnboundedQueueAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, SyntaxNode syntax, string display, string kind, bool hasOptions)
     {
+        if (TestProjects.IsTestCode(context.Options, syntax.SyntaxTree))
+        {
+            return;
+        }
+
         var capacity = RuleOptions.GetInt32(context.Options, syntax.SyntaxTree, RuleId, CapacityOption, DefaultCapacity, min: 1);
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties.Add(CapacityProperty, capacity.ToString(CultureInfo.InvariantCulture));

@@ -1,0 +1,28 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace PerfAnalyzers.Common;
+
+/// <summary>
+/// Whether code belongs to a test project: MSBuild's <c>IsTestProject</c> property (set by the test SDK), which the
+/// PerfAnalyzers package makes visible to analyzers (<c>&lt;CompilerVisibleProperty Include="IsTestProject" /&gt;</c>) as
+/// <c>build_property.IsTestProject</c>. Caches and queues in tests are test doubles: rules that report them lower
+/// their severity there.
+/// </summary>
+internal static class TestProjects
+{
+    internal const string PropertyKey = "build_property.IsTestProject";
+
+    /// <summary>True when the project-wide options say it is a test project.</summary>
+    public static bool IsTestProject(AnalyzerOptions options) =>
+        IsTrue(options.AnalyzerConfigOptionsProvider.GlobalOptions);
+
+    /// <summary>True when the options of <paramref name="tree"/> (which include the project-wide ones) say it is test code.</summary>
+    public static bool IsTestCode(AnalyzerOptions options, SyntaxTree tree) =>
+        IsTestProject(options) || IsTrue(options.AnalyzerConfigOptionsProvider.GetOptions(tree));
+
+    private static bool IsTrue(AnalyzerConfigOptions config) =>
+        config.TryGetValue(PropertyKey, out var value) && value is not null &&
+        string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+}
