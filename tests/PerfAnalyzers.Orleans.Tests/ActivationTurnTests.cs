@@ -21,12 +21,14 @@ public sealed class ActivationTurnTests : IAsyncLifetime
 
         Assert.Equal(TurnstileState.Open, await turnstile.AskAsync(new Turnstile.Coin()).WaitAsync(TimeSpan.FromSeconds(20)));
         await Assert.ThrowsAsync<UnhandledMessageException>(() => turnstile.AskAsync(new Turnstile.Coin()).WaitAsync(TimeSpan.FromSeconds(20)));
-        for (var i = 0; i < 20; i++)
+        // Turnstile's mailbox holds 8 and rejects beyond that: 8 casts into the empty mailbox are accepted however fast
+        // the machine drains it (20 raced the consumer and were rejected on a loaded machine).
+        for (var i = 0; i < 8; i++)
         {
             Assert.Equal(PostStatus.Accepted, await turnstile.PostAsync(new Turnstile.Add(1)).WaitAsync(TimeSpan.FromSeconds(20)));
         }
 
-        Assert.Equal(20L, await turnstile.AskAsync(new Turnstile.Total()).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(8L, await turnstile.AskAsync(new Turnstile.Total()).WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     public sealed class SiloConfigurator : ISiloConfigurator
