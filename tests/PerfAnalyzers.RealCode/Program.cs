@@ -33,9 +33,11 @@ for (var i = 1; i < args.Length; i++)
     }
 }
 
+// With --only, just the analyzers that report one of those IDs run (a big code base takes minutes with all of them).
 var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnalyzer).Assembly.GetTypes()
     .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .Where(a => only is null || a.SupportedDiagnostics.Any(d => only.Contains(d.Id)))
     .ToImmutableArray();
 
 var projects = ProjectSet.Load(root);
@@ -237,8 +239,32 @@ namespace PerfAnalyzers.RealCode
                 ProjectReferences = references,
                 IsTestProject = isTest,
                 IsWeb = text.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal) || text.Contains("Microsoft.NET.Sdk.Razor", StringComparison.Ordinal),
-                ImplicitUsings = text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase),
+                ImplicitUsings = text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase) || InheritsImplicitUsings(dir),
             };
+        }
+
+        // ImplicitUsings is often set once for a whole repository in a Directory.Build.props above the project.
+        private static bool InheritsImplicitUsings(string dir)
+        {
+            for (var current = dir; current is not null; current = Path.GetDirectoryName(current))
+            {
+                var props = Path.Combine(current, "Directory.Build.props");
+                if (File.Exists(props))
+                {
+                    var text = File.ReadAllText(props);
+                    if (text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return true;
+                    }
+
+                    if (!text.Contains("GetPathOfFileAbove", StringComparison.Ordinal))
+                    {
+                        return false; // The nearest Directory.Build.props wins unless it imports the next one up.
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static XDocument? TryLoad(string file)
