@@ -134,7 +134,8 @@ internal sealed class DataAccessCalls
 
         if (!method.IsVirtualDispatch(invocation) && HasVisibleBody(method))
         {
-            return FromBody(method, 0);
+            // The syntax index says, by name alone, which bodies may reach the database: the others are never bound.
+            return _names.Value.MayReachDatabase(method.Name) ? FromBody(method, 0) : RoundTripCall.None;
         }
 
         return IsDataAccessCall(invocation, patterns) ? new RoundTripCall(ReturnsSequence(method.ReturnType) ? DatabaseCallKind.Read : GuessKind(method), null) : RoundTripCall.None;
@@ -572,18 +573,28 @@ internal sealed class SyntaxNameIndex
     {
         // Per method name: does a body call a database name, and which names does it call.
         var calls = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var pending = new Stack<SyntaxNode>();
         foreach (var tree in compilation.SyntaxTrees)
         {
-            var root = tree.GetRoot();
-            foreach (var node in root.DescendantNodes())
+            // Each node is visited once: the outer walk stops at methods, and a method's walk finds its local functions
+            // (which are indexed under their own names too).
+            foreach (var node in tree.GetRoot().DescendantNodes(static n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax))
             {
-                string? name = node switch
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)
                 {
-                    Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.ValueText,
-                    Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax local => local.Identifier.ValueText,
-                    _ => null,
-                };
-                if (name is null || _mayReach.Contains(name))
+                    pending.Push(node);
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                var node = pending.Pop();
+                var isMethod = node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax;
+                var name = node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method
+                    ? method.Identifier.ValueText
+                    : ((Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)node).Identifier.ValueText;
+                var known = _mayReach.Contains(name);
+                if (known && !isMethod)
                 {
                     continue;
                 }
@@ -594,10 +605,22 @@ internal sealed class SyntaxNameIndex
                     calls.Add(name, invoked);
                 }
 
+                var strong = known;
                 var linqCall = false;
                 var dataHint = false;
                 foreach (var inner in node.DescendantNodes())
                 {
+                    if (inner is Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax && isMethod)
+                    {
+                        pending.Push(inner); // nested local functions of any depth are inside the method's walk
+                        continue;
+                    }
+
+                    if (strong)
+                    {
+                        continue; // only looking for local functions now
+                    }
+
                     if (inner is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier)
                     {
                         dataHint |= IsDataHint(identifier.Identifier.ValueText);
@@ -612,14 +635,15 @@ internal sealed class SyntaxNameIndex
                     if (StrongNames.Contains(called))
                     {
                         _mayReach.Add(name);
-                        break;
+                        strong = true;
+                        continue;
                     }
 
                     linqCall |= LinqNames.Contains(called);
                     invoked.Add(called);
                 }
 
-                if (linqCall && dataHint)
+                if (!strong && linqCall && dataHint)
                 {
                     // In-memory LINQ shares these names: only with a sign of a context, set or repository in the body.
                     _mayReach.Add(name);
