@@ -14,18 +14,26 @@ namespace PerfAnalyzers.Benchmarks.Analyzers;
 /// </summary>
 public static class SyntheticCodebase
 {
-    public static CSharpCompilation Create(int modules, out int lines)
+    public static CSharpCompilation Create(int modules, out int lines) =>
+        Build("SyntheticShop", GlobalUsings, ("Model/Shop.cs", SharedModel), ModuleTemplate, "Modules/Module", modules, out lines);
+
+    /// <summary>
+    /// One compilation of a global-usings file, a shared model and <paramref name="modules"/> copies of a module template
+    /// (<c>__N__</c> replaced by the module number); <paramref name="lines"/> counts every line. Shared with
+    /// <see cref="SyntheticEfCodebase"/>.
+    /// </summary>
+    internal static CSharpCompilation Build(string assemblyName, string globalUsings, (string Path, string Text) model, string moduleTemplate, string modulePathPrefix, int modules, out int lines)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new List<SyntaxTree>(modules + 2)
         {
-            CSharpSyntaxTree.ParseText(GlobalUsings, parseOptions, path: "GlobalUsings.cs", encoding: Encoding.UTF8),
-            CSharpSyntaxTree.ParseText(SharedModel, parseOptions, path: "Model/Shop.cs", encoding: Encoding.UTF8),
+            CSharpSyntaxTree.ParseText(globalUsings, parseOptions, path: "GlobalUsings.cs", encoding: Encoding.UTF8),
+            CSharpSyntaxTree.ParseText(model.Text, parseOptions, path: model.Path, encoding: Encoding.UTF8),
         };
         for (var i = 0; i < modules; i++)
         {
-            var text = ModuleTemplate.Replace("__N__", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path: $"Modules/Module{i}.cs", encoding: Encoding.UTF8));
+            var text = moduleTemplate.Replace("__N__", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path: $"{modulePathPrefix}{i}.cs", encoding: Encoding.UTF8));
         }
 
         lines = 0;
@@ -35,7 +43,7 @@ public static class SyntheticCodebase
         }
 
         return CSharpCompilation.Create(
-            "SyntheticShop",
+            assemblyName,
             trees,
             MetadataReferences,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));

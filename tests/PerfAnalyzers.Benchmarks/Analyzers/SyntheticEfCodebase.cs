@@ -13,32 +13,8 @@ namespace PerfAnalyzers.Benchmarks.Analyzers;
 /// </summary>
 public static class SyntheticEfCodebase
 {
-    public static CSharpCompilation Create(int modules, out int lines)
-    {
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
-        var trees = new List<SyntaxTree>(modules + 2)
-        {
-            CSharpSyntaxTree.ParseText(GlobalUsings, parseOptions, path: "GlobalUsings.cs", encoding: Encoding.UTF8),
-            CSharpSyntaxTree.ParseText(Model, parseOptions, path: "Model/Library.cs", encoding: Encoding.UTF8),
-        };
-        for (var i = 0; i < modules; i++)
-        {
-            var text = ModuleTemplate.Replace("__N__", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-            trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path: $"Data/Module{i}.cs", encoding: Encoding.UTF8));
-        }
-
-        lines = 0;
-        foreach (var tree in trees)
-        {
-            lines += tree.GetText().Lines.Count;
-        }
-
-        return CSharpCompilation.Create(
-            "SyntheticLibrary",
-            trees,
-            SyntheticCodebase.MetadataReferences,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-    }
+    public static CSharpCompilation Create(int modules, out int lines) =>
+        SyntheticCodebase.Build("SyntheticLibrary", GlobalUsings, ("Model/Library.cs", Model), ModuleTemplate, "Data/Module", modules, out lines);
 
     private const string GlobalUsings = """
         global using System;
