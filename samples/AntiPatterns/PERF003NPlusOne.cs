@@ -92,8 +92,10 @@ public class InvoiceService(ShopContext db)
     }
 
     // PERF003 (with a fix): FirstOrDefault by a column that is not the key becomes one query and a lookup.
-    public List<int> LatestOrderIds(List<Customer> customers) =>
-        customers.Select(c => db.Orders.OrderByDescending(o => o.Id).FirstOrDefault(o => o.CustomerId == c.Id)?.Id ?? 0).ToList();
+    public List<int> LatestOrderIds(List<Customer> customers)
+    {
+        return customers.Select(c => db.Orders.OrderByDescending(o => o.Id).FirstOrDefault(o => o.CustomerId == c.Id)?.Id ?? 0).ToList();
+    }
 
     // PERF003 (with a fix): SaveChanges per element; the fix saves once after the loop.
     public void Ship(List<Order> orders)
