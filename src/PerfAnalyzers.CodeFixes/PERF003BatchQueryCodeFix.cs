@@ -73,7 +73,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
             ? parsed
             : 0;
-        return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ?? SaveOncePlan.TryCreate(model, invocation, cancellationToken);
+        return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
+            (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
+            SaveOncePlan.TryCreate(model, invocation, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
@@ -185,7 +187,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     }
 
     /// <summary>Everything the edit needs, computed and checked on one semantic model.</summary>
-    private sealed class Plan : IFixPlan
+    private sealed partial class Plan : IFixPlan
     {
         private Plan(StatementSyntax anchor, ExpressionSyntax replaced, string title, ImmutableArray<string> statements, string replacement, ImmutableArray<string> missingNamespaces)
         {
@@ -453,7 +455,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         private static string Indent(string text) => "    " + text.Replace("\n", "\n    ");
 
-        private static string IndentationOf(SyntaxNode node)
+        internal static string IndentationOf(SyntaxNode node)
         {
             var leading = node.GetLeadingTrivia();
             return leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1].ToString() : string.Empty;
@@ -500,10 +502,10 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return AddUsings(result, MissingNamespaces, newLine);
         }
 
-        private static bool HasExtension(SemanticModel model, int position, ITypeSymbol? receiver, string name) =>
+        internal static bool HasExtension(SemanticModel model, int position, ITypeSymbol? receiver, string name) =>
             receiver is not null && !model.LookupSymbols(position, receiver as INamespaceOrTypeSymbol, name, includeReducedExtensionMethods: true).IsEmpty;
 
-        private static HashSet<string> CollectUsedNames(SemanticModel model, SyntaxNode anchor, CancellationToken cancellationToken)
+        internal static HashSet<string> CollectUsedNames(SemanticModel model, SyntaxNode anchor, CancellationToken cancellationToken)
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
             SyntaxNode scope = anchor.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)anchor.SyntaxTree.GetRoot(cancellationToken);
@@ -528,7 +530,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return used;
         }
 
-        private static string Unique(string name, HashSet<string> used)
+        internal static string Unique(string name, HashSet<string> used)
         {
             var candidate = UniqueNames.Pick(
                 name,
@@ -541,7 +543,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         /// A lambda parameter name: it must differ from every local, parameter and range variable of the member (an
         /// enclosing one would be shadowed: CS0136) and from the selector's parameter, but may repeat other lambdas' parameters.
         /// </summary>
-        private static string UniqueLambdaParameter(string name, SemanticModel model, SyntaxNode anchor, IAnonymousFunctionOperation? selector, CancellationToken cancellationToken)
+        internal static string UniqueLambdaParameter(string name, SemanticModel model, SyntaxNode anchor, IAnonymousFunctionOperation? selector, CancellationToken cancellationToken)
         {
             var declared = new HashSet<string>(StringComparer.Ordinal);
             SyntaxNode scope = anchor.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)anchor.SyntaxTree.GetRoot(cancellationToken);
@@ -588,7 +590,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return Unique(name, declared);
         }
 
-        private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+        internal static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary>The per-element query: where its rows come from, its key, and what it returns.</summary>

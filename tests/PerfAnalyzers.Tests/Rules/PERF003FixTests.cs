@@ -713,48 +713,4 @@ public class PERF003FixTests
             }
         }
         """);
-
-    [Fact]
-    public Task No_fix_for_Dapper() =>
-        new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources =
-            {
-                Usings + """
-                using System.Data.Common;
-                using Dapper;
-
-                class C
-                {
-                    void M(DbConnection connection, List<Order> orders)
-                    {
-                        foreach (var order in orders)
-                        {
-                            var customer = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Id = @id", new { id = order.CustomerId })|];
-                        }
-                    }
-                }
-                """,
-                PERF003Model.Source,
-            },
-            FixedSources =
-            {
-                Usings + """
-                using System.Data.Common;
-                using Dapper;
-
-                class C
-                {
-                    void M(DbConnection connection, List<Order> orders)
-                    {
-                        foreach (var order in orders)
-                        {
-                            var customer = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Id = @id", new { id = order.CustomerId })|];
-                        }
-                    }
-                }
-                """,
-                PERF003Model.Source,
-            },
-        }.RunAsync();
 }
