@@ -243,6 +243,13 @@ public sealed partial class PERF003BatchQueryCodeFix
                 .WithTrailingTrivia(SyntaxFactory.EndOfLine(newLineText));
 
             var loop = Loop.RemoveNode(Save, SyntaxRemoveOptions.KeepNoTrivia)!;
+            if (!loop.GetTrailingTrivia().Any(SyntaxKind.EndOfLineTrivia))
+            {
+                // The loop ends the file without a line break: the save takes over that position.
+                loop = loop.WithTrailingTrivia(loop.GetTrailingTrivia().Add(SyntaxFactory.EndOfLine(newLineText)));
+                moved = moved.WithTrailingTrivia();
+            }
+
             if (Loop.Parent is GlobalStatementSyntax global)
             {
                 return root.ReplaceNode(global, new SyntaxNode[] { global.WithStatement(loop), SyntaxFactory.GlobalStatement(moved) });

@@ -742,7 +742,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 // source.Where(x => x.Fk == key).ToList() / ToListAsync([cancellationToken]).
                 if (!TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
-                    Loops.Unwrap(DatabaseApis.ReceiverOf(invocation)!) is not IInvocationOperation { TargetMethod.Name: "Where" })
+                    DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
+                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" })
                 {
                     return false;
                 }

@@ -352,4 +352,54 @@ public class PERF003FixAggregateTests
             }
         }
         """);
+
+    [Fact]
+    public Task Top_level_statements_get_the_aggregate_and_the_save_fixes() =>
+        new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            Sources =
+            {
+                Usings + """
+                var db = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Options);
+                var orders = new List<Order>();
+                foreach (var order in orders)
+                {
+                    Console.WriteLine(db.Lines.[|Count(l => l.OrderId == order.Id)|]);
+                }
+
+                foreach (var order in orders)
+                {
+                    order.Status = "seen";
+                    db.[|SaveChanges()|];
+                }
+                """,
+                PERF003Model.Source,
+            },
+            FixedSources =
+            {
+                Usings + """
+                var db = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Options);
+                var orders = new List<Order>();
+                var lineKeys = orders.Select(order => order.Id).Distinct().ToList();
+                var lineCountsByOrderId = db.Lines
+                    .Where(l => lineKeys.Contains(l.OrderId))
+                    .GroupBy(l => l.OrderId)
+                    .Select(g => new { g.Key, Value = g.Count() })
+                    .ToDictionary(g => g.Key, g => g.Value);
+                foreach (var order in orders)
+                {
+                    Console.WriteLine(lineCountsByOrderId.GetValueOrDefault(order.Id));
+                }
+
+                foreach (var order in orders)
+                {
+                    order.Status = "seen";
+                }
+
+                db.SaveChanges();
+                """,
+                PERF003Model.Source,
+            },
+        }.RunAsync();
 }
