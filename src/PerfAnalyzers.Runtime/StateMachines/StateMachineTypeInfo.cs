@@ -40,6 +40,8 @@ public sealed class StateMachineTypeInfo
         Options = options;
         MessagePriorities = messagePriorities ?? new MessagePriority[messageNames.Length];
         BatchSizes = batchSizes ?? new int[messageNames.Length];
+        HasHighPriority = Array.IndexOf(MessagePriorities, MessagePriority.High) >= 0;
+        HasBatches = Array.Exists(BatchSizes, static size => size > 0);
         var delays = batchDelaysMilliseconds ?? new int[messageNames.Length];
         BatchDelayTicks = new long[delays.Length];
         for (var i = 0; i < delays.Length; i++)
@@ -147,6 +149,12 @@ public sealed class StateMachineTypeInfo
             }
         }
     }
+
+    /// <summary>Whether some message kind has high priority (the mailbox then keeps a second ingress queue).</summary>
+    internal bool HasHighPriority { get; }
+
+    /// <summary>Whether some message kind has a <c>[Batch]</c> handler (the consumer then looks ahead in the rings).</summary>
+    internal bool HasBatches { get; }
 
     /// <summary>The enum whose members are the states, when the generator passed it.</summary>
     public Type? StateType { get; }
