@@ -31,6 +31,7 @@ public abstract partial class StateMachineCore<TValues>
         var mailbox = OpenMailbox;
         var handled = 0;
         var spun = false;
+        var inFlight = default(SpinWait);
         while (true)
         {
             // The chunk taken at the last lock acquisition: handled without the lock, but a high-priority message may
@@ -180,10 +181,17 @@ public abstract partial class StateMachineCore<TValues>
 
                 TryCompleteStop();
 
-                // The second look (see WakeConsumer): a message appended without the lock after our look above.
+                // The second look (see TryEnqueueCore): a sender that reserved a place after our look above and saw us
+                // draining counts on us. Its append may still be in flight (a few instructions after its reservation):
+                // take the claim back and go round again, backing off (yield, then sleep) while it has not landed.
                 Interlocked.MemoryBarrier();
-                if (mailbox.IngressHasItems && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
+                if (mailbox.ReservedCount - mailbox.Held > 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
                 {
+                    if (!mailbox.IngressHasItems)
+                    {
+                        inFlight.SpinOnce();
+                    }
+
                     continue;
                 }
 

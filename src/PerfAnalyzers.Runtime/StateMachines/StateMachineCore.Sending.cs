@@ -220,8 +220,16 @@ public abstract partial class StateMachineCore<TValues>
             var seen = Interlocked.CompareExchange(ref mailbox.Reserved, reserved + 1, reserved);
             if (seen == reserved)
             {
+                // The compare-exchange is a full fence: our reservation is visible before we look at the claim. A
+                // consumer that lets go writes Idle, fences, then looks at the reservation count (see Drain): either it
+                // sees ours and waits for the append, or we see Idle here and schedule it. No second fence per message.
+                var running = Volatile.Read(ref _running);
                 Append(mailbox, ref envelope);
-                WakeConsumer();
+                if (running != Draining)
+                {
+                    ScheduleIfIdle();
+                }
+
                 return PostStatus.Accepted;
             }
 
@@ -238,10 +246,10 @@ public abstract partial class StateMachineCore<TValues>
     }
 
     /// <summary>
-    /// After a message is in the mailbox: makes sure a consumer will see it. Whoever gives up the claim (the consumer
-    /// after seeing an empty mailbox, or ExitInline after an inline or async handler) writes Idle, fences, then looks at
-    /// the mailbox again; this fence orders our append before our look at the claim, so one of the two sees the other. A
-    /// draining consumer will see this message: no compare-exchange on the shared flag per message.
+    /// After a message was put in the mailbox under the lock: makes sure a consumer will see it. Whoever gives up the
+    /// claim (the consumer after seeing an empty mailbox, or ExitInline after an inline or async handler) writes Idle,
+    /// fences, then looks at the reservation count; this fence orders our reservation before our look at the claim, so
+    /// one of the two sees the other. A draining consumer will see this message: no compare-exchange on the shared flag.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WakeConsumer()
