@@ -372,6 +372,34 @@ public class LockFreeSenderTests
     }
 
     [Fact]
+    public async Task The_first_message_allocates_the_mailbox_and_its_ingress_queue_once()
+    {
+        // What a machine costs once it has received a message (the sender allocates the mailbox): the Mailbox object and
+        // the ingress queue's first segment (32 slots). A started machine that never received a message has neither.
+        var machines = Enumerable.Range(0, 1000).Select(_ => new StreamMachine()).ToArray();
+        var works = Enumerable.Range(0, 1000).Select(i => new Work(0, i, i)).ToArray();
+        foreach (var machine in machines)
+        {
+            machine.Start();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < machines.Length; i++)
+        {
+            machines[i].TryPost(works[i]);
+        }
+
+        var perMachine = (GC.GetAllocatedBytesForCurrentThread() - before) / machines.Length;
+        foreach (var machine in machines)
+        {
+            await machine.StopAsync().WaitAsync(Patience);
+        }
+
+        Assert.InRange(perMachine, 1, 2048);
+        Assert.True(machines.All(m => m.Order.Count == 1));
+    }
+
+    [Fact]
     public async Task Senders_racing_with_Start_are_either_not_started_or_accepted_and_handled()
     {
         for (var round = 0; round < 50; round++)
