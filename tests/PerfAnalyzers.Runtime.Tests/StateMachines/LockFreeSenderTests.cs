@@ -70,36 +70,31 @@ public class LockFreeSenderTests
         {
             IStateMachine machine;
             Func<Work, PostStatus> post;
+            Func<Block, PostStatus> postBlock;
+            Func<Block, Task> askBlock;
             Worker worker;
             int capacity;
             var block = Block.Create();
             if (mode == MailboxFullMode.Reject)
             {
                 var reject = new RejectMachine();
+                (machine, post, postBlock, askBlock, worker, capacity) = (reject, reject.TryPost, reject.TryPost, b => reject.AskAsync(b).AsTask(), reject, 64);
                 reject.Start();
-                if (blockInline)
-                {
-                    _ = Task.Run(() => reject.AskAsync(block).AsTask());
-                }
-                else
-                {
-                    reject.TryPost(block);
-                }
-                (machine, post, worker, capacity) = (reject, reject.TryPost, reject, 64);
             }
             else
             {
                 var wait = new WaitMachine();
+                (machine, post, postBlock, askBlock, worker, capacity) = (wait, wait.TryPost, wait.TryPost, b => wait.AskAsync(b).AsTask(), wait, 4);
                 wait.Start();
-                if (blockInline)
-                {
-                    _ = Task.Run(() => wait.AskAsync(block).AsTask());
-                }
-                else
-                {
-                    wait.TryPost(block);
-                }
-                (machine, post, worker, capacity) = (wait, wait.TryPost, wait, 4);
+            }
+
+            if (blockInline)
+            {
+                _ = Task.Run(() => askBlock(block));
+            }
+            else
+            {
+                postBlock(block);
             }
 
             Assert.True(block.Started.Wait(Patience));
