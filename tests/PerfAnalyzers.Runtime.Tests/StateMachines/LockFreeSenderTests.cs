@@ -367,6 +367,49 @@ public class LockFreeSenderTests
     }
 
     [Fact]
+    public async Task Short_bursts_that_let_the_consumer_go_idle_between_them_are_never_stranded()
+    {
+        // Each burst is small (below a chunk, so the consumer lets go at once instead of spinning) and two senders race
+        // the consumer's letting go: a message whose sender saw the consumer draining must be seen by it. A stranded
+        // message keeps the count above zero, and the graceful stop would never complete.
+        var machine = new StreamMachine();
+        machine.Start();
+        var sent = new int[2];
+        await Task.WhenAll(Race(2, sender =>
+        {
+            var random = new Random(sender);
+            for (var burst = 0; burst < 3_000; burst++)
+            {
+                for (var i = random.Next(1, 4); i > 0; i--)
+                {
+                    Assert.Equal(PostStatus.Accepted, machine.TryPost(new Work(sender, sent[sender], sent[sender])));
+                    sent[sender]++;
+                }
+
+                Thread.SpinWait(random.Next(50, 3_000));
+                if (burst % 500 == 0)
+                {
+                    // Every so often, check that everything sent so far gets handled without another send to wake it.
+                    var deadline = DateTime.UtcNow + Patience;
+                    while (machine.MailboxDepth != 0 && DateTime.UtcNow < deadline)
+                    {
+                        Thread.Sleep(1);
+                    }
+
+                    Assert.Equal(0, machine.MailboxDepth);
+                }
+            }
+        }));
+
+        await machine.StopAsync().WaitAsync(Patience);
+        Assert.Equal(sent[0] + sent[1], machine.Order.Count);
+        foreach (var sender in machine.Order.GroupBy(o => o.Sender))
+        {
+            Assert.Equal(Enumerable.Range(0, sent[sender.Key]), sender.Select(o => o.Sequence));
+        }
+    }
+
+    [Fact]
     public async Task The_first_message_allocates_the_mailbox_and_its_ingress_queue_once()
     {
         // What a machine costs once it has received a message (the sender allocates the mailbox): the Mailbox object and
