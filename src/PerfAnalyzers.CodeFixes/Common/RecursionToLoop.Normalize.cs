@@ -198,7 +198,11 @@ internal static partial class RecursionToLoop
                     // x ?? F(..): x is evaluated once; when it is not null it is the value.
                     var name = UniqueNames.Pick("value", _names.Contains);
                     _names.Add(name);
-                    var test = IsPatternExpression(Parenthesize(coalesce.Left), ((IsPatternExpressionSyntax)ParseExpression("_ is { } " + name)).Pattern);
+                    var left = coalesce.Left.WithoutTrivia();
+                    var leftText = left is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax
+                        ? left.ToString()
+                        : "(" + left + ")";
+                    var test = ParseExpression(leftText + " is { } " + name);
                     var result = new List<StatementSyntax> { IfStatement(test, MultiLineBlock(new[] { (StatementSyntax)ReturnStatement(IdentifierName(name)) })) };
                     result.AddRange(Return(coalesce.Right));
                     return result;
@@ -236,6 +240,8 @@ internal static partial class RecursionToLoop
             {
                 SwitchLabelSyntax label = arm.Pattern is DiscardPatternSyntax && arm.WhenClause is null
                     ? DefaultSwitchLabel()
+                    : arm.Pattern is ConstantPatternSyntax constant && arm.WhenClause is null
+                    ? CaseSwitchLabel(Token(SyntaxKind.CaseKeyword).WithTrailingTrivia(Space), constant.Expression.WithoutTrivia(), Token(SyntaxKind.ColonToken))
                     : CasePatternSwitchLabel(
                         Token(SyntaxKind.CaseKeyword).WithTrailingTrivia(Space),
                         arm.Pattern is DiscardPatternSyntax ? ((IsPatternExpressionSyntax)ParseExpression("_ is var _")).Pattern : arm.Pattern.WithoutTrivia(),
