@@ -1306,8 +1306,15 @@ internal static partial class RecursionToLoop
             var statements = new List<StatementSyntax>();
             foreach (var (operand, name) in site.Spills)
             {
+                // An operand inside checked(..) or unchecked(..) keeps that context when it moves out.
+                var value = operand.WithoutTrivia();
+                if (operand.Ancestors().TakeWhile(a => a != site.Statement).OfType<CheckedExpressionSyntax>().FirstOrDefault() is { } context)
+                {
+                    value = CheckedExpression(context.Kind(), value);
+                }
+
                 statements.Add(LocalDeclarationStatement(VariableDeclaration(IdentifierName("var"), SingletonSeparatedList(
-                    VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(operand.WithoutTrivia()))))));
+                    VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(value))))));
             }
 
             statements.Add(_builder.Push(site, _layout, _siteName, _framesName, _counterName));

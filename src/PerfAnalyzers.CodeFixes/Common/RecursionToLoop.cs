@@ -58,6 +58,7 @@ internal static partial class RecursionToLoop
 
         // The fix may not add warnings (nullable ones included: some build with warnings as errors).
         var warningsBefore = CountWarnings(state.Value.Model, method, cancellationToken);
+        var errorsBefore = CountErrors(state.Value.Model, method, cancellationToken);
 
         // Returned ?:, ??, switch expressions and && / || that choose a self-call become statements.
         if (SelfCallSyntax(state.Value.Model, state.Value.Method, cancellationToken) is not { } selfCalls)
@@ -131,7 +132,7 @@ internal static partial class RecursionToLoop
         var newRoot = await converted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var newModel = await converted.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (newRoot?.GetAnnotatedNodes(check).FirstOrDefault() is not { } newMethod || newModel is null ||
-            newModel.GetDiagnostics(newMethod.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error) ||
+            CountErrors(newModel, newMethod, cancellationToken) > errorsBefore ||
             CountWarnings(newModel, newMethod, cancellationToken) > warningsBefore)
         {
             return (null, ConversionKind.None);
@@ -146,6 +147,10 @@ internal static partial class RecursionToLoop
     /// expressions are the call's own, evaluated in the same state, so nullable warnings there are not counted as new.
     /// </summary>
     private static readonly SyntaxAnnotation ReassignmentAnnotation = new("PerfAnalyzers.RecursionToLoop.Reassignment");
+
+    /// <summary>Errors already in the method (code being edited, a missing reference) do not block the fix; new ones do.</summary>
+    private static int CountErrors(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
+        model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
 
     private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
     {
