@@ -818,7 +818,9 @@ internal static partial class RecursionToLoop
             var elementCount = layout.Count + (siteName is null ? 0 : 1);
             var counterName = elementCount == 0 ? Fresh("pending") : null;
             var framesName = elementCount == 0 ? null : Fresh("frames");
-            var frameName = Sites.Count > 1 || (elementCount > 1 && NeedsFrameLocal(layout)) ? Fresh("frame") : null;
+            // Several sites and nothing else to keep: the frame is the site's number.
+            var siteOnly = layout.Count == 0 && siteName is not null;
+            var frameName = siteOnly ? siteName : Sites.Count > 1 || (elementCount > 1 && NeedsFrameLocal(layout)) ? Fresh("frame") : null;
             var resultName = _method.ReturnsVoid ? null : ResultName;
 
             // The first loop.
@@ -894,8 +896,8 @@ internal static partial class RecursionToLoop
 
                 var branch = MultiLineBlock(DropTrailingContinue(statements));
                 chain = chain is null
-                    ? IfStatement(SiteTest(frameName!, siteName!, i), branch)
-                    : IfStatement(SiteTest(frameName!, siteName!, i), branch, ElseClause(chain));
+                    ? IfStatement(SiteTest(siteOnly ? null : frameName, siteName!, i), branch)
+                    : IfStatement(SiteTest(siteOnly ? null : frameName, siteName!, i), branch, ElseClause(chain));
             }
 
             if (chain is not null)
@@ -977,10 +979,10 @@ internal static partial class RecursionToLoop
             return chain;
         }
 
-        private static ExpressionSyntax SiteTest(string frameName, string siteName, int index) =>
+        private static ExpressionSyntax SiteTest(string? frameName, string siteName, int index) =>
             BinaryExpression(
                 SyntaxKind.EqualsExpression,
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(frameName), IdentifierName(siteName)),
+                frameName is null ? IdentifierName(siteName) : MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(frameName), IdentifierName(siteName)),
                 LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(index)));
 
         private static ExpressionSyntax Pop(string framesName) =>
