@@ -1084,8 +1084,40 @@ internal static partial class RecursionToLoop
         public CancellationToken CancellationToken => _cancellationToken;
     }
 
+    /// <summary>Counts the loops around the statement being rewritten (a break or continue there would bind to them); nested functions are left alone.</summary>
+    private abstract class LoopTrackingRewriter : CSharpSyntaxRewriter
+    {
+        protected int Loops { get; private set; }
+
+        public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => InLoop(() => base.VisitWhileStatement(node));
+
+        public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => InLoop(() => base.VisitDoStatement(node));
+
+        public override SyntaxNode? VisitForStatement(ForStatementSyntax node) => InLoop(() => base.VisitForStatement(node));
+
+        public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) => InLoop(() => base.VisitForEachStatement(node));
+
+        public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node) => InLoop(() => base.VisitForEachVariableStatement(node));
+
+        public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => node;
+
+        public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => node;
+
+        public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => node;
+
+        public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => node;
+
+        private SyntaxNode? InLoop(System.Func<SyntaxNode?> visit)
+        {
+            Loops++;
+            var visited = visit();
+            Loops--;
+            return visited;
+        }
+    }
+
     /// <summary>The first loop: the body down to the self-call; a site pushes its frame and goes round, a return ends the descent.</summary>
-    private sealed class PrefixRewriter : CSharpSyntaxRewriter
+    private sealed class PrefixRewriter : LoopTrackingRewriter
     {
         private readonly StackBuilder _builder;
         private readonly List<FrameValue> _layout;
@@ -1093,7 +1125,6 @@ internal static partial class RecursionToLoop
         private readonly string? _framesName;
         private readonly string? _counterName;
         private readonly string? _resultName;
-        private int _loops;
         private int _switches;
         private bool _switchHasReturn;
         private bool _switchNeedsBreak;
@@ -1202,7 +1233,7 @@ internal static partial class RecursionToLoop
             if (_switchHasReturn)
             {
                 // break leaves the switch: allowed only when nothing ran after this switch in the method.
-                if (_switches > 0 || _loops > 0 || node.Parent is not BlockSyntax || EndPointIsReachable(_builder.Model, node, node) is not false)
+                if (_switches > 0 || Loops > 0 || node.Parent is not BlockSyntax || EndPointIsReachable(_builder.Model, node, node) is not false)
                 {
                     Failed = true;
                 }
@@ -1214,42 +1245,16 @@ internal static partial class RecursionToLoop
             return visited;
         }
 
-        public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => InLoop(() => base.VisitWhileStatement(node));
-
-        public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => InLoop(() => base.VisitDoStatement(node));
-
-        public override SyntaxNode? VisitForStatement(ForStatementSyntax node) => InLoop(() => base.VisitForStatement(node));
-
-        public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) => InLoop(() => base.VisitForEachStatement(node));
-
-        public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node) => InLoop(() => base.VisitForEachVariableStatement(node));
-
-        public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => node;
-
-        public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => node;
-
-        public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => node;
-
-        public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => node;
-
         public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node)
         {
             var statements = EndDescent(node);
             return statements.Count == 1 ? statements[0].WithTriviaFrom(node) : MultiLineBlock(statements);
         }
 
-        private SyntaxNode? InLoop(System.Func<SyntaxNode?> visit)
-        {
-            _loops++;
-            var visited = visit();
-            _loops--;
-            return visited;
-        }
-
         /// <summary><c>return e;</c> in the descent: the value the frames combine, then out of the first loop.</summary>
         private List<StatementSyntax> EndDescent(ReturnStatementSyntax node)
         {
-            if (_loops > 0)
+            if (Loops > 0)
             {
                 // break would leave that loop, not ours.
                 Failed = true;
@@ -1332,11 +1337,10 @@ internal static partial class RecursionToLoop
     }
 
     /// <summary>The second loop's part for one site: the rest of the body, with the call's value in its place; a return hands its value to the next frame.</summary>
-    private sealed class SuffixRewriter : CSharpSyntaxRewriter
+    private sealed class SuffixRewriter : LoopTrackingRewriter
     {
         private readonly Site _site;
         private readonly string? _resultName;
-        private int _loops;
 
         public SuffixRewriter(StackBuilder builder, Site site, string? resultName)
         {
@@ -1415,36 +1419,10 @@ internal static partial class RecursionToLoop
             return statements.Count == 1 ? statements[0].WithTriviaFrom(node) : MultiLineBlock(statements);
         }
 
-        public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => InLoop(() => base.VisitWhileStatement(node));
-
-        public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => InLoop(() => base.VisitDoStatement(node));
-
-        public override SyntaxNode? VisitForStatement(ForStatementSyntax node) => InLoop(() => base.VisitForStatement(node));
-
-        public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) => InLoop(() => base.VisitForEachStatement(node));
-
-        public override SyntaxNode? VisitForEachVariableStatement(ForEachVariableStatementSyntax node) => InLoop(() => base.VisitForEachVariableStatement(node));
-
-        public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node) => node;
-
-        public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node) => node;
-
-        public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node) => node;
-
-        public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node) => node;
-
-        private SyntaxNode? InLoop(System.Func<SyntaxNode?> visit)
-        {
-            _loops++;
-            var visited = visit();
-            _loops--;
-            return visited;
-        }
-
         /// <summary><c>return e;</c> when unwinding: <c>e</c> is the value of the call in the frame below.</summary>
         private List<StatementSyntax> Hand(ReturnStatementSyntax node)
         {
-            if (_loops > 0)
+            if (Loops > 0)
             {
                 // continue would go round that loop, not ours.
                 _failed = true;

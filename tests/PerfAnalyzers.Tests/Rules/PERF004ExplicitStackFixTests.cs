@@ -308,7 +308,7 @@ public class PERF004ExplicitStackFixTests
                         break;
                     }
 
-                    var value = a[i] * 2;
+                    var value = checked(a[i] * 2);
                     frames.Push(value);
                     i = i + 1;
                 }
