@@ -1,5 +1,6 @@
 // PERF005: tail recursion. C# does not guarantee tail calls, so each step takes a stack frame and deep input ends the
 // process with an uncatchable StackOverflowException. "Convert tail recursion to a loop" rewrites each method below.
+using System;
 using System.Collections.Generic;
 
 namespace AntiPatterns;
@@ -34,6 +35,26 @@ public static class PERF005TailRecursion
 
         output.Add(lines[index].Trim());
         Flatten(output, lines, index + 1);
+    }
+
+    // Tail calls in the arms of a switch expression.
+    public static decimal Largest(Donation? donation, decimal best) => donation switch
+    {
+        null => best,
+        { Amount: < 0 } => throw new ArgumentException("negative donation"),
+        _ => Largest(donation.Next, donation.Amount > best ? donation.Amount : best),
+    };
+
+    // A cached answer, or the rest of the list: a tail call on the right of ??.
+    public static decimal FirstAmount(Donation donation, decimal? cached) =>
+        cached ?? (donation.Next is null ? donation.Amount : FirstAmount(donation.Next, null));
+
+    // A local function that calls itself in tail position.
+    public static int CountWords(string text)
+    {
+        return Count(0, 0);
+
+        int Count(int index, int words) => index >= text.Length ? words : Count(index + 1, text[index] == ' ' ? words + 1 : words);
     }
 }
 

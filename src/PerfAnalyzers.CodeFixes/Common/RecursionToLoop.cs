@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
@@ -21,7 +22,7 @@ namespace PerfAnalyzers.CodeFixes.Common;
 /// followed by <c>continue</c>. With an accumulator, <c>return e OP F(args)</c> becomes <c>(acc, p) = (acc OP e, args)</c>
 /// and every other <c>return b</c> becomes <c>return acc OP b</c>. Returns null wherever behaviour could change.
 /// </summary>
-internal static class RecursionToLoop
+internal static partial class RecursionToLoop
 {
     private static readonly SyntaxAnnotation TargetAnnotation = new("PerfAnalyzers.RecursionToLoop.Target");
 
@@ -39,48 +40,189 @@ internal static class RecursionToLoop
         return null;
     }
 
-    public static async Task<Document?> TryConvertAsync(Document document, SyntaxNode method, bool useAccumulator, CancellationToken cancellationToken)
+    public static async Task<Document?> TryConvertAsync(Document document, SyntaxNode method, bool useAccumulator, CancellationToken cancellationToken) =>
+        (await TryConvertWithKindAsync(document, method, useAccumulator, cancellationToken).ConfigureAwait(false)).Document;
+
+    /// <summary>
+    /// Converts the method: a loop (with an accumulator when <paramref name="useAccumulator"/>, PERF004) is tried first,
+    /// a loop with an explicit stack of frames after. Null document when no conversion keeps behaviour
+    /// or the result would not compile.
+    /// </summary>
+    public static async Task<(Document? Document, ConversionKind Kind)> TryConvertWithKindAsync(Document document, SyntaxNode method, bool useAccumulator, CancellationToken cancellationToken)
     {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        var state = await StateAsync(document, method, cancellationToken).ConfigureAwait(false);
+        if (state is null)
         {
-            return null;
+            return (null, ConversionKind.None);
+        }
+
+        // The fix may not add warnings (nullable ones included: some build with warnings as errors).
+        var warningsBefore = CountWarnings(state.Value.Model, method, cancellationToken);
+        var errorsBefore = CountErrors(state.Value.Model, method, cancellationToken);
+
+        // Returned ?:, ??, switch expressions and && / || that choose a self-call become statements.
+        if (SelfCallSyntax(state.Value.Model, state.Value.Method, cancellationToken) is not { } selfCalls)
+        {
+            return (null, ConversionKind.None);
+        }
+
+        if (Normalize(state.Value.Model, state.Value.Method, (IMethodSymbol)state.Value.Model.GetDeclaredSymbol(state.Value.Method, cancellationToken)!, selfCalls, toBlock: false, cancellationToken) is { } normalized)
+        {
+            state = await ReplaceAsync(state.Value, normalized, annotations: null, cancellationToken).ConfigureAwait(false);
+            if (state is null)
+            {
+                return (null, ConversionKind.None);
+            }
         }
 
         string? selfName = null;
-        if (NeedsSelf(model, method, cancellationToken))
+        if (NeedsSelf(state.Value.Model, state.Value.Method, cancellationToken))
         {
             // A call on another receiver (node.Next.F()): `this` becomes a local, so every use of this in the body is
             // marked first, then rewritten to the local once the loop is built.
-            if (!TryMarkThisUses(model, method, cancellationToken, out var uses))
+            if (!TryMarkThisUses(state.Value.Model, state.Value.Method, cancellationToken, out var uses))
             {
-                return null;
+                return (null, ConversionKind.None);
             }
 
-            var methodAnnotation = new SyntaxAnnotation();
-            root = root.ReplaceNodes(
-                uses.Concat(new[] { method }),
-                (original, rewritten) => original == method ? rewritten.WithAdditionalAnnotations(methodAnnotation) : rewritten.WithAdditionalAnnotations(SelfAnnotation));
-            document = document.WithSyntaxRoot(root);
-            root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            var marked = state.Value.Method.ReplaceNodes(uses, (_, rewritten) => rewritten.WithAdditionalAnnotations(SelfAnnotation));
+            state = await ReplaceAsync(state.Value, marked, annotations: null, cancellationToken).ConfigureAwait(false);
+            if (state is null)
             {
-                return null;
+                return (null, ConversionKind.None);
             }
 
-            method = root.GetAnnotatedNodes(methodAnnotation).First();
-            selfName = UniqueName(method, "self");
+            selfName = UniqueName(state.Value.Method, "self");
         }
 
-        var rewrittenMethod = TryRewrite(model, method, useAccumulator, selfName, cancellationToken);
+        var kind = ConversionKind.Loop;
+        var rewrittenMethod = TryRewrite(state.Value.Model, state.Value.Method, useAccumulator, selfName, cancellationToken, out var accumulated);
+        if (accumulated)
+        {
+            kind = ConversionKind.Accumulator;
+        }
+
+        // PERF005 too: a method with a tail call and a non-tail call gets the explicit stack (which handles both).
         if (rewrittenMethod is null)
+        {
+            // The two-phase loop needs statements to split: an expression body becomes a block first.
+            if (Normalize(state.Value.Model, state.Value.Method, (IMethodSymbol)state.Value.Model.GetDeclaredSymbol(state.Value.Method, cancellationToken)!, selfCalls: SelfCallSyntax(state.Value.Model, state.Value.Method, cancellationToken) ?? new HashSet<SyntaxNode>(), toBlock: true, cancellationToken) is { } blockBodied)
+            {
+                state = await ReplaceAsync(state.Value, blockBodied, annotations: null, cancellationToken).ConfigureAwait(false);
+                if (state is null)
+                {
+                    return (null, ConversionKind.None);
+                }
+            }
+
+            rewrittenMethod = TryRewriteStack(state.Value.Model, state.Value.Method, selfName, cancellationToken);
+            kind = ConversionKind.Stack;
+        }
+
+        if (rewrittenMethod is null)
+        {
+            return (null, ConversionKind.None);
+        }
+
+        var check = new SyntaxAnnotation();
+        var converted = state.Value.Document.WithSyntaxRoot(state.Value.Root.ReplaceNode(state.Value.Method, rewrittenMethod.WithAdditionalAnnotations(check)));
+        converted = await CleanUpAsync(converted, cancellationToken).ConfigureAwait(false);
+
+        // The last safety net: a conversion that would not compile is not offered.
+        var newRoot = await converted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var newModel = await converted.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (newRoot?.GetAnnotatedNodes(check).FirstOrDefault() is not { } newMethod || newModel is null ||
+            CountErrors(newModel, newMethod, cancellationToken) > errorsBefore ||
+            CountWarnings(newModel, newMethod, cancellationToken) > warningsBefore)
+        {
+            return (null, ConversionKind.None);
+        }
+
+        return (converted, kind);
+    }
+
+    /// <summary>
+    /// Marks the reassignment of the parameters. The compiler's nullable analysis of a tuple assignment can warn on an
+    /// argument that the original call passed without a warning (<c>(node, acc) = (node.Next, acc + node.Value)</c>): the
+    /// expressions are the call's own, evaluated in the same state, so nullable warnings there are not counted as new.
+    /// </summary>
+    private static readonly SyntaxAnnotation ReassignmentAnnotation = new("PerfAnalyzers.RecursionToLoop.Reassignment");
+
+    /// <summary>Errors already in the method (code being edited, a missing reference) do not block the fix; new ones do.</summary>
+    private static int CountErrors(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
+        model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
+
+    private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    {
+        var reassignments = method.GetAnnotatedNodes(ReassignmentAnnotation).Select(n => n.Span).ToList();
+        return model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Warning &&
+            !(d.Id.StartsWith("CS86", System.StringComparison.Ordinal) && reassignments.Any(r => r.Contains(d.Location.SourceSpan))));
+    }
+
+    internal enum ConversionKind
+    {
+        None,
+        Loop,
+        Accumulator,
+        Stack,
+    }
+
+    private readonly struct State
+    {
+        public State(Document document, SyntaxNode root, SemanticModel model, SyntaxNode method)
+        {
+            Document = document;
+            Root = root;
+            Model = model;
+            Method = method;
+        }
+
+        public Document Document { get; }
+
+        public SyntaxNode Root { get; }
+
+        public SemanticModel Model { get; }
+
+        public SyntaxNode Method { get; }
+    }
+
+    private static async Task<State?> StateAsync(Document document, SyntaxNode method, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        return root is null || model is null ? null : new State(document, root, model, method);
+    }
+
+    /// <summary>The document with the method replaced, re-parsed and re-bound, and the new method found again.</summary>
+    private static async Task<State?> ReplaceAsync(State state, SyntaxNode newMethod, IEnumerable<SyntaxAnnotation>? annotations, CancellationToken cancellationToken)
+    {
+        var tracker = new SyntaxAnnotation();
+        var document = state.Document.WithSyntaxRoot(state.Root.ReplaceNode(state.Method, newMethod.WithAdditionalAnnotations(tracker)));
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root?.GetAnnotatedNodes(tracker).FirstOrDefault() is not { } method)
         {
             return null;
         }
 
-        return await CleanUpAsync(document.WithSyntaxRoot(root.ReplaceNode(method, rewrittenMethod)), cancellationToken).ConfigureAwait(false);
+        return await StateAsync(document, method, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The self-calls of the method (invocation syntax), or null when it is not directly recursive.</summary>
+    private static HashSet<SyntaxNode>? SelfCallSyntax(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    {
+        if (model.GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol || model.GetOperation(method, cancellationToken) is not { } operation ||
+            !Recursion.TryAnalyze(operation, symbol, out var info))
+        {
+            return null;
+        }
+
+        var calls = new HashSet<SyntaxNode>();
+        foreach (var call in info.Calls)
+        {
+            calls.Add(call.Invocation.Syntax);
+        }
+
+        return calls;
     }
 
     private static readonly SyntaxAnnotation SelfAnnotation = new("PerfAnalyzers.RecursionToLoop.This");
@@ -219,12 +361,14 @@ internal static class RecursionToLoop
 
     private static async Task<Document> CleanUpAsync(Document document, CancellationToken cancellationToken)
     {
+        document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static SyntaxNode? TryRewrite(SemanticModel model, SyntaxNode method, bool useAccumulator, string? selfName, CancellationToken cancellationToken)
+    private static SyntaxNode? TryRewrite(SemanticModel model, SyntaxNode method, bool useAccumulator, string? selfName, CancellationToken cancellationToken, out bool accumulated)
     {
+        accumulated = false;
         BlockSyntax? block;
         ArrowExpressionClauseSyntax? arrow;
         switch (method)
@@ -283,11 +427,6 @@ internal static class RecursionToLoop
             }
         }
 
-        if (useAccumulator && plan.Operator is null)
-        {
-            return null;
-        }
-
         // A lambda or local function that captured a parameter would see it change.
         if (!ReassignedParametersAreNotCaptured(model, bodyNode, symbol, plan))
         {
@@ -297,6 +436,7 @@ internal static class RecursionToLoop
         if (plan.Operator is { } kind && !IsBoolean(kind))
         {
             plan.AccumulatorName = UniqueName(method, "acc");
+            accumulated = true;
         }
 
         var rewriter = new Rewriter(plan);
@@ -431,7 +571,7 @@ internal static class RecursionToLoop
 
     private static bool EndsInJump(StatementSyntax statement) => statement switch
     {
-        ReturnStatementSyntax or ThrowStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax => true,
+        ReturnStatementSyntax or ThrowStatementSyntax or ContinueStatementSyntax or BreakStatementSyntax or GotoStatementSyntax => true,
         BlockSyntax block => block.Statements.Count > 0 && EndsInJump(block.Statements[block.Statements.Count - 1]),
         IfStatementSyntax { Else: { } elseClause } ifStatement => EndsInJump(ifStatement.Statement) && EndsInJump(elseClause.Statement),
         _ => false,
@@ -526,7 +666,7 @@ internal static class RecursionToLoop
 
         public string? AccumulatorName { get; set; }
 
-        public bool TryAdd(SelfCall call, RecursionInfo info, SyntaxNode body, bool useAccumulator)
+        public bool TryAdd(SelfCall call, RecursionInfo info, SyntaxNode body, bool useAccumulator, bool push = false)
         {
             var invocation = call.Invocation;
             if (invocation.Syntax is not InvocationExpressionSyntax syntax)
@@ -615,7 +755,12 @@ internal static class RecursionToLoop
             }
 
             var callPlan = new CallPlan(syntax, assignments);
-            if (!call.IsTail)
+            if (!call.IsTail && push)
+            {
+                // The explicit stack: the frame is pushed, the parameters change, the rest runs when unwinding.
+                callPlan.Pushed = true;
+            }
+            else if (!call.IsTail)
             {
                 if (!useAccumulator || !TryPlanAccumulation(call, info, callPlan))
                 {
@@ -759,6 +904,9 @@ internal static class RecursionToLoop
         public BinaryExpressionSyntax? Binary { get; set; }
 
         public ExpressionSyntax? Other { get; set; }
+
+        /// <summary>For the explicit stack: a call whose frame is pushed (not a tail call).</summary>
+        public bool Pushed { get; set; }
     }
 
     private sealed class Rewriter : CSharpSyntaxRewriter
@@ -957,14 +1105,14 @@ internal static class RecursionToLoop
 
             if (targets.Count == 1)
             {
-                statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[0], values[0])));
+                statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[0], values[0])).WithAdditionalAnnotations(ReassignmentAnnotation));
             }
             else if (targets.Count > 1)
             {
                 statements.Add(ExpressionStatement(AssignmentExpression(
                     SyntaxKind.SimpleAssignmentExpression,
                     TupleExpression(SeparatedList(targets.Select(Argument))),
-                    TupleExpression(SeparatedList(values.Select(Argument))))));
+                    TupleExpression(SeparatedList(values.Select(Argument))))).WithAdditionalAnnotations(ReassignmentAnnotation));
             }
 
             statements.Add(ContinueStatement());

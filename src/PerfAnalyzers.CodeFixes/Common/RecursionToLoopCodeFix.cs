@@ -35,12 +35,20 @@ public abstract class RecursionToLoopCodeFix : CodeFixProvider
             return;
         }
 
-        var converted = await RecursionToLoop.TryConvertAsync(context.Document, method, _useAccumulator, context.CancellationToken).ConfigureAwait(false);
+        var (converted, kind) = await RecursionToLoop.TryConvertWithKindAsync(context.Document, method, _useAccumulator, context.CancellationToken).ConfigureAwait(false);
         if (converted is null)
         {
             return;
         }
 
-        context.RegisterCodeFix(CodeAction.Create(_title, _ => Task.FromResult(converted), _equivalenceKey), context.Diagnostics);
+        // PERF004: the title says what the conversion does (Fix All converts every fixable method whatever the key).
+        var (title, key) = kind switch
+        {
+            RecursionToLoop.ConversionKind.Loop when !_useAccumulator => (_title, _equivalenceKey),
+            RecursionToLoop.ConversionKind.Accumulator => (_title, _equivalenceKey),
+            RecursionToLoop.ConversionKind.Stack => ("Convert to a loop with an explicit stack", _equivalenceKey + ".ExplicitStack"),
+            _ => ("Convert to a loop", _equivalenceKey + ".Loop"),
+        };
+        context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(converted), key), context.Diagnostics);
     }
 }

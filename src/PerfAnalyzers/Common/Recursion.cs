@@ -237,7 +237,7 @@ internal static class Recursion
     }
 
     /// <summary>The largest number of counted calls that one execution of <paramref name="operation"/> can make; loops count as many.</summary>
-    private static int MaxCallsPerPath(IOperation operation, HashSet<IOperation> counted)
+    internal static int MaxCallsPerPath(IOperation operation, HashSet<IOperation> counted)
     {
         switch (operation)
         {

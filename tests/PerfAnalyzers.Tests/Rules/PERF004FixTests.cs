@@ -178,7 +178,23 @@ public class PERF004FixTests
         """, """
         static class M
         {
-            public static bool AllPositive(int[] a, int i) => i == a.Length || a[i] > 0 && [|AllPositive(a, i + 1)|];
+            public static bool AllPositive(int[] a, int i)
+            {
+                while (true)
+                {
+                    if (i == a.Length)
+                    {
+                        return true;
+                    }
+
+                    if (a[i] <= 0)
+                    {
+                        return false;
+                    }
+
+                    i = i + 1;
+                }
+            }
             public static bool AnyZero(int[] a, int i)
             {
                 while (true)
@@ -426,49 +442,23 @@ public class PERF004FixTests
         """);
 
     [Fact]
-    public Task No_fix_for_floating_point_decimal_or_checked() => Verify.VerifyNoFixAsync("""
-        static class M
-        {
-            public static double SumD(double[] a, int i) => i == a.Length ? 0 : a[i] + [|SumD(a, i + 1)|];
-            public static decimal SumM(decimal[] a, int i) => i == a.Length ? 0 : a[i] + [|SumM(a, i + 1)|];
-            public static int SumC(int[] a, int i) => i == a.Length ? 0 : checked(a[i] + [|SumC(a, i + 1)|]);
-            public static int SumS(int[] a, int i) { checked { return i == a.Length ? 0 : a[i] + [|SumS(a, i + 1)|]; } }
-        }
-        """);
-
-    [Fact]
     public Task No_fix_for_other_shapes() => Verify.VerifyNoFixAsync("""
         using System.Collections.Generic;
         class Node
         {
-            public int Value;
-            public Node? Next;
+            // Two calls on one path: not linear (the explicit stack needs at most one self-call per path).
+            public static long Fib(int n) => n < 2 ? n : [|Fib(n - 1)|] + [|Fib(n - 2)|];
 
-            public static int Depth(int n)
+            // Evaluated before the call, it changes a local the rest reads: the frame could not keep both values.
+            public static int Bump(int n, int k) => n == 0 ? k : k++ + [|Bump(n - 1, k)|] + k;
+
+            // The call is in the right operand of && outside a return: whether it runs is decided in the middle of a statement.
+            public static int Flag(int n)
             {
                 if (n == 0) return 0;
-                var r = [|Depth(n - 1)|];
-                return r + 1;
+                var ok = n > 3 && [|Flag(n - 1)|] > 0;
+                return ok ? 1 : 2;
             }
-
-            public static int Minus(int n) => n == 0 ? 0 : n - [|Minus(n - 1)|];
-            public static long Fib(int n) => n < 2 ? n : [|Fib(n - 1)|] + [|Fib(n - 2)|];
-            public static short Short(short n) => n == 0 ? (short)0 : (short)(n + [|Short((short)(n - 1))|]);
-
-            // The other operand calls a method, or reads state a deeper call could change, after the call.
-            public static int Side(List<int> log, int n) => n == 0 ? 0 : Log(log, n) + [|Side(log, n - 1)|];
-            public static int After(int[] a, int i) => i == a.Length ? 0 : [|After(a, i + 1)|] + a[i];
-            public static int Div(int n, int d) => n == 0 ? 0 : [|Div(n - 1, d)|] + 100 / d;
-            static int Log(List<int> log, int n) { log.Add(n); return n; }
-
-            public static void Countdown(List<int> output, int n)
-            {
-                if (n == 0) return;
-                [|Countdown(output, n - 1)|];
-                output.Add(n);
-            }
-
-            public static bool Last(int[] a, int i) => i == a.Length || [|Last(a, i + 1)|] && a[i] > 0;
         }
         """);
 }

@@ -175,7 +175,7 @@ public partial class PERF004RunTests
                 while (true)
                 {
                     if (i == a.Length) return true;
-                    if (!(a[i] < limit))
+                    if (a[i] >= limit)
                     {
                         return false;
                     }

@@ -441,10 +441,51 @@ public class PERF005FixTests
         """);
 
     [Fact]
-    public Task No_fix_when_a_non_tail_self_call_remains() => Verify.VerifyNoFixAsync("""
+    public Task A_non_tail_self_call_too_gets_the_explicit_stack() => Verify.VerifyFixAsync("""
+        using System;
         static class M
         {
-            public static int F(int n, bool tail) => n == 0 ? 0 : tail ? [|F(n - 1, tail)|] : 1 + F(n - 1, true);
+            public static int F(int n, bool tail) => n < 0 ? throw new ArgumentOutOfRangeException(nameof(n)) : n == 0 ? 0 : tail ? [|F(n - 1, tail)|] : 1 + F(n - 1, true);
+        }
+        """, """
+        using System;
+        static class M
+        {
+            public static int F(int n, bool tail)
+            {
+                var pending = 0;
+                int result;
+                while (true)
+                {
+                    if (n < 0)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(n));
+                    }
+
+                    if (n == 0)
+                    {
+                        result = 0;
+                        break;
+                    }
+
+                    if (tail)
+                    {
+                        n = n - 1;
+                        continue;
+                    }
+
+                    pending++;
+                    (n, tail) = (n - 1, true);
+                }
+
+                while (pending > 0)
+                {
+                    pending--;
+                    result = 1 + result;
+                }
+
+                return result;
+            }
         }
         """);
 }
