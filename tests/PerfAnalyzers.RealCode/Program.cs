@@ -14,7 +14,7 @@ using PerfAnalyzers.RealCode;
 // unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes]");
     return 2;
 }
 
@@ -22,6 +22,7 @@ var root = Path.GetFullPath(args[0]);
 string? outFile = null;
 HashSet<string>? only = null;
 var showTimes = false;
+var showFixes = false;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,6 +30,7 @@ for (var i = 1; i < args.Length; i++)
         case "--out": outFile = args[++i]; break;
         case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
         case "--times": showTimes = true; break;
+        case "--fixes": showFixes = true; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -45,6 +47,7 @@ var references = ReferenceSet.Create();
 var output = new StringBuilder();
 var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
 var times = new Dictionary<string, TimeSpan>();
+var fixCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
 var exceptions = 0;
 long lines = 0;
 var total = Stopwatch.StartNew();
@@ -66,6 +69,7 @@ foreach (var project in projects.InBuildOrder())
         reportSuppressedDiagnostics: false);
     var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+    var fixes = showFixes ? FixProbe.Create(compilation) : null;
     foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath).ThenBy(d => d.Location.SourceSpan.Start))
     {
         if (only is not null && !only.Contains(diagnostic.Id))
@@ -85,6 +89,16 @@ foreach (var project in projects.InBuildOrder())
         output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}");
         output.AppendLine($"    {diagnostic.GetMessage()}");
         output.AppendLine($"    | {text}");
+        if (fixes is not null)
+        {
+            var titles = await fixes.TitlesAsync(diagnostic);
+            var form = diagnostic.Properties.TryGetValue("Form", out var shape) ? $" [{shape}]" : "";
+            output.AppendLine(titles.Count == 0 ? $"    fix: none{form}" : $"    fix: {string.Join(" | ", titles)}{form}");
+            if (titles.Count > 0)
+            {
+                fixCounts[diagnostic.Id] = fixCounts.TryGetValue(diagnostic.Id, out var f) ? f + 1 : 1;
+            }
+        }
     }
 
     if (showTimes)
@@ -102,7 +116,7 @@ output.AppendLine();
 output.AppendLine($"{projects.Count} projects, {lines:N0} lines, {total.Elapsed.TotalSeconds:F1} s");
 foreach (var (id, n) in counts)
 {
-    output.AppendLine($"{id}: {n}");
+    output.AppendLine(showFixes ? $"{id}: {n} ({(fixCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)" : $"{id}: {n}");
 }
 
 if (showTimes)
