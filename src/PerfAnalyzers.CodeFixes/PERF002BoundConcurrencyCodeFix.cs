@@ -135,7 +135,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         {
             // The SemaphoreSlim forms build blocks: lay them out (only nodes they annotated).
             result = await Simplifier.ReduceAsync(result, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result = await Formatter.FormatAsync(result, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Line breaks the fix adds take the document's line end (the formatter's default is the workspace's).
+            var options = result.Project.Solution.Options.WithChangedOption(
+                FormattingOptions.NewLine, LanguageNames.CSharp, PERF002ThrottledSelector.LineEnd(newRoot).ToFullString());
+            result = await Formatter.FormatAsync(result, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
         }
 
         return result;

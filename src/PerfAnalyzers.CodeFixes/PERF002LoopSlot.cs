@@ -79,13 +79,14 @@ internal static class PERF002LoopSlot
         }
 
         var scope = function ?? work.SyntaxTree.GetRoot(cancellationToken);
+        var eol = PERF002ThrottledSelector.LineEnd(work);
         var name = PERF002ThrottledSelector.Pick("throttle", scope, model, loop.SpanStart, reserved);
         var scheduler = model.LookupNamespacesAndTypes(work.SpanStart, name: "TaskScheduler") is { Length: 1 } found &&
             found[0] is INamedTypeSymbol { ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading.Tasks"
             ? "TaskScheduler"
             : "global::System.Threading.Tasks.TaskScheduler";
         var release = $".ContinueWith(_ => {name}.Release(), {scheduler}.Default)";
-        var wait = Formatted(SyntaxFactory.ParseStatement($"await {name}.WaitAsync();"));
+        var wait = Formatted(eol, SyntaxFactory.ParseStatement($"await {name}.WaitAsync();"));
 
         var replacement = new List<StatementSyntax> { wait };
         var stripped = Strip(statement switch
@@ -97,26 +98,26 @@ internal static class PERF002LoopSlot
         if (stripped == work)
         {
             // The task was dropped: it still is, with the slot freed when it ends.
-            replacement.Add(Formatted(SyntaxFactory.ParseStatement($"_ = {work.WithoutTrivia().ToFullString()}{release};")).WithTriviaFrom(statement));
+            replacement.Add(Formatted(eol, SyntaxFactory.ParseStatement($"_ = {work.WithoutTrivia().ToFullString()}{release};")).WithTriviaFrom(statement));
         }
         else if (statement is LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } declaration &&
             Strip(variables[0].Initializer?.Value) == work && declaration.UsingKeyword.IsKind(SyntaxKind.None))
         {
             replacement.Add(statement.WithoutLeadingTrivia().WithAdditionalAnnotations(Formatter.Annotation));
-            replacement.Add(Formatted(SyntaxFactory.ParseStatement($"_ = {variables[0].Identifier.ValueText}{release};")));
+            replacement.Add(Formatted(eol, SyntaxFactory.ParseStatement($"_ = {variables[0].Identifier.ValueText}{release};")));
         }
         else
         {
             var taskName = PERF002ThrottledSelector.Pick("task", scope, model, statement.SpanStart, reserved);
-            replacement.Add(Formatted(SyntaxFactory.ParseStatement($"var {taskName} = {work.WithoutTrivia().ToFullString()};")));
-            replacement.Add(Formatted(SyntaxFactory.ParseStatement($"_ = {taskName}{release};")));
+            replacement.Add(Formatted(eol, SyntaxFactory.ParseStatement($"var {taskName} = {work.WithoutTrivia().ToFullString()};")));
+            replacement.Add(Formatted(eol, SyntaxFactory.ParseStatement($"_ = {taskName}{release};")));
             replacement.Add(statement.ReplaceNode(work, SyntaxFactory.IdentifierName(taskName).WithTriviaFrom(work))
                 .WithoutLeadingTrivia().WithAdditionalAnnotations(Formatter.Annotation));
         }
 
         replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
         replacement[replacement.Count - 1] = replacement[replacement.Count - 1].WithTrailingTrivia(statement.GetTrailingTrivia());
-        var declarationStatement = PERF002ThrottledSelector.Declaration(name, maxConcurrency);
+        var declarationStatement = PERF002ThrottledSelector.Declaration(name, maxConcurrency, eol);
         return (statement, editor =>
         {
             if (statement.Parent is BlockSyntax)
@@ -126,24 +127,17 @@ internal static class PERF002LoopSlot
             }
             else
             {
-                replacement[replacement.Count - 1] = replacement[replacement.Count - 1].WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+                replacement[replacement.Count - 1] = replacement[replacement.Count - 1].WithTrailingTrivia(eol);
                 editor.ReplaceNode(statement, SyntaxFactory.Block(replacement.Select(s => s.WithLeadingTrivia(SyntaxFactory.ElasticMarker)))
                     .WithTrailingTrivia(statement.GetTrailingTrivia()).WithAdditionalAnnotations(Formatter.Annotation));
             }
 
-            if (loop.Parent is GlobalStatementSyntax global)
-            {
-                editor.InsertBefore(global, SyntaxFactory.GlobalStatement(declarationStatement));
-            }
-            else
-            {
-                editor.InsertBefore(loop, declarationStatement);
-            }
+            PERF002ThrottledSelector.InsertBefore(editor, loop, declarationStatement);
         });
     }
 
-    private static StatementSyntax Formatted(StatementSyntax statement) =>
-        statement.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed).WithAdditionalAnnotations(Formatter.Annotation, Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation);
+    private static StatementSyntax Formatted(SyntaxTrivia eol, StatementSyntax statement) =>
+        statement.WithTrailingTrivia(eol).WithAdditionalAnnotations(Formatter.Annotation, Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation);
 
     /// <summary>An async method, local function or lambda, or top-level code: <c>await</c> is allowed.</summary>
     private static bool CanAwait(SyntaxNode? function) => function switch

@@ -64,28 +64,22 @@ internal static class PERF002ThrottledSelector
         }
 
         var scope = function ?? select.Syntax.SyntaxTree.GetRoot(cancellationToken);
+        var eol = LineEnd(select.Syntax);
         var name = Pick(ThrottleName, scope, model, select.Syntax.SpanStart, reserved);
         var blocking = ContainsBlockingWait(scope);
-        var lambda = ThrottledLambda(model, selectorSyntax, select.Arguments[1].Value, invoke.Parameters.Length, hasResult, name, blocking, reserved);
+        var lambda = ThrottledLambda(model, selectorSyntax, select.Arguments[1].Value, invoke.Parameters.Length, hasResult, name, blocking, reserved, eol);
         if (lambda is null)
         {
             return null;
         }
 
-        var declaration = Declaration(name, maxConcurrency);
+        var declaration = Declaration(name, maxConcurrency, eol);
         if (anchor is not null)
         {
             return (selectorSyntax, editor =>
             {
                 editor.ReplaceNode(selectorSyntax, lambda.WithTriviaFrom(selectorSyntax));
-                if (anchor.Parent is GlobalStatementSyntax global)
-                {
-                    editor.InsertBefore(global, SyntaxFactory.GlobalStatement(declaration));
-                }
-                else
-                {
-                    editor.InsertBefore(anchor, declaration);
-                }
+                InsertBefore(editor, anchor, declaration);
             });
         }
 
@@ -193,10 +187,51 @@ internal static class PERF002ThrottledSelector
     }
 
     /// <summary><c>var throttle = new SemaphoreSlim(N);</c></summary>
-    internal static StatementSyntax Declaration(string name, ExpressionSyntax maxConcurrency) =>
+    /// <summary>
+    /// Declares the semaphore before <paramref name="anchor"/> (a statement in a block, or at top level); blank lines
+    /// above the anchor move above the declaration.
+    /// </summary>
+    internal static void InsertBefore(SyntaxEditor editor, StatementSyntax anchor, StatementSyntax declaration)
+    {
+        SyntaxNode target = anchor.Parent is GlobalStatementSyntax global ? global : anchor;
+        var leading = target.GetLeadingTrivia();
+        var lastBlank = -1;
+        for (var i = 0; i < leading.Count && leading[i].IsKind(SyntaxKind.WhitespaceTrivia) || i < leading.Count && leading[i].IsKind(SyntaxKind.EndOfLineTrivia); i++)
+        {
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                lastBlank = i;
+            }
+        }
+
+        if (lastBlank >= 0)
+        {
+            declaration = declaration.WithLeadingTrivia(leading.Take(lastBlank + 1));
+            var kept = SyntaxFactory.TriviaList(leading.Skip(lastBlank + 1));
+            editor.ReplaceNode(target, (node, _) => node.WithLeadingTrivia(kept));
+        }
+
+        editor.InsertBefore(target, target is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(declaration) : declaration);
+    }
+
+    /// <summary>The document's line end (its first), else CRLF.</summary>
+    internal static SyntaxTrivia LineEnd(SyntaxNode node)
+    {
+        foreach (var trivia in node.SyntaxTree.GetRoot().DescendantTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return trivia;
+            }
+        }
+
+        return SyntaxFactory.CarriageReturnLineFeed;
+    }
+
+    internal static StatementSyntax Declaration(string name, ExpressionSyntax maxConcurrency, SyntaxTrivia eol) =>
         SyntaxFactory.ParseStatement($"var {name} = new global::System.Threading.SemaphoreSlim({maxConcurrency.ToFullString()});")
             .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
-            .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+            .WithTrailingTrivia(eol);
 
     private static ExpressionSyntax? ThrottledLambda(
         SemanticModel model,
@@ -206,7 +241,8 @@ internal static class PERF002ThrottledSelector
         bool hasResult,
         string name,
         bool blocking,
-        ISet<string> reserved)
+        ISet<string> reserved,
+        SyntaxTrivia eol)
     {
         IReadOnlyList<ParameterSyntax> parameters;
         IEnumerable<StatementSyntax>? statements;
@@ -214,25 +250,26 @@ internal static class PERF002ThrottledSelector
         {
             case SimpleLambdaExpressionSyntax simple:
                 parameters = new[] { simple.Parameter };
-                statements = Body(simple.AsyncKeyword, simple.Block, simple.ExpressionBody, hasResult);
+                statements = Body(simple.AsyncKeyword, simple.Block, simple.ExpressionBody, hasResult, blocking);
                 break;
             case ParenthesizedLambdaExpressionSyntax parenthesized when parenthesized.ReturnType is null:
                 parameters = parenthesized.ParameterList.Parameters;
-                statements = Body(parenthesized.AsyncKeyword, parenthesized.Block, parenthesized.ExpressionBody, hasResult);
+                statements = Body(parenthesized.AsyncKeyword, parenthesized.Block, parenthesized.ExpressionBody, hasResult, blocking);
                 break;
             case IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax when IsStableMethodGroup(selectorOperation):
                 var names = new List<ParameterSyntax>();
                 var arguments = new List<ArgumentSyntax>();
                 foreach (var baseName in parameterCount == 2 ? new[] { "item", "index" } : new[] { "item" })
                 {
-                    var parameterName = Pick(baseName, selector, model, selector.SpanStart, reserved);
+                    // Lambda parameters: unique where the lambda is, not reserved for the rest of the document.
+                    var parameterName = Pick(baseName, selector, model, selector.SpanStart, new HashSet<string>(names.Select(n => n.Identifier.ValueText)));
                     names.Add(SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameterName)));
                     arguments.Add(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(parameterName)));
                 }
 
                 parameters = names;
                 var call = SyntaxFactory.InvocationExpression(selector.WithoutTrivia(), SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
-                statements = Body(default, null, call, hasResult);
+                statements = Body(default, null, call, hasResult, blocking);
                 break;
             default:
                 return null;
@@ -246,7 +283,7 @@ internal static class PERF002ThrottledSelector
         // The frame is parsed from text so that it has its line breaks; the formatter then indents it.
         var configure = blocking ? ".ConfigureAwait(false)" : string.Empty;
         var frame = (BlockSyntax)SyntaxFactory.ParseStatement(
-            "{\n" +
+            ("{\n" +
             $"    await {name}.WaitAsync(){configure};\n" +
             "    try\n" +
             "    {\n" +
@@ -255,9 +292,9 @@ internal static class PERF002ThrottledSelector
             "    {\n" +
             $"        {name}.Release();\n" +
             "    }\n" +
-            "}");
+            "}").Replace("\n", eol.ToFullString()));
         var tryStatement = (TryStatementSyntax)frame.Statements[1];
-        var body = frame.ReplaceNode(tryStatement.Block, tryStatement.Block.WithStatements(SyntaxFactory.List(statements.Select(WithLineEnd))));
+        var body = frame.ReplaceNode(tryStatement.Block, tryStatement.Block.WithStatements(SyntaxFactory.List(statements.Select(s => WithLineEnd(s, eol)))));
         var list = SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(parameters.Select(p => p.WithoutTrivia())));
         var arrow = SyntaxFactory.Token(SyntaxKind.EqualsGreaterThanToken).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
         LambdaExpressionSyntax lambda = parameters.Count == 1 && parameters[0].Type is null
@@ -267,18 +304,18 @@ internal static class PERF002ThrottledSelector
         return lambda.WithAdditionalAnnotations(Formatter.Annotation);
     }
 
-    private static StatementSyntax WithLineEnd(StatementSyntax statement) =>
+    private static StatementSyntax WithLineEnd(StatementSyntax statement, SyntaxTrivia eol) =>
         statement.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia))
             ? statement
-            : statement.WithTrailingTrivia(statement.GetTrailingTrivia().Add(SyntaxFactory.ElasticCarriageReturnLineFeed));
+            : statement.WithTrailingTrivia(statement.GetTrailingTrivia().Add(eol));
 
     /// <summary>The statements that produce the element's task, to run once a slot is free.</summary>
-    private static IEnumerable<StatementSyntax>? Body(SyntaxToken asyncKeyword, BlockSyntax? block, ExpressionSyntax? expression, bool hasResult)
+    private static IEnumerable<StatementSyntax>? Body(SyntaxToken asyncKeyword, BlockSyntax? block, ExpressionSyntax? expression, bool hasResult, bool blocking)
     {
         var isAsync = asyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
         if (block is not null)
         {
-            return isAsync ? block.Statements : AwaitReturns(block, hasResult);
+            return isAsync ? block.Statements : AwaitReturns(block, hasResult, blocking);
         }
 
         if (expression is null)
@@ -297,12 +334,12 @@ internal static class PERF002ThrottledSelector
             return IsStatementExpression(expression) ? new StatementSyntax[] { SyntaxFactory.ExpressionStatement(expression) } : null;
         }
 
-        var awaited = Await(expression);
+        var awaited = Await(expression, blocking);
         return new StatementSyntax[] { hasResult ? SyntaxFactory.ReturnStatement(awaited) : SyntaxFactory.ExpressionStatement(awaited) };
     }
 
     /// <summary>A plain block lambda made async: <c>return e;</c> becomes <c>return await e;</c> (or <c>await e; return;</c> for <c>Task</c>).</summary>
-    private static IEnumerable<StatementSyntax>? AwaitReturns(BlockSyntax block, bool hasResult)
+    private static IEnumerable<StatementSyntax>? AwaitReturns(BlockSyntax block, bool hasResult, bool blocking)
     {
         var returns = block.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
             .OfType<ReturnStatementSyntax>().ToList();
@@ -313,7 +350,7 @@ internal static class PERF002ThrottledSelector
 
         var rewritten = block.ReplaceNodes(returns, (original, _) =>
         {
-            var awaited = Await(original.Expression!.WithoutTrivia());
+            var awaited = Await(original.Expression!.WithoutTrivia(), blocking);
             if (hasResult)
             {
                 return original.WithExpression(awaited);
@@ -329,12 +366,23 @@ internal static class PERF002ThrottledSelector
         return rewritten.Statements;
     }
 
-    private static ExpressionSyntax Await(ExpressionSyntax expression)
+    /// <summary>
+    /// <c>await e</c>; with <c>.ConfigureAwait(false)</c> when the caller blocks on the tasks (WaitAll, Result): the
+    /// slot must be freed without the caller's (blocked) synchronization context.
+    /// </summary>
+    private static ExpressionSyntax Await(ExpressionSyntax expression, bool blocking)
     {
         var operand = expression is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax or
             ElementAccessExpressionSyntax or ObjectCreationExpressionSyntax or ParenthesizedExpressionSyntax
             ? expression
             : SyntaxFactory.ParenthesizedExpression(expression);
+        if (blocking)
+        {
+            operand = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, operand, SyntaxFactory.IdentifierName("ConfigureAwait")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
+        }
+
         return SyntaxFactory.AwaitExpression(operand);
     }
 
