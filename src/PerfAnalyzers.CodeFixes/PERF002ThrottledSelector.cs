@@ -180,9 +180,11 @@ internal static class PERF002ThrottledSelector
 
     internal static string Pick(string baseName, SyntaxNode scope, SemanticModel model, int position, ISet<string> reserved)
     {
+        // Names another fix of the same Fix All pass gave in the same function (methods do not share locals).
+        var prefix = scope.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":";
         var used = UniqueNames.IdentifiersIn(scope);
-        var name = UniqueNames.Pick(baseName, candidate => used.Contains(candidate) || reserved.Contains(candidate) || model.LookupSymbols(position, name: candidate).Length > 0);
-        reserved.Add(name);
+        var name = UniqueNames.Pick(baseName, candidate => used.Contains(candidate) || reserved.Contains(prefix + candidate) || model.LookupSymbols(position, name: candidate).Length > 0);
+        reserved.Add(prefix + name);
         return name;
     }
 
@@ -262,7 +264,7 @@ internal static class PERF002ThrottledSelector
                 foreach (var baseName in parameterCount == 2 ? new[] { "item", "index" } : new[] { "item" })
                 {
                     // Lambda parameters: unique where the lambda is, not reserved for the rest of the document.
-                    var parameterName = Pick(baseName, selector, model, selector.SpanStart, new HashSet<string>(names.Select(n => n.Identifier.ValueText)));
+                    var parameterName = Pick(baseName, selector, model, selector.SpanStart, new HashSet<string>(names.Select(n => selector.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + n.Identifier.ValueText)));
                     names.Add(SyntaxFactory.Parameter(SyntaxFactory.Identifier(parameterName)));
                     arguments.Add(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(parameterName)));
                 }
