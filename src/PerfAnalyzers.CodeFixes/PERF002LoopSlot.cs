@@ -81,10 +81,7 @@ internal static class PERF002LoopSlot
         var scope = function ?? work.SyntaxTree.GetRoot(cancellationToken);
         var eol = PERF002ThrottledSelector.LineEnd(work);
         var name = PERF002ThrottledSelector.Pick("throttle", scope, model, loop.SpanStart, reserved);
-        var scheduler = model.LookupNamespacesAndTypes(work.SpanStart, name: "TaskScheduler") is { Length: 1 } found &&
-            found[0] is INamedTypeSymbol { ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading.Tasks"
-            ? "TaskScheduler"
-            : "global::System.Threading.Tasks.TaskScheduler";
+        var scheduler = PERF002ThrottledSelector.TypeName(model, work.SpanStart, "System.Threading.Tasks", "TaskScheduler");
         var release = $".ContinueWith(_ => {name}.Release(), {scheduler}.Default)";
         var wait = Formatted(eol, SyntaxFactory.ParseStatement($"await {name}.WaitAsync();"));
 
@@ -117,7 +114,7 @@ internal static class PERF002LoopSlot
 
         replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
         replacement[replacement.Count - 1] = replacement[replacement.Count - 1].WithTrailingTrivia(statement.GetTrailingTrivia());
-        var declarationStatement = PERF002ThrottledSelector.Declaration(name, maxConcurrency, eol);
+        var declarationStatement = PERF002ThrottledSelector.Declaration(name, maxConcurrency, eol, model, loop.SpanStart);
         return (statement, editor =>
         {
             if (statement.Parent is BlockSyntax)

@@ -73,7 +73,7 @@ internal static class PERF002ThrottledSelector
             return null;
         }
 
-        var declaration = Declaration(name, maxConcurrency, eol);
+        var declaration = Declaration(name, maxConcurrency, eol, model, select.Syntax.SpanStart);
         if (anchor is not null)
         {
             return (selectorSyntax, editor =>
@@ -102,9 +102,9 @@ internal static class PERF002ThrottledSelector
             SyntaxNode replacement = member switch
             {
                 MethodDeclarationSyntax method => method.WithExpressionBody(null).WithSemicolonToken(default)
-                    .WithParameterList(method.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)).WithBody(body),
+                    .WithParameterList(method.ParameterList.WithTrailingTrivia(eol)).WithBody(body),
                 LocalFunctionStatementSyntax local => local.WithExpressionBody(null).WithSemicolonToken(default)
-                    .WithParameterList(local.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)).WithBody(body),
+                    .WithParameterList(local.ParameterList.WithTrailingTrivia(eol)).WithBody(body),
                 _ => member,
             };
             editor.ReplaceNode(member, replacement);
@@ -216,6 +216,13 @@ internal static class PERF002ThrottledSelector
         editor.InsertBefore(target, target is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(declaration) : declaration);
     }
 
+    /// <summary>The short name when it binds to that type where the fix writes it, else the <c>global::</c> name (the simplifier does not always reduce it).</summary>
+    internal static string TypeName(SemanticModel model, int position, string ns, string name) =>
+        model.LookupNamespacesAndTypes(position, name: name) is { Length: 1 } found &&
+        found[0] is INamedTypeSymbol { ContainingNamespace: { } containing } && containing.ToDisplayString() == ns
+            ? name
+            : "global::" + ns + "." + name;
+
     /// <summary>The document's line end (its first), else CRLF.</summary>
     internal static SyntaxTrivia LineEnd(SyntaxNode node)
     {
@@ -230,8 +237,8 @@ internal static class PERF002ThrottledSelector
         return SyntaxFactory.CarriageReturnLineFeed;
     }
 
-    internal static StatementSyntax Declaration(string name, ExpressionSyntax maxConcurrency, SyntaxTrivia eol) =>
-        SyntaxFactory.ParseStatement($"var {name} = new global::System.Threading.SemaphoreSlim({maxConcurrency.ToFullString()});")
+    internal static StatementSyntax Declaration(string name, ExpressionSyntax maxConcurrency, SyntaxTrivia eol, SemanticModel model, int position) =>
+        SyntaxFactory.ParseStatement($"var {name} = new {TypeName(model, position, "System.Threading", "SemaphoreSlim")}({maxConcurrency.ToFullString()});")
             .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
             .WithTrailingTrivia(eol);
 

@@ -365,6 +365,108 @@ public class PERF002FixShapesTests
             PERF002LoopSlot.Key).RunAsync();
 
     [Fact]
+    public Task Top_level_loops_and_async_local_functions() =>
+        new CodeFixTest<PERF002UnboundedTaskSpawningAnalyzer, PERF002BoundConcurrencyCodeFix>
+        {
+            OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
+            References = TestReferences.WithoutRuntime(),
+            TestCode = Usings + """
+                var ids = Enumerable.Range(0, args.Length * 100).ToList();
+                var tasks = new List<Task>();
+                foreach (var id in ids)
+                {
+                    tasks.Add([|SendAsync(id)|]);
+                    Console.WriteLine(id);
+                }
+
+                await Task.WhenAll(tasks);
+                await LoadAll(ids);
+
+                async Task<string[]> LoadAll(List<int> keys) => await Task.WhenAll([|keys.Select(k => LoadAsync(k))|]);
+
+                static Task SendAsync(int x) => Task.CompletedTask;
+                static Task<string> LoadAsync(int x) => Task.FromResult(x.ToString());
+
+                """,
+            FixedCode = Usings + """
+                var ids = Enumerable.Range(0, args.Length * 100).ToList();
+                var tasks = new List<Task>();
+                var throttle = new SemaphoreSlim(16);
+                foreach (var id in ids)
+                {
+                    await throttle.WaitAsync();
+                    var task = SendAsync(id);
+                    _ = task.ContinueWith(_ => throttle.Release(), TaskScheduler.Default);
+                    tasks.Add(task);
+                    Console.WriteLine(id);
+                }
+
+                await Task.WhenAll(tasks);
+                await LoadAll(ids);
+
+                async Task<string[]> LoadAll(List<int> keys)
+                {
+                    var throttle2 = new SemaphoreSlim(16);
+                    return await Task.WhenAll(keys.Select(async k =>
+                    {
+                        await throttle2.WaitAsync();
+                        try
+                        {
+                            return await LoadAsync(k);
+                        }
+                        finally
+                        {
+                            throttle2.Release();
+                        }
+                    }));
+                }
+
+                static Task SendAsync(int x) => Task.CompletedTask;
+                static Task<string> LoadAsync(int x) => Task.FromResult(x.ToString());
+
+                """,
+            // Fix All names both semaphores from the original code: the local function's shadows the top-level one
+            // (legal since C# 8); one fix at a time sees the first and picks throttle2.
+            BatchFixedCode = Usings + """
+                var ids = Enumerable.Range(0, args.Length * 100).ToList();
+                var tasks = new List<Task>();
+                var throttle = new SemaphoreSlim(16);
+                foreach (var id in ids)
+                {
+                    await throttle.WaitAsync();
+                    var task = SendAsync(id);
+                    _ = task.ContinueWith(_ => throttle.Release(), TaskScheduler.Default);
+                    tasks.Add(task);
+                    Console.WriteLine(id);
+                }
+
+                await Task.WhenAll(tasks);
+                await LoadAll(ids);
+
+                async Task<string[]> LoadAll(List<int> keys)
+                {
+                    var throttle = new SemaphoreSlim(16);
+                    return await Task.WhenAll(keys.Select(async k =>
+                    {
+                        await throttle.WaitAsync();
+                        try
+                        {
+                            return await LoadAsync(k);
+                        }
+                        finally
+                        {
+                            throttle.Release();
+                        }
+                    }));
+                }
+
+                static Task SendAsync(int x) => Task.CompletedTask;
+                static Task<string> LoadAsync(int x) => Task.FromResult(x.ToString());
+
+                """,
+        }.RunAsync();
+
+    [Fact]
     public Task Shapes_that_cannot_be_bounded_safely_get_no_fix()
     {
         const string code = """
