@@ -25,7 +25,7 @@ public sealed class NotificationService(HttpClient client)
         await Task.WhenAll(tasks);
     }
 
-    // PERF002: fire and forget on the thread pool, once per order.
+    // PERF002: fire and forget on the thread pool, once per order (no fix: a synchronous method cannot await a slot).
     public void RecalculateAll(IEnumerable<int> orderIds)
     {
         foreach (var id in orderIds)
@@ -47,14 +47,15 @@ public sealed class NotificationService(HttpClient client)
         }
     }
 
-    // PERF002: the tasks pass through a local before the join; still one request per user, all at once.
+    // PERF002: the tasks pass through a local before the join; still one request per user, all at once
+    // (fix: a SemaphoreSlim around each element).
     public async Task PushAllAsync(IEnumerable<int> userIds)
     {
         var pushes = userIds.Select(id => client.GetStringAsync($"https://example.org/push/{id}"));
         await Task.WhenAll(pushes);
     }
 
-    // PERF002: an iterator that yields one task per element, joined by WhenAll.
+    // PERF002: an iterator that yields one task per element, joined by WhenAll (no fix: rewrite it as a Select).
     public async Task BroadcastAsync(IEnumerable<string> emails, string message)
     {
         IEnumerable<Task> Sends()
@@ -66,6 +67,51 @@ public sealed class NotificationService(HttpClient client)
         }
 
         await Task.WhenAll(Sends());
+    }
+
+    // PERF002 (fix: a SemaphoreSlim around each element): the index overload with a block lambda, materialised
+    // with ToList and awaited later; results stay in source order.
+    public async Task<string[]> LoadPagesAsync(IReadOnlyList<int> pageIds)
+    {
+        var pages = pageIds.Select((id, index) =>
+        {
+            var url = $"https://example.org/pages/{id}?position={index}";
+            return client.GetStringAsync(url);
+        }).ToList();
+        return await Task.WhenAll(pages);
+    }
+
+    // PERF002 (fix: the loop awaits a slot before starting each task): other work before the Add.
+    public async Task<int> AuditAllAsync(List<string> emails)
+    {
+        var tasks = new List<Task<string>>();
+        foreach (var email in emails)
+        {
+            var normalised = email.Trim().ToLowerInvariant();
+            tasks.Add(client.GetStringAsync($"https://example.org/audit/{normalised}"));
+        }
+
+        var reports = await Task.WhenAll(tasks);
+        return reports.Length;
+    }
+
+    // PERF002 (fix: the loop awaits a slot; still fire-and-forget): one send per email, never joined.
+    public async Task QueueAllAsync(IEnumerable<string> emails)
+    {
+        foreach (var email in emails)
+        {
+            _ = SendAsync(email);
+        }
+
+        await Task.Yield();
+    }
+
+    // PERF002 (fix: a SemaphoreSlim around each element; slots freed without the blocked thread's context).
+    public int CountAllBlocking(IEnumerable<int> ids)
+    {
+        var tasks = ids.Select(id => client.GetStringAsync($"https://example.org/users/{id}")).ToArray();
+        Task.WaitAll(tasks);
+        return tasks.Sum(t => t.Result.Length);
     }
 
     // Fine: a worker pool sized by the core count, each worker draining one shared channel.

@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using PerfAnalyzers.CodeFixes.Common;
@@ -49,16 +50,20 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Plan(root, model, diagnostic, context.CancellationToken) is not { } plan)
+            if (Plan(root, model, diagnostic, new HashSet<string>(), context.CancellationToken) is not { } plan)
             {
                 continue;
             }
 
-            var title = plan.Key == ParallelForEachKey
-                ? "Bound concurrency with Parallel.ForEachAsync"
-                : "Bound concurrency with BoundedParallel.SelectAsync";
+            var title = plan.Key switch
+            {
+                ParallelForEachKey => "Bound concurrency with Parallel.ForEachAsync",
+                BoundedSelectKey => "Bound concurrency with BoundedParallel.SelectAsync",
+                PERF002ThrottledSelector.Key => PERF002ThrottledSelector.Title,
+                _ => PERF002LoopSlot.Title,
+            };
             context.RegisterCodeFix(
-                CodeAction.Create(title, _ => Task.FromResult(Apply(context.Document, root, new[] { plan })), plan.Key),
+                CodeAction.Create(title, c => ApplyAsync(context.Document, root, new[] { plan }, c), plan.Key),
                 diagnostic);
         }
     }
@@ -73,11 +78,12 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         }
 
         var plans = new List<FixPlan>();
-        foreach (var diagnostic in diagnostics)
+        var reserved = new HashSet<string>();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             // Every fixable diagnostic, whatever the equivalence key Fix All was started with: dotnet format passes the
             // key of the first diagnostic it meets (none when that one has no fix), and one run must fix everything.
-            if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan)
+            if (Plan(root, model, diagnostic, reserved, context.CancellationToken) is { } plan)
             {
                 plans.Add(plan);
             }
@@ -85,14 +91,20 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
         // A fix nested inside another's replaced text would be lost: leave it for a later pass.
         plans.RemoveAll(inner => plans.Any(outer => !ReferenceEquals(outer, inner) && outer.Original.Span.Contains(inner.Original.Span)));
-        return Apply(document, root, plans);
+        return await ApplyAsync(document, root, plans, context.CancellationToken).ConfigureAwait(false);
     }
 
-    private static Document Apply(Document document, SyntaxNode root, IReadOnlyList<FixPlan> plans)
+    private static async Task<Document> ApplyAsync(Document document, SyntaxNode root, IReadOnlyList<FixPlan> plans, CancellationToken cancellationToken)
     {
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
         foreach (var plan in plans)
         {
+            if (plan.Edit is not null)
+            {
+                plan.Edit(editor);
+                continue;
+            }
+
             foreach (var removed in plan.Removed)
             {
                 editor.RemoveNode(removed, SyntaxRemoveOptions.KeepNoTrivia);
@@ -118,7 +130,18 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 : unit.WithUsings(SyntaxFactory.SingletonList(directive.WithTrailingTrivia(endOfLine, endOfLine)));
         }
 
-        return document.WithSyntaxRoot(newRoot);
+        var result = document.WithSyntaxRoot(newRoot);
+        if (plans.Any(p => p.Edit is not null))
+        {
+            // The SemaphoreSlim forms build blocks: lay them out (only nodes they annotated).
+            result = await Simplifier.ReduceAsync(result, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Line breaks the fix adds take the document's line end (the formatter's default is the workspace's).
+            var options = result.Project.Solution.Options.WithChangedOption(
+                FormattingOptions.NewLine, LanguageNames.CSharp, PERF002ThrottledSelector.LineEnd(newRoot).ToFullString());
+            result = await Formatter.FormatAsync(result, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     private static bool HasUsing(CompilationUnitSyntax unit, string name)
@@ -136,6 +159,15 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
     private sealed class FixPlan(SyntaxNode original, SyntaxNode replacement, string key, bool needsRuntimeImport, params SyntaxNode[] removed)
     {
+        /// <summary>A fix that edits several places (the SemaphoreSlim forms); <see cref="Original"/> is the span it owns.</summary>
+        public FixPlan(SyntaxNode original, string key, System.Action<SyntaxEditor> edit)
+            : this(original, original, key, needsRuntimeImport: false)
+        {
+            Edit = edit;
+        }
+
+        public System.Action<SyntaxEditor>? Edit { get; }
+
         public SyntaxNode Original { get; } = original;
 
         /// <summary>Statements deleted along with the replacement (the loop form's declaration and loop).</summary>
@@ -148,7 +180,50 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         public bool NeedsRuntimeImport { get; } = needsRuntimeImport;
     }
 
-    private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    /// <summary>
+    /// The fix for one diagnostic: the Parallel.ForEachAsync/BoundedParallel forms where they apply, else a
+    /// SemaphoreSlim around each element (Select forms) or a slot awaited per iteration (loops in async code).
+    /// </summary>
+    private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, ISet<string> reserved, CancellationToken cancellationToken)
+    {
+        if (PlanBoundedForm(root, model, diagnostic, cancellationToken) is { } plan)
+        {
+            return plan;
+        }
+
+        if (!diagnostic.Properties.TryGetValue(PERF002UnboundedTaskSpawningAnalyzer.FormProperty, out var form) ||
+            root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax invocation ||
+            model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
+        {
+            return null;
+        }
+
+        (SyntaxNode Owned, System.Action<SyntaxEditor> Edit)? edit;
+        string key;
+        switch (form)
+        {
+            case PERF002UnboundedTaskSpawningAnalyzer.FormSpawnInLoop or PERF002UnboundedTaskSpawningAnalyzer.FormStoredInLoop:
+                edit = PERF002LoopSlot.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                key = PERF002LoopSlot.Key;
+                break;
+            case PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect or PERF002UnboundedTaskSpawningAnalyzer.FormMaterializedSelect or
+                PERF002UnboundedTaskSpawningAnalyzer.FormSelectThroughLocal or PERF002UnboundedTaskSpawningAnalyzer.FormStoredSelect:
+                if (operation.Arguments.Length != 2 || ArgumentSyntaxOf(operation.Arguments[1]) is not { } selector)
+                {
+                    return null;
+                }
+
+                edit = PERF002ThrottledSelector.Plan(model, operation, selector, MaxConcurrency(diagnostic, operation.Arguments[1].Value), reserved, cancellationToken);
+                key = PERF002ThrottledSelector.Key;
+                break;
+            default:
+                return null;
+        }
+
+        return edit is { } e ? new FixPlan(e.Owned, key, e.Edit) : null;
+    }
+
+    private static FixPlan? PlanBoundedForm(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (!diagnostic.Properties.TryGetValue(PERF002UnboundedTaskSpawningAnalyzer.FormProperty, out var form))
         {

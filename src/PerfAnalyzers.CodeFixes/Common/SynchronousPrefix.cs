@@ -187,8 +187,12 @@ internal static class SynchronousPrefix
 
         switch (target)
         {
+            case IFieldReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
+                return false;
             case IFieldReferenceOperation:
                 return true;
+            case IPropertyReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } }:
+                return false; // a member set in an object initializer: the object is new
             case IPropertyReferenceOperation property:
                 return property.Instance is null || property.Instance is IInstanceReferenceOperation || IsShared(property.Instance, scope);
             case IArrayElementReferenceOperation element:

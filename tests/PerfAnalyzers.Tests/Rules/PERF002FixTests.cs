@@ -162,8 +162,9 @@ public class PERF002FixTests
         return test.RunAsync();
     }
 
+    // Changed with the SemaphoreSlim forms: these shapes had no fix; each now gets one (see PERF002FixShapesTests).
     [Fact]
-    public Task Shapes_without_a_behaviour_preserving_fix_get_none() =>
+    public Task Shapes_without_a_ForEachAsync_or_BoundedParallel_form_get_a_SemaphoreSlim() =>
         new CodeFixTest<PERF002UnboundedTaskSpawningAnalyzer, PERF002BoundConcurrencyCodeFix>
         {
             TestCode = Usings + "class C\n{\n" + Members + """
@@ -184,13 +185,86 @@ public class PERF002FixTests
             FixedCode = Usings + "class C\n{\n" + Members + """
                     async Task M(List<int> ids, List<Task> tasks)
                     {
-                        var first = await Task.WhenAny([|ids.Select(SendAsync)|]);
-                        var list = [|ids.Select(SendAsync)|].ToList();
-                        var indexed = await Task.WhenAll([|ids.Select((id, i) => LoadAsync(id + i))|]);
-                        var pending = Task.WhenAll([|ids.Select(SendAsync)|]);
-                        await Task.WhenAll([|ids.Select(id => { Work(id); return SendAsync(id); })|]);
-                        foreach (var id in ids) tasks.Add([|SendAsync(id)|]);
-                        foreach (var id in ids) _ = [|Task.Run(() => Work(id))|];
+                        var throttle = new SemaphoreSlim(16);
+                        var first = await Task.WhenAny(ids.Select(async item =>
+                        {
+                            await throttle.WaitAsync();
+                            try
+                            {
+                                await SendAsync(item);
+                            }
+                            finally
+                            {
+                                throttle.Release();
+                            }
+                        }));
+                        var throttle2 = new SemaphoreSlim(16);
+                        var list = ids.Select(async item =>
+                        {
+                            await throttle2.WaitAsync();
+                            try
+                            {
+                                await SendAsync(item);
+                            }
+                            finally
+                            {
+                                throttle2.Release();
+                            }
+                        }).ToList();
+                        var throttle3 = new SemaphoreSlim(16);
+                        var indexed = await Task.WhenAll(ids.Select(async (id, i) =>
+                        {
+                            await throttle3.WaitAsync();
+                            try
+                            {
+                                return await LoadAsync(id + i);
+                            }
+                            finally
+                            {
+                                throttle3.Release();
+                            }
+                        }));
+                        var throttle4 = new SemaphoreSlim(16);
+                        var pending = Task.WhenAll(ids.Select(async item =>
+                        {
+                            await throttle4.WaitAsync();
+                            try
+                            {
+                                await SendAsync(item);
+                            }
+                            finally
+                            {
+                                throttle4.Release();
+                            }
+                        }));
+                        var throttle5 = new SemaphoreSlim(16);
+                        await Task.WhenAll(ids.Select(async id =>
+                        {
+                            await throttle5.WaitAsync();
+                            try
+                            {
+                                Work(id);
+                                await SendAsync(id);
+                            }
+                            finally
+                            {
+                                throttle5.Release();
+                            }
+                        }));
+                        var throttle6 = new SemaphoreSlim(16);
+                        foreach (var id in ids)
+                        {
+                            await throttle6.WaitAsync();
+                            var task = SendAsync(id);
+                            _ = task.ContinueWith(_ => throttle6.Release(), TaskScheduler.Default);
+                            tasks.Add(task);
+                        }
+                        var throttle7 = new SemaphoreSlim(Environment.ProcessorCount);
+                        foreach (var id in ids)
+                        {
+                            await throttle7.WaitAsync();
+                            _ = Task.Run(() => Work(id)).ContinueWith(_ => throttle7.Release(), TaskScheduler.Default);
+                        }
                         await pending;
                     }
                 }
@@ -287,8 +361,9 @@ public class PERF002LoopFixTests
             CodeActionEquivalenceKey = PERF002BoundConcurrencyCodeFix.BoundedSelectKey,
         }.RunAsync();
 
+    // Changed with the SemaphoreSlim forms: these loops had no fix; in async code each now awaits a slot per iteration.
     [Fact]
-    public Task Loops_that_are_not_exactly_the_canonical_shape_get_no_fix()
+    public Task Loops_that_are_not_exactly_the_canonical_shape_await_a_slot()
     {
         const string code = """
                 async Task M(List<int> ids, List<Task> field)
@@ -319,7 +394,65 @@ public class PERF002LoopFixTests
         return new CodeFixTest<PERF002UnboundedTaskSpawningAnalyzer, PERF002BoundConcurrencyCodeFix>
         {
             TestCode = Usings + "class C\n{\n" + Members + code,
-            FixedCode = Usings + "class C\n{\n" + Members + code,
+            FixedCode = Usings + "class C\n{\n" + Members + """
+                    async Task M(List<int> ids, List<Task> field)
+                    {
+                        var a = new List<Task>();
+                        var throttle = new SemaphoreSlim(16);
+                        foreach (var id in ids)
+                        {
+                            await throttle.WaitAsync();
+                            var task = SendAsync(id);
+                            _ = task.ContinueWith(_ => throttle.Release(), TaskScheduler.Default);
+                            a.Add(task);
+                        }
+                        Console.WriteLine(a.Count);
+                        await Task.WhenAll(a);
+
+                        var b = new List<Task>();
+                        var throttle2 = new SemaphoreSlim(16);
+                        foreach (var id in ids) { Work(id); await throttle2.WaitAsync();
+                            var task2 = SendAsync(id);
+                            _ = task2.ContinueWith(_ => throttle2.Release(), TaskScheduler.Default);
+                            b.Add(task2);
+                        }
+                        await Task.WhenAll(b);
+
+                        var c = new List<Task>();
+                        var throttle3 = new SemaphoreSlim(16);
+                        foreach (int id in ids)
+                        {
+                            await throttle3.WaitAsync();
+                            var task3 = SendAsync(id);
+                            _ = task3.ContinueWith(_ => throttle3.Release(), TaskScheduler.Default);
+                            c.Add(task3);
+                        }
+                        await Task.WhenAll(c);
+
+                        var throttle4 = new SemaphoreSlim(16);
+                        foreach (var id in ids)
+                        {
+                            await throttle4.WaitAsync();
+                            var task4 = SendAsync(id);
+                            _ = task4.ContinueWith(_ => throttle4.Release(), TaskScheduler.Default);
+                            field.Add(task4);
+                        }
+                        await Task.WhenAll(field);
+
+                        var d = new List<Task>();
+                        var throttle5 = new SemaphoreSlim(16);
+                        foreach (var id in ids)
+                        {
+                            await throttle5.WaitAsync();
+                            var task5 = SendAsync(id);
+                            _ = task5.ContinueWith(_ => throttle5.Release(), TaskScheduler.Default);
+                            d.Add(task5);
+                        }
+                        await Task.WhenAny(d);
+                    }
+                }
+
+                """,
         }.RunAsync();
     }
 }
