@@ -14,7 +14,7 @@ using PerfAnalyzers.RealCode;
 // unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes]");
     return 2;
 }
 
@@ -22,6 +22,7 @@ var root = Path.GetFullPath(args[0]);
 string? outFile = null;
 HashSet<string>? only = null;
 var showTimes = false;
+var showFixes = false;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,6 +30,7 @@ for (var i = 1; i < args.Length; i++)
         case "--out": outFile = args[++i]; break;
         case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
         case "--times": showTimes = true; break;
+        case "--fixes": showFixes = true; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -44,6 +46,7 @@ var projects = ProjectSet.Load(root);
 var references = ReferenceSet.Create();
 var output = new StringBuilder();
 var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+var fixedCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
 var times = new Dictionary<string, TimeSpan>();
 var exceptions = 0;
 long lines = 0;
@@ -66,6 +69,7 @@ foreach (var project in projects.InBuildOrder())
         reportSuppressedDiagnostics: false);
     var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+    var fixes = showFixes ? FixProbe.Create(compilation) : null;
     foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath).ThenBy(d => d.Location.SourceSpan.Start))
     {
         if (only is not null && !only.Contains(diagnostic.Id))
@@ -85,6 +89,16 @@ foreach (var project in projects.InBuildOrder())
         output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}");
         output.AppendLine($"    {diagnostic.GetMessage()}");
         output.AppendLine($"    | {text}");
+        if (fixes is not null)
+        {
+            var title = await fixes.FirstFixTitleAsync(diagnostic);
+            if (title is not null && !title.StartsWith("THREW", StringComparison.Ordinal))
+            {
+                fixedCounts[diagnostic.Id] = fixedCounts.TryGetValue(diagnostic.Id, out var f) ? f + 1 : 1;
+            }
+
+            output.AppendLine($"    fix: {title ?? "none"}");
+        }
     }
 
     if (showTimes)
@@ -102,7 +116,7 @@ output.AppendLine();
 output.AppendLine($"{projects.Count} projects, {lines:N0} lines, {total.Elapsed.TotalSeconds:F1} s");
 foreach (var (id, n) in counts)
 {
-    output.AppendLine($"{id}: {n}");
+    output.AppendLine(showFixes ? $"{id}: {n} ({(fixedCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)" : $"{id}: {n}");
 }
 
 if (showTimes)
@@ -128,6 +142,81 @@ return exceptions > 0 ? 1 : 0;
 
 namespace PerfAnalyzers.RealCode
 {
+    /// <summary>--fixes: puts a compilation's trees in a workspace and asks the pack's fix providers for each diagnostic.</summary>
+    internal sealed class FixProbe
+    {
+        private static readonly ImmutableArray<Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider> s_providers =
+            typeof(PerfAnalyzers.CodeFixes.PERF003BatchQueryCodeFix).Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).IsAssignableFrom(t))
+                .Select(t => (Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider)Activator.CreateInstance(t)!)
+                .ToImmutableArray();
+
+        private readonly Dictionary<SyntaxTree, Document> _documents = new();
+
+        private FixProbe(Compilation compilation)
+        {
+            var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+            var projectId = ProjectId.CreateNewId();
+            var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+                projectId, VersionStamp.Default, compilation.AssemblyName ?? "p", compilation.AssemblyName ?? "p", LanguageNames.CSharp,
+                compilationOptions: compilation.Options,
+                parseOptions: compilation.SyntaxTrees.FirstOrDefault()?.Options,
+                metadataReferences: compilation.References));
+            var ids = new List<(SyntaxTree Tree, DocumentId Id)>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                var id = DocumentId.CreateNewId(projectId);
+                solution = solution.AddDocument(id, Path.GetFileName(tree.FilePath), tree.GetText(), filePath: tree.FilePath);
+                ids.Add((tree, id));
+            }
+
+            foreach (var (tree, id) in ids)
+            {
+                _documents[tree] = solution.GetDocument(id)!;
+            }
+        }
+
+        public static FixProbe Create(Compilation compilation) => new(compilation);
+
+        /// <summary>The title of the first fix any provider registers for the diagnostic, or null.</summary>
+        public async Task<string?> FirstFixTitleAsync(Diagnostic diagnostic)
+        {
+            if (diagnostic.Location.SourceTree is not { } tree || !_documents.TryGetValue(tree, out var document))
+            {
+                return null;
+            }
+
+            // The workspace's tree is a new parse of the same text: the location's span is the same.
+            var documentTree = await document.GetSyntaxTreeAsync();
+            var moved = Diagnostic.Create(diagnostic.Descriptor, Location.Create(documentTree!, diagnostic.Location.SourceSpan), diagnostic.Severity, null, diagnostic.Properties);
+            foreach (var provider in s_providers)
+            {
+                if (!provider.FixableDiagnosticIds.Contains(diagnostic.Id))
+                {
+                    continue;
+                }
+
+                string? title = null;
+                var context = new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, moved, (action, _) => title ??= action.Title, CancellationToken.None);
+                try
+                {
+                    await provider.RegisterCodeFixesAsync(context);
+                }
+                catch (Exception ex)
+                {
+                    return "THREW " + ex.GetType().Name + ": " + ex.Message;
+                }
+
+                if (title is not null)
+                {
+                    return title;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>The projects below a folder, each with its own .cs files and project references.</summary>
     internal sealed class ProjectSet
     {
