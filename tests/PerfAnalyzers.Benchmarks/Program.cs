@@ -20,6 +20,15 @@ public static class Program
             return;
         }
 
+        // Load-robust variant: `--own-cpu <Codebase> <Analyzer[,Analyzer...]|(all analyzers)> [passes]` prints each
+        // analyzer's thread CPU time in its callbacks (see CpuTimedAnalyzer) beside the driver's own wall time.
+        if (args.Length >= 3 && args[0] == "--own-cpu")
+        {
+            var passes = args.Length >= 4 && int.TryParse(args[3], out var n) ? n : 1;
+            AnalyzerThroughputBenchmarks.OwnCpu(args[1], args[2], passes);
+            return;
+        }
+
         if (args is ["histogram-accuracy"])
         {
             // Percentile error of LatencyHistogram and HdrHistogram against exact percentiles (not a timing run).

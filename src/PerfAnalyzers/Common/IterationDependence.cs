@@ -62,8 +62,11 @@ internal sealed class IterationDependence
             }
         }
 
+        // The region's operations, listed once: the passes below walk them in the same order each time.
+        var operations = new List<IOperation>(region.Descendants());
+
         // Locals that outlive one iteration but are assigned in it (a for counter, a cursor, a page number).
-        foreach (var operation in region.Descendants())
+        foreach (var operation in operations)
         {
             var target = operation switch
             {
@@ -78,8 +81,67 @@ internal sealed class IterationDependence
             }
         }
 
-        result.Propagate(region);
+        result._references = new Dictionary<IOperation, ISymbol[]>();
+        result.Propagate(operations);
+        result._references = null; // only needed while computing; the finished instance is shared read-only across threads
         return result;
+    }
+
+    /// <summary>While computing: the locals and parameters each queried operation reads, collected once per operation.</summary>
+    private Dictionary<IOperation, ISymbol[]>? _references;
+
+    /// <summary>
+    /// <see cref="IsReferencedIn"/> during the computation: the symbols an operation reads do not change from pass to
+    /// pass (only the dependent set grows), so each operation's subtree is walked once instead of once per pass.
+    /// </summary>
+    private bool ReadsDependent(IOperation operation)
+    {
+        if (_references is null)
+        {
+            return IsReferencedIn(operation);
+        }
+
+        if (!_references.TryGetValue(operation, out var read))
+        {
+            read = ReferencedSymbols(operation);
+            _references.Add(operation, read);
+        }
+
+        foreach (var symbol in read)
+        {
+            if (_symbols.Contains(symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ISymbol[] ReferencedSymbols(IOperation operation)
+    {
+        List<ISymbol>? found = null;
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (ReferencedSymbol(descendant) is not { } symbol)
+            {
+                continue;
+            }
+
+            found ??= new List<ISymbol>();
+            var known = false;
+            foreach (var seen in found)
+            {
+                known |= SymbolEqualityComparer.Default.Equals(seen, symbol);
+            }
+
+            if (!known)
+            {
+                found.Add(symbol);
+            }
+        }
+
+        return found is null ? Array.Empty<ISymbol>() : found.ToArray();
     }
 
     public bool IsEmpty => _symbols.Count == 0;
@@ -137,24 +199,24 @@ internal sealed class IterationDependence
         return null;
     }
 
-    private void Propagate(IOperation region)
+    private void Propagate(List<IOperation> operations)
     {
         for (var pass = 0; pass < MaxPasses; pass++)
         {
             var before = _symbols.Count;
-            foreach (var operation in region.Descendants())
+            foreach (var operation in operations)
             {
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator:
-                        if (declarator.Initializer is { } initializer && IsReferencedIn(initializer.Value))
+                        if (declarator.Initializer is { } initializer && ReadsDependent(initializer.Value))
                         {
                             _symbols.Add(declarator.Symbol);
                         }
 
                         break;
 
-                    case IVariableDeclarationOperation { Initializer: { } shared } declaration when IsReferencedIn(shared.Value):
+                    case IVariableDeclarationOperation { Initializer: { } shared } declaration when ReadsDependent(shared.Value):
                         foreach (var declarator in declaration.Declarators)
                         {
                             _symbols.Add(declarator.Symbol);
@@ -163,7 +225,7 @@ internal sealed class IterationDependence
                         break;
 
                     case IDeconstructionAssignmentOperation deconstruction:
-                        if (IsReferencedIn(deconstruction.Value))
+                        if (ReadsDependent(deconstruction.Value))
                         {
                             AddDeclaredOrAssignedLocals(deconstruction.Target);
                         }
@@ -171,7 +233,7 @@ internal sealed class IterationDependence
                         break;
 
                     case IAssignmentOperation assignment:
-                        if (IsReferencedIn(assignment.Value) && RootSymbol(assignment.Target) is { } assigned && !IsShared(assigned))
+                        if (ReadsDependent(assignment.Value) && RootSymbol(assignment.Target) is { } assigned && !IsShared(assigned))
                         {
                             _symbols.Add(assigned);
                         }
@@ -179,7 +241,7 @@ internal sealed class IterationDependence
                         break;
 
                     case IIsPatternOperation isPattern:
-                        if (IsReferencedIn(isPattern.Value))
+                        if (ReadsDependent(isPattern.Value))
                         {
                             AddDeclaredOrAssignedLocals(isPattern.Pattern);
                         }
@@ -187,7 +249,7 @@ internal sealed class IterationDependence
                         break;
 
                     case IForEachLoopOperation forEach:
-                        if (IsReferencedIn(forEach.Collection))
+                        if (ReadsDependent(forEach.Collection))
                         {
                             foreach (var local in forEach.Locals)
                             {
@@ -216,7 +278,7 @@ internal sealed class IterationDependence
         var dependentInput = instanceRoot is not null && _symbols.Contains(instanceRoot);
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter?.RefKind is not (RefKind.Out or RefKind.Ref) && IsReferencedIn(argument.Value))
+            if (argument.Parameter?.RefKind is not (RefKind.Out or RefKind.Ref) && ReadsDependent(argument.Value))
             {
                 dependentInput = true;
                 break;

@@ -74,9 +74,16 @@ public class AnalyzerThroughputBenchmarks
 
     private static CSharpCompilation CreateCompilation(string codebase, out int lines) => codebase switch
     {
-        EfHeavy => SyntheticEfCodebase.Create(EfModules, out lines),
-        _ => SyntheticCodebase.Create(Modules, out lines),
+        EfHeavy => SyntheticEfCodebase.Create(ModuleCount(EfModules), out lines),
+        _ => SyntheticCodebase.Create(ModuleCount(Modules), out lines),
     };
+
+    /// <summary>
+    /// PERFANALYZERS_BENCHMARK_MODULES overrides the module count of the <c>--own-time</c>/<c>--own-cpu</c> modes (a smaller
+    /// code base for a quick profile on a loaded machine; the figures are per 1,000 lines). BenchmarkDotNet runs need the full size.
+    /// </summary>
+    private static int ModuleCount(int full) =>
+        int.TryParse(Environment.GetEnvironmentVariable("PERFANALYZERS_BENCHMARK_MODULES"), out var modules) && modules > 0 ? modules : full;
 
     [ParamsSource(nameof(AnalyzerNames))]
     public string Analyzer { get; set; } = AllAnalyzers;
@@ -165,6 +172,47 @@ public class AnalyzerThroughputBenchmarks
             var time = result.AnalyzerTelemetryInfo[analyzer].ExecutionTime;
             Console.WriteLine($"//   own time in callbacks (driver telemetry) {analyzer.GetType().Name}: " +
                               $"{time.TotalMilliseconds / perThousandLines:0.000} ms / 1k lines ({time.TotalMilliseconds:0} ms)");
+        }
+    }
+
+    /// <summary>
+    /// <c>--own-cpu</c>: per pass, a fresh compilation of <paramref name="codebase"/> analysed by the named analyzers
+    /// (type names, or <c>(all analyzers)</c>), each wrapped in a <see cref="CpuTimedAnalyzer"/>; prints each analyzer's
+    /// thread CPU time in its callbacks (robust to a loaded machine) beside the driver's own wall time.
+    /// </summary>
+    public static void OwnCpu(string codebase, string analyzerNames, int passes)
+    {
+        var types = analyzerNames == AllAnalyzers
+            ? AnalyzerTypes().ToList()
+            : analyzerNames.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => AnalyzerTypes().Single(t => t.Name == n)).ToList();
+        for (var pass = 1; pass <= passes; pass++)
+        {
+            var compilation = CreateCompilation(codebase, out var lines);
+            var wrapped = types.Select(t => new CpuTimedAnalyzer(Instantiate(t))).ToList();
+            var exceptions = new ConcurrentQueue<string>();
+            var analysis = new CompilationWithAnalyzers(
+                compilation,
+                wrapped.Cast<DiagnosticAnalyzer>().ToImmutableArray(),
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), (exception, analyzer, _) => exceptions.Enqueue(exception.ToString()), concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+            var cpuBefore = CpuTimedAnalyzer.ThreadCpuNanoseconds();
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            var result = analysis.GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var cpuPass = (CpuTimedAnalyzer.ThreadCpuNanoseconds() - cpuBefore) / 1e6;
+            if (!exceptions.IsEmpty)
+            {
+                throw new InvalidOperationException("An analyzer threw:\n" + string.Join("\n", exceptions.Take(3)));
+            }
+
+            var perKLines = lines / 1000.0;
+            var byId = result.GetAllDiagnostics().GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}");
+            Console.WriteLine($"// pass {pass} on {codebase} ({lines:N0} lines): wall {stopwatch.Elapsed.TotalMilliseconds / perKLines:0.0} ms/kLOC, " +
+                              $"analysis thread CPU {cpuPass / perKLines:0.0} ms/kLOC; diagnostics: {string.Join(", ", byId)}");
+            foreach (var analyzer in wrapped)
+            {
+                var wall = result.AnalyzerTelemetryInfo[analyzer].ExecutionTime;
+                Console.WriteLine($"//   {analyzer.Inner.GetType().Name}: own CPU {analyzer.CpuTime.TotalMilliseconds / perKLines:0.000} ms/kLOC " +
+                                  $"({analyzer.CpuTime.TotalMilliseconds:0} ms, {analyzer.Callbacks:N0} callbacks); own wall {wall.TotalMilliseconds / perKLines:0.000} ms/kLOC");
+            }
         }
     }
 

@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace PerfAnalyzers.Benchmarks.Analyzers;
+
+/// <summary>
+/// Wraps an analyzer and adds up the CPU time of the calling thread spent in its callbacks (Linux
+/// <c>CLOCK_THREAD_CPUTIME_ID</c>). Unlike the driver's own-time telemetry, which is wall time, this figure hardly moves
+/// when other processes load the machine: a thread that is not scheduled accrues no CPU time. Callbacks registered from
+/// compilation-start actions are timed; those registered from symbol-start or operation-block-start actions are counted
+/// in their start action only (PERF008's symbol-end work is not counted).
+/// </summary>
+#pragma warning disable RS1001, RS1012, RS1025, RS1026, RS1036, RS1038, RS1041 // Benchmark-only wrapper, never shipped.
+public sealed class CpuTimedAnalyzer : DiagnosticAnalyzer
+{
+    private readonly DiagnosticAnalyzer _inner;
+    private long _nanoseconds;
+    private long _callbacks;
+
+    public CpuTimedAnalyzer(DiagnosticAnalyzer inner) => _inner = inner;
+
+    public DiagnosticAnalyzer Inner => _inner;
+
+    /// <summary>CPU time of the callbacks, less the measured cost of reading the clock twice per callback.</summary>
+    public TimeSpan CpuTime => TimeSpan.FromTicks(Math.Max(0, Interlocked.Read(ref _nanoseconds) - Interlocked.Read(ref _callbacks) * ClockPairCost) / 100);
+
+    public long Callbacks => Interlocked.Read(ref _callbacks);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => _inner.SupportedDiagnostics;
+
+    public override void Initialize(AnalysisContext context) => _inner.Initialize(new Context(context, this));
+
+    private Action<T> Timed<T>(Action<T> action) => argument =>
+    {
+        var start = ThreadCpuNanoseconds();
+        try
+        {
+            action(argument);
+        }
+        finally
+        {
+            Interlocked.Add(ref _nanoseconds, ThreadCpuNanoseconds() - start);
+            Interlocked.Increment(ref _callbacks);
+        }
+    };
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    private const int ClockThreadCpuTime = 3;
+
+    public static long ThreadCpuNanoseconds()
+    {
+        ClockGetTime(ClockThreadCpuTime, out var time);
+        return time.Seconds * 1_000_000_000 + time.Nanoseconds;
+    }
+
+    /// <summary>The CPU cost of one pair of clock reads with nothing between them, measured once.</summary>
+    private static readonly long ClockPairCost = MeasureClockPair();
+
+    private static long MeasureClockPair()
+    {
+        const int Pairs = 200_000;
+        ThreadCpuNanoseconds();
+        var begin = ThreadCpuNanoseconds();
+        long sink = 0;
+        for (var i = 0; i < Pairs; i++)
+        {
+            var a = ThreadCpuNanoseconds();
+            sink += ThreadCpuNanoseconds() - a;
+        }
+
+        GC.KeepAlive(sink);
+        return (ThreadCpuNanoseconds() - begin) / Pairs;
+    }
+
+    private sealed class Context(AnalysisContext inner, CpuTimedAnalyzer owner) : AnalysisContext
+    {
+        public override void EnableConcurrentExecution() => inner.EnableConcurrentExecution();
+
+        public override void ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags analysisMode) => inner.ConfigureGeneratedCodeAnalysis(analysisMode);
+
+        public override void RegisterCompilationStartAction(Action<CompilationStartAnalysisContext> action) =>
+            inner.RegisterCompilationStartAction(owner.Timed<CompilationStartAnalysisContext>(start => action(new StartContext(start, owner))));
+
+        public override void RegisterCompilationAction(Action<CompilationAnalysisContext> action) => inner.RegisterCompilationAction(owner.Timed(action));
+
+        public override void RegisterSemanticModelAction(Action<SemanticModelAnalysisContext> action) => inner.RegisterSemanticModelAction(owner.Timed(action));
+
+        public override void RegisterSymbolAction(Action<SymbolAnalysisContext> action, ImmutableArray<SymbolKind> symbolKinds) => inner.RegisterSymbolAction(owner.Timed(action), symbolKinds);
+
+        public override void RegisterSymbolStartAction(Action<SymbolStartAnalysisContext> action, SymbolKind symbolKind) => inner.RegisterSymbolStartAction(owner.Timed(action), symbolKind);
+
+        public override void RegisterCodeBlockStartAction<TLanguageKindEnum>(Action<CodeBlockStartAnalysisContext<TLanguageKindEnum>> action) => inner.RegisterCodeBlockStartAction(owner.Timed(action));
+
+        public override void RegisterCodeBlockAction(Action<CodeBlockAnalysisContext> action) => inner.RegisterCodeBlockAction(owner.Timed(action));
+
+        public override void RegisterSyntaxTreeAction(Action<SyntaxTreeAnalysisContext> action) => inner.RegisterSyntaxTreeAction(owner.Timed(action));
+
+        public override void RegisterSyntaxNodeAction<TLanguageKindEnum>(Action<SyntaxNodeAnalysisContext> action, ImmutableArray<TLanguageKindEnum> syntaxKinds) => inner.RegisterSyntaxNodeAction(owner.Timed(action), syntaxKinds);
+
+        public override void RegisterOperationBlockStartAction(Action<OperationBlockStartAnalysisContext> action) => inner.RegisterOperationBlockStartAction(owner.Timed(action));
+
+        public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action) => inner.RegisterOperationBlockAction(owner.Timed(action));
+
+        public override void RegisterOperationAction(Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> operationKinds) => inner.RegisterOperationAction(owner.Timed(action), operationKinds);
+    }
+
+    private sealed class StartContext(CompilationStartAnalysisContext inner, CpuTimedAnalyzer owner)
+        : CompilationStartAnalysisContext(inner.Compilation, inner.Options, inner.CancellationToken)
+    {
+        public override void RegisterCompilationEndAction(Action<CompilationAnalysisContext> action) => inner.RegisterCompilationEndAction(owner.Timed(action));
+
+        public override void RegisterSemanticModelAction(Action<SemanticModelAnalysisContext> action) => inner.RegisterSemanticModelAction(owner.Timed(action));
+
+        public override void RegisterSymbolAction(Action<SymbolAnalysisContext> action, ImmutableArray<SymbolKind> symbolKinds) => inner.RegisterSymbolAction(owner.Timed(action), symbolKinds);
+
+        public override void RegisterSymbolStartAction(Action<SymbolStartAnalysisContext> action, SymbolKind symbolKind) => inner.RegisterSymbolStartAction(owner.Timed(action), symbolKind);
+
+        public override void RegisterCodeBlockStartAction<TLanguageKindEnum>(Action<CodeBlockStartAnalysisContext<TLanguageKindEnum>> action) => inner.RegisterCodeBlockStartAction(owner.Timed(action));
+
+        public override void RegisterCodeBlockAction(Action<CodeBlockAnalysisContext> action) => inner.RegisterCodeBlockAction(owner.Timed(action));
+
+        public override void RegisterSyntaxTreeAction(Action<SyntaxTreeAnalysisContext> action) => inner.RegisterSyntaxTreeAction(owner.Timed(action));
+
+        public override void RegisterSyntaxNodeAction<TLanguageKindEnum>(Action<SyntaxNodeAnalysisContext> action, ImmutableArray<TLanguageKindEnum> syntaxKinds) => inner.RegisterSyntaxNodeAction(owner.Timed(action), syntaxKinds);
+
+        public override void RegisterOperationBlockStartAction(Action<OperationBlockStartAnalysisContext> action) => inner.RegisterOperationBlockStartAction(owner.Timed(action));
+
+        public override void RegisterOperationBlockAction(Action<OperationBlockAnalysisContext> action) => inner.RegisterOperationBlockAction(owner.Timed(action));
+
+        public override void RegisterOperationAction(Action<OperationAnalysisContext> action, ImmutableArray<OperationKind> operationKinds) => inner.RegisterOperationAction(owner.Timed(action), operationKinds);
+    }
+}
