@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using PerfAnalyzers.RealCode;
@@ -14,7 +16,7 @@ using PerfAnalyzers.RealCode;
 // unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes]");
     return 2;
 }
 
@@ -22,6 +24,7 @@ var root = Path.GetFullPath(args[0]);
 string? outFile = null;
 HashSet<string>? only = null;
 var showTimes = false;
+var showFixes = false;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -29,6 +32,7 @@ for (var i = 1; i < args.Length; i++)
         case "--out": outFile = args[++i]; break;
         case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
         case "--times": showTimes = true; break;
+        case "--fixes": showFixes = true; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -39,6 +43,15 @@ var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnaly
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
     .Where(a => only is null || a.SupportedDiagnostics.Any(d => only.Contains(d.Id)))
     .ToImmutableArray();
+
+// With --fixes, each diagnostic is marked with whether one of our code fix providers offers a fix for it.
+var fixers = showFixes
+    ? typeof(PerfAnalyzers.CodeFixes.PERF001UseStringBuilderCodeFix).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+        .ToList()
+    : new List<CodeFixProvider>();
+var fixedCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
 
 var projects = ProjectSet.Load(root);
 var references = ReferenceSet.Create();
@@ -66,6 +79,7 @@ foreach (var project in projects.InBuildOrder())
         reportSuppressedDiagnostics: false);
     var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+    Project? fixProject = null;
     foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath).ThenBy(d => d.Location.SourceSpan.Start))
     {
         if (only is not null && !only.Contains(diagnostic.Id))
@@ -82,7 +96,19 @@ foreach (var project in projects.InBuildOrder())
         var span = diagnostic.Location.GetLineSpan();
         var path = Path.GetRelativePath(root, span.Path);
         var text = diagnostic.Location.SourceTree?.GetText().Lines[span.StartLinePosition.Line].ToString().Trim() ?? "";
-        output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}");
+        var fixMark = "";
+        if (showFixes && fixers.Any(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+        {
+            fixProject ??= FixProbe.CreateProject(compilation);
+            var hasFix = await FixProbe.HasFixAsync(fixProject, diagnostic, fixers);
+            fixMark = hasFix ? " [fix]" : " [no fix]";
+            if (hasFix)
+            {
+                fixedCounts[diagnostic.Id] = fixedCounts.TryGetValue(diagnostic.Id, out var f) ? f + 1 : 1;
+            }
+        }
+
+        output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}{fixMark}");
         output.AppendLine($"    {diagnostic.GetMessage()}");
         output.AppendLine($"    | {text}");
     }
@@ -102,7 +128,9 @@ output.AppendLine();
 output.AppendLine($"{projects.Count} projects, {lines:N0} lines, {total.Elapsed.TotalSeconds:F1} s");
 foreach (var (id, n) in counts)
 {
-    output.AppendLine($"{id}: {n}");
+    output.AppendLine(showFixes && fixers.Any(f => f.FixableDiagnosticIds.Contains(id))
+        ? $"{id}: {n} ({(fixedCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)"
+        : $"{id}: {n}");
 }
 
 if (showTimes)
@@ -128,6 +156,55 @@ return exceptions > 0 ? 1 : 0;
 
 namespace PerfAnalyzers.RealCode
 {
+    /// <summary>Asks the code fix providers, through an ad hoc workspace holding the project's sources, whether they offer a fix.</summary>
+    internal static class FixProbe
+    {
+        public static Project CreateProject(Compilation compilation)
+        {
+            var workspace = new AdhocWorkspace();
+            var id = ProjectId.CreateNewId();
+            var trees = compilation.SyntaxTrees.ToList();
+            var documents = trees.Select(t => DocumentInfo.Create(
+                DocumentId.CreateNewId(id),
+                Path.GetFileName(t.FilePath),
+                loader: TextLoader.From(TextAndVersion.Create(t.GetText(), VersionStamp.Default, t.FilePath)),
+                filePath: t.FilePath));
+            var info = ProjectInfo.Create(
+                id,
+                VersionStamp.Default,
+                compilation.AssemblyName ?? "Project",
+                compilation.AssemblyName ?? "Project",
+                LanguageNames.CSharp,
+                compilationOptions: compilation.Options,
+                parseOptions: trees.FirstOrDefault()?.Options,
+                documents: documents,
+                metadataReferences: compilation.References);
+            return workspace.AddProject(info);
+        }
+
+        public static async Task<bool> HasFixAsync(Project project, Diagnostic diagnostic, List<CodeFixProvider> fixers)
+        {
+            var path = diagnostic.Location.SourceTree?.FilePath;
+            var document = project.Documents.FirstOrDefault(d => d.FilePath == path);
+            if (document is null)
+            {
+                return false;
+            }
+
+            var actions = new List<CodeAction>();
+            var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+            foreach (var fixer in fixers)
+            {
+                if (fixer.FixableDiagnosticIds.Contains(diagnostic.Id))
+                {
+                    await fixer.RegisterCodeFixesAsync(context);
+                }
+            }
+
+            return actions.Count > 0;
+        }
+    }
+
     /// <summary>The projects below a folder, each with its own .cs files and project references.</summary>
     internal sealed class ProjectSet
     {
