@@ -176,8 +176,8 @@ public class PERF001FixShapesRunTests
                     tPrefixes.Push(string.Format("{0}", d));
                     i++;
                 }
-                s = sBuilder.ToString();
                 t = string.Concat(tPrefixes) + t;
+                s = sBuilder.ToString();
                 return s + "#" + t;
             }
         }

@@ -1171,7 +1171,8 @@ public class PERF001FixTests
             string B(IEnumerable<string> words) => words.[|Aggregate((a, b) => a + b.Trim() + b)|];
             string D(IEnumerable<string> words) => words.[|Aggregate((a, b) => b + ", " + a)|];
             string E(IEnumerable<string> words) => words.[|Aggregate((a, b) => a + b.ToUpperInvariant() + ", " + b)|];
-            string F(IEnumerable<string> words) => words.[|Aggregate((a, b) => $"{a}, {b}")|];
+            // $"{a}, {b}" becomes string.Join(", ", words) since #17 (PERF001FixShapesTests); a format on a hole does not.
+            string F(IEnumerable<string> words) => words.[|Aggregate((a, b) => $"{a}, {b:x}")|];
         }
         """);
 }
