@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using PerfAnalyzers.CodeFixes.Common;
 using PerfAnalyzers.Common;
+using PerfAnalyzers.Rules;
 
 namespace PerfAnalyzers.CodeFixes;
 
@@ -27,7 +28,7 @@ namespace PerfAnalyzers.CodeFixes;
 /// Offered only where behaviour is kept (see rules/PERF003.md, "Limits of the fix").
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PERF003BatchQueryCodeFix)), Shared]
-public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
+public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 {
     internal const string EquivalenceKey = "PERF003_BatchQuery";
 
@@ -46,18 +47,61 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (FindInvocation(root, diagnostic) is not { } invocation || Plan.TryCreate(model, invocation, context.CancellationToken) is not { } plan)
+            if (FindInvocation(root, diagnostic) is not { } invocation || CreatePlan(model, invocation, diagnostic, context.CancellationToken) is not { } plan)
             {
                 continue;
             }
 
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    $"Load all '{plan.SetName}' in one query before the loop",
+                    plan.Title,
                     _ => Task.FromResult(context.Document.WithSyntaxRoot(plan.Apply(root))),
-                    EquivalenceKey),
+                    plan.EquivalenceKey),
                 diagnostic);
         }
+    }
+
+    /// <summary>The fix for one diagnostic, or null where none keeps behaviour. Diagnostics reported through a call (<c>Via = Call</c>) get none.</summary>
+    private static IFixPlan? CreatePlan(SemanticModel model, InvocationExpressionSyntax invocation, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (diagnostic.Properties.ContainsKey(PERF003NPlusOneQueryAnalyzer.ViaProperty))
+        {
+            return null;
+        }
+
+        var batchSize = diagnostic.Properties.TryGetValue(PERF003NPlusOneQueryAnalyzer.BatchSizeProperty, out var text) &&
+            int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+            ? parsed
+            : 0;
+        return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
+            (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
+            SaveOncePlan.TryCreate(model, invocation, cancellationToken);
+    }
+
+    /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
+    private interface IFixPlan
+    {
+        string Title { get; }
+
+        string EquivalenceKey { get; }
+
+        SyntaxNode Apply(SyntaxNode root);
+    }
+
+    /// <summary>Adds <c>using</c> directives for <paramref name="namespaces"/> to a compilation unit.</summary>
+    private static SyntaxNode AddUsings(SyntaxNode root, ImmutableArray<string> namespaces, SyntaxTrivia newLine)
+    {
+        if (namespaces.Length == 0 || root is not CompilationUnitSyntax unit)
+        {
+            return root;
+        }
+
+        foreach (var ns in namespaces)
+        {
+            unit = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns)).NormalizeWhitespace().WithTrailingTrivia(newLine));
+        }
+
+        return unit;
     }
 
     /// <summary>The invocation a diagnostic is reported on (its span runs from the method name to the end of the call).</summary>
@@ -91,16 +135,18 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             }
 
             var invocations = new List<InvocationExpressionSyntax>();
+            var found = new List<(InvocationExpressionSyntax Invocation, Diagnostic Diagnostic)>();
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
                 if (FindInvocation(root, diagnostic) is { } invocation)
                 {
                     invocations.Add(invocation);
+                    found.Add((invocation, diagnostic));
                 }
             }
 
             var current = document.WithSyntaxRoot(root.TrackNodes(invocations));
-            foreach (var original in invocations)
+            foreach (var (original, diagnostic) in found)
             {
                 var currentRoot = await current.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
                 var model = await current.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -109,7 +155,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
                     continue;
                 }
 
-                if (Plan.TryCreate(model, invocation, cancellationToken) is { } plan)
+                if (CreatePlan(model, invocation, diagnostic, cancellationToken) is { } plan)
                 {
                     current = current.WithSyntaxRoot(plan.Apply(currentRoot));
                 }
@@ -121,29 +167,34 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
 
     private enum LookupKind
     {
-        /// <summary><c>dictionary.GetValueOrDefault(key)</c>: FirstOrDefault, SingleOrDefault, Find.</summary>
+        /// <summary><c>dictionary.GetValueOrDefault(key)</c>: FirstOrDefault, SingleOrDefault, Find by the entity key.</summary>
         OrDefault,
 
-        /// <summary><c>dictionary[key]</c>: First, Single.</summary>
+        /// <summary><c>dictionary[key]</c>: First, Single by the entity key.</summary>
         Indexer,
 
-        /// <summary><c>lookup[key].ToList()</c>: Where(...).ToList().</summary>
-        ListFromLookup,
+        /// <summary>
+        /// <c>lookup[key].Operator()</c>: <c>Where(...).ToList()</c>/<c>ToArray()</c>, and <c>First</c>/<c>FirstOrDefault</c>/
+        /// <c>Single</c>/<c>SingleOrDefault</c> by a column that is not the entity's single key (it may match several rows).
+        /// </summary>
+        OperatorOnLookup,
 
-        /// <summary><c>lookup[key].ToArray()</c>: Where(...).ToArray().</summary>
-        ArrayFromLookup,
+        /// <summary><c>dictionary.GetValueOrDefault(key)</c> over one grouped query: Count, LongCount, Sum, and nullable Min/Max/Average.</summary>
+        Aggregate,
+
+        /// <summary><c>set.Contains(key)</c> over one query of the keys that have rows: Any.</summary>
+        Exists,
     }
 
     /// <summary>Everything the edit needs, computed and checked on one semantic model.</summary>
-    private sealed class Plan
+    private sealed partial class Plan : IFixPlan
     {
-        private Plan(StatementSyntax anchor, ExpressionSyntax replaced, string setName, string keysStatement, string batchStatement, string replacement, ImmutableArray<string> missingNamespaces)
+        private Plan(StatementSyntax anchor, ExpressionSyntax replaced, string title, ImmutableArray<string> statements, string replacement, ImmutableArray<string> missingNamespaces)
         {
             Anchor = anchor;
             Replaced = replaced;
-            SetName = setName;
-            KeysStatement = keysStatement;
-            BatchStatement = batchStatement;
+            Title = title;
+            Statements = statements;
             Replacement = replacement;
             MissingNamespaces = missingNamespaces;
         }
@@ -154,17 +205,18 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
         /// <summary>The per-element query (or its <c>await</c>), replaced by the in-memory lookup.</summary>
         public ExpressionSyntax Replaced { get; }
 
-        public string SetName { get; }
+        public string Title { get; }
 
-        public string KeysStatement { get; }
+        public string EquivalenceKey => PERF003BatchQueryCodeFix.EquivalenceKey;
 
-        public string BatchStatement { get; }
+        /// <summary>The statements inserted before the anchor; a statement may span lines ('\n', indented relative to its first line).</summary>
+        public ImmutableArray<string> Statements { get; }
 
         public string Replacement { get; }
 
         public ImmutableArray<string> MissingNamespaces { get; }
 
-        public static Plan? TryCreate(SemanticModel model, InvocationExpressionSyntax invocationSyntax, CancellationToken cancellationToken)
+        public static Plan? TryCreate(SemanticModel model, InvocationExpressionSyntax invocationSyntax, int batchSize, CancellationToken cancellationToken)
         {
             if (model.GetOperation(invocationSyntax, cancellationToken) is not IInvocationOperation invocation ||
                 DatabaseApis.TryCreate(model.Compilation) is not { } apis ||
@@ -207,53 +259,130 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
                 replaced = awaitExpression;
             }
 
-            return Build(model, apis, query, repetition, replaced, cancellationToken);
+            return Build(model, apis, query, repetition, replaced, batchSize, cancellationToken);
         }
 
-        private static Plan? Build(SemanticModel model, DatabaseApis apis, QueryShape query, RepetitionShape repetition, ExpressionSyntax replaced, CancellationToken cancellationToken)
+        private static Plan? Build(SemanticModel model, DatabaseApis apis, QueryShape query, RepetitionShape repetition, ExpressionSyntax replaced, int batchSize, CancellationToken cancellationToken)
         {
             var anchor = repetition.Anchor;
             var position = anchor.SpanStart;
-            var used = CollectUsedNames(model, anchor, cancellationToken);
+            var compilation = model.Compilation;
+            if (batchSize > 0 && compilation.GetTypeByMetadataName("System.Linq.Enumerable") is { } enumerable && enumerable.GetMembers("Chunk").IsEmpty)
+            {
+                return null; // chunking asked for, and Enumerable.Chunk (.NET 6) is missing: one unbounded query could exceed the database's parameter limit
+            }
 
+            var used = CollectUsedNames(model, anchor, cancellationToken);
             var setName = query.Source.Syntax is MemberAccessExpressionSyntax { Name: IdentifierNameSyntax name } && apis.IsDbSet(query.Source.Type)
                 ? name.Identifier.ValueText
                 : query.Entity.Name + "s";
+            var property = query.Property.Name;
             var keys = Unique(Camel(query.Entity.Name) + "Keys", used);
-            var isLookup = query.Kind is LookupKind.ListFromLookup or LookupKind.ArrayFromLookup;
-            var map = Unique(Camel(setName) + (isLookup ? "By" + query.Property.Name : "ByKey"), used);
+            var map = Unique(
+                query.Kind switch
+                {
+                    LookupKind.OrDefault or LookupKind.Indexer => Camel(setName) + "ByKey",
+                    LookupKind.OperatorOnLookup => Camel(setName) + "By" + property,
+                    LookupKind.Aggregate => Camel(query.Entity.Name) + AggregateNoun(query.Operator) + "By" + property,
+                    _ => Camel(property) + "sWith" + setName,
+                },
+                used);
             var parameter = query.ParameterName ?? Unique(Camel(query.Entity.Name).Substring(0, 1), used);
+            var group = query.Kind == LookupKind.Aggregate ? UniqueLambdaParameter("g", model, anchor, query.Selector, cancellationToken) : string.Empty;
+            var chunk = batchSize > 0 ? Unique("chunk", used) : keys;
+            var rows = batchSize > 0 && query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup ? Unique(Camel(query.Entity.Name) + "Rows", used) : string.Empty;
+            var row = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
 
             var element = repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
             var key = query.Key.Syntax.WithoutTrivia().ToString();
             var source = query.Source.Syntax.WithoutTrivia().ToString();
             var token = query.CancellationToken is null ? string.Empty : query.CancellationToken.Syntax.WithoutTrivia().ToString();
-            var property = query.Property.Name;
-            var filter = $"{source}.Where({parameter} => {keys}.Contains({parameter}.{property}))";
+            var tokenArgument = token.Length == 0 ? string.Empty : ", " + token;
+            var keySelector = $"{parameter} => {parameter}.{property}";
 
-            var keysStatement = $"var {keys} = {collection}.Select({element} => {key}).Distinct().ToList();";
-            string batchStatement;
-            if (isLookup)
+            // The query of one batch: the source filtered by the key list (or chunk), then the shape's own operators.
+            var segments = new List<string> { $".Where({parameter} => {chunk}.Contains({parameter}.{property}))" };
+            switch (query.Kind)
             {
-                batchStatement = query.IsAsync
-                    ? $"var {map} = (await {filter}.ToListAsync({token})).ToLookup({parameter} => {parameter}.{property});"
-                    : $"var {map} = {filter}.ToLookup({parameter} => {parameter}.{property});";
+                case LookupKind.Aggregate:
+                    var selector = query.Selector is null ? string.Empty : query.Selector.Syntax.WithoutTrivia().ToString();
+                    segments.Add($".GroupBy({keySelector})");
+                    segments.Add($".Select({group} => new {{ {group}.Key, Value = {group}.{query.Operator}({selector}) }})");
+                    break;
+                case LookupKind.Exists:
+                    segments.Add($".Select({keySelector})");
+                    segments.Add(".Distinct()");
+                    break;
+            }
+
+            var indentation = IndentationOf(anchor).Length;
+            var statements = ImmutableArray.CreateBuilder<string>();
+            statements.Add($"var {keys} = {collection}.Select({element} => {key}).Distinct().ToList();");
+            var isEntityRows = query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup;
+            var toMap = query.Kind switch
+            {
+                LookupKind.OrDefault or LookupKind.Indexer => $"ToDictionary({keySelector})",
+                LookupKind.OperatorOnLookup => $"ToLookup({keySelector})",
+                LookupKind.Aggregate => $"ToDictionary({group} => {group}.Key, {group} => {group}.Value)",
+                _ => "ToHashSet()",
+            };
+
+            if (batchSize <= 0)
+            {
+                string statement;
+                if (!query.IsAsync)
+                {
+                    statement = Chain($"var {map} = ", source, segments, "." + toMap, ";", indentation);
+                }
+                else if (query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.Aggregate)
+                {
+                    var toMapAsync = "." + toMap.Replace("ToDictionary(", "ToDictionaryAsync(");
+                    statement = Chain($"var {map} = await ", source, segments, toMapAsync.Substring(0, toMapAsync.Length - 1) + tokenArgument + ")", ";", indentation);
+                }
+                else
+                {
+                    statement = Chain($"var {map} = (await ", source, segments, $".ToListAsync({token})", $").{toMap};", indentation);
+                }
+
+                statements.Add(statement);
             }
             else
             {
-                var tokenArgument = token.Length == 0 ? string.Empty : ", " + token;
-                batchStatement = query.IsAsync
-                    ? $"var {map} = await {filter}.ToDictionaryAsync({parameter} => {parameter}.{property}{tokenArgument});"
-                    : $"var {map} = {filter}.ToDictionary({parameter} => {parameter}.{property});";
+                // foreach (var chunk in keys.Chunk(n)) { ...one query per chunk... }, merged into one map.
+                var size = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var terminal = query.IsAsync ? $".ToListAsync({token})" : string.Empty;
+                var open = query.IsAsync ? "await " : string.Empty;
+                var loopHead = $"foreach (var {chunk} in {keys}.Chunk({size}))\n{{\n";
+                switch (query.Kind)
+                {
+                    case LookupKind.Aggregate:
+                        var keyType = query.Property.Type.ToMinimalDisplayString(model, position);
+                        var valueType = query.ValueType!.ToMinimalDisplayString(model, position);
+                        statements.Add($"var {map} = new Dictionary<{keyType}, {valueType}>();");
+                        statements.Add(
+                            loopHead +
+                            Indent(Chain($"foreach (var {row} in {open}", source, segments, terminal, ")", indentation + 4)) +
+                            $"\n    {{\n        {map}.Add({row}.Key, {row}.Value);\n    }}\n}}");
+                        break;
+                    case LookupKind.Exists:
+                        statements.Add($"var {map} = new HashSet<{query.Property.Type.ToMinimalDisplayString(model, position)}>();");
+                        statements.Add(loopHead + Indent(Chain($"{map}.UnionWith({open}", source, segments, terminal, ");", indentation + 4)) + "\n}");
+                        break;
+                    default:
+                        statements.Add($"var {rows} = new List<{query.Entity.ToMinimalDisplayString(model, position)}>();");
+                        statements.Add(loopHead + Indent(Chain($"{rows}.AddRange({open}", source, segments, terminal, ");", indentation + 4)) + "\n}");
+                        statements.Add($"var {map} = {rows}.{toMap};");
+                        break;
+                }
             }
 
             var replacement = query.Kind switch
             {
-                LookupKind.OrDefault => $"{map}.GetValueOrDefault({key})",
+                LookupKind.OrDefault or LookupKind.Aggregate => $"{map}.GetValueOrDefault({key})",
                 LookupKind.Indexer => $"{map}[{key}]",
-                LookupKind.ListFromLookup => $"{map}[{key}].ToList()",
-                _ => $"{map}[{key}].ToArray()",
+                LookupKind.OperatorOnLookup => $"{map}[{key}].{query.Operator}()",
+                _ => $"{map}.Contains({key})",
             };
 
             // Namespaces the new code needs that the file does not import.
@@ -263,64 +392,120 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
                 missing.Add("System.Linq");
             }
 
-            if (query.Kind == LookupKind.OrDefault &&
-                model.Compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2") is { } dictionary &&
-                !HasExtension(model, position, dictionary.Construct(query.Property.Type, query.Entity), "GetValueOrDefault"))
+            var valueOfMap = query.Kind == LookupKind.Aggregate ? query.ValueType : query.Entity;
+            if (((query.Kind is LookupKind.OrDefault or LookupKind.Aggregate &&
+                  compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2") is { } dictionary && valueOfMap is not null &&
+                  !HasExtension(model, position, dictionary.Construct(query.Property.Type, valueOfMap), "GetValueOrDefault")) ||
+                 (batchSize > 0 && model.LookupNamespacesAndTypes(position, name: "List").IsEmpty)) &&
+                !missing.Contains("System.Collections.Generic"))
             {
                 missing.Add("System.Collections.Generic");
             }
 
-            if (query.IsAsync && !HasExtension(model, position, query.Source.Type, isLookup ? "ToListAsync" : "ToDictionaryAsync"))
+            if (query.IsAsync && !HasExtension(model, position, query.Source.Type, "ToListAsync"))
             {
                 missing.Add("Microsoft.EntityFrameworkCore");
             }
 
-            return new Plan(anchor, replaced, setName, keysStatement, batchStatement, replacement, missing.ToImmutable());
+            var title = query.Kind switch
+            {
+                LookupKind.Aggregate => $"Compute '{query.Operator}' over '{setName}' for all elements in one query before the loop",
+                LookupKind.Exists => $"Find which elements have '{setName}' in one query before the loop",
+                _ => $"Load all '{setName}' in one query before the loop",
+            };
+            _ = isEntityRows;
+            return new Plan(anchor, replaced, title, statements.ToImmutable(), replacement, missing.ToImmutable());
+        }
+
+        /// <summary>Count → Counts, ...: the noun in the map's name (<c>lineCountsByOrderId</c>).</summary>
+        private static string AggregateNoun(string aggregate) => aggregate switch
+        {
+            "LongCount" => "Counts",
+            "Max" => "Maxima",
+            "Min" => "Minima",
+            _ => aggregate + "s",
+        };
+
+        /// <summary>
+        /// <c>prefix + head + segments + terminal + suffix</c> on one line when it fits in <see cref="LineWrapping.MaxLineLength"/>
+        /// (after <paramref name="indentation"/> columns) or is a plain filter; otherwise each segment and the terminal
+        /// operator on a line of its own, indented once more.
+        /// </summary>
+        private static string Chain(string prefix, string head, List<string> segments, string terminal, string suffix, int indentation)
+        {
+            var oneLine = prefix + head + string.Concat(segments) + terminal + suffix;
+            if (segments.Count < 2 || indentation + oneLine.Length <= LineWrapping.MaxLineLength)
+            {
+                return oneLine;
+            }
+
+            var builder = new System.Text.StringBuilder(prefix).Append(head);
+            foreach (var segment in segments)
+            {
+                builder.Append("\n    ").Append(segment);
+            }
+
+            if (terminal.Length > 0)
+            {
+                builder.Append("\n    ").Append(terminal);
+            }
+
+            return builder.Append(suffix).ToString();
+        }
+
+        private static string Indent(string text) => "    " + text.Replace("\n", "\n    ");
+
+        internal static string IndentationOf(SyntaxNode node)
+        {
+            var leading = node.GetLeadingTrivia();
+            return leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1].ToString() : string.Empty;
         }
 
         public SyntaxNode Apply(SyntaxNode root)
         {
             var leading = Anchor.GetLeadingTrivia();
-            var indentation = leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? leading[leading.Count - 1] : SyntaxFactory.Whitespace(string.Empty);
-            var newLine = SyntaxFactory.EndOfLine(root.ToFullString().Contains("\r\n") ? "\r\n" : "\n");
+            var indentationText = IndentationOf(Anchor);
+            var indentation = SyntaxFactory.Whitespace(indentationText);
+            var newLineText = root.ToFullString().Contains("\r\n") ? "\r\n" : "\n";
+            var newLine = SyntaxFactory.EndOfLine(newLineText);
 
-            var keys = SyntaxFactory.ParseStatement(KeysStatement).WithLeadingTrivia(leading).WithTrailingTrivia(newLine);
-            var batch = SyntaxFactory.ParseStatement(BatchStatement).WithLeadingTrivia(indentation).WithTrailingTrivia(newLine);
+            var inserted = new List<StatementSyntax>();
+            foreach (var text in Statements)
+            {
+                var statement = SyntaxFactory.ParseStatement(text.Replace("\n", newLineText + indentationText))
+                    .WithLeadingTrivia(inserted.Count == 0 ? leading : SyntaxFactory.TriviaList(indentation))
+                    .WithTrailingTrivia(newLine);
+                inserted.Add(statement);
+            }
+
             var lookup = SyntaxFactory.ParseExpression(Replacement).WithTriviaFrom(Replaced);
             var anchor = Anchor.ReplaceNode(Replaced, lookup).WithLeadingTrivia(indentation);
 
             SyntaxNode result;
             if (Anchor.Parent is GlobalStatementSyntax global)
             {
-                result = root.ReplaceNode(global, new SyntaxNode[]
+                var globals = new List<SyntaxNode>();
+                foreach (var statement in inserted)
                 {
-                    SyntaxFactory.GlobalStatement(keys),
-                    SyntaxFactory.GlobalStatement(batch),
-                    global.WithStatement(anchor),
-                });
+                    globals.Add(SyntaxFactory.GlobalStatement(statement));
+                }
+
+                globals.Add(global.WithStatement(anchor));
+                result = root.ReplaceNode(global, globals);
             }
             else
             {
-                result = root.ReplaceNode(Anchor, new SyntaxNode[] { keys, batch, anchor });
+                var nodes = new List<SyntaxNode>(inserted) { anchor };
+                result = root.ReplaceNode(Anchor, nodes);
             }
 
-            if (MissingNamespaces.Length > 0 && result is CompilationUnitSyntax unit)
-            {
-                foreach (var ns in MissingNamespaces)
-                {
-                    unit = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns)).NormalizeWhitespace().WithTrailingTrivia(newLine));
-                }
-
-                result = unit;
-            }
-
-            return result;
+            return AddUsings(result, MissingNamespaces, newLine);
         }
 
-        private static bool HasExtension(SemanticModel model, int position, ITypeSymbol? receiver, string name) =>
+        internal static bool HasExtension(SemanticModel model, int position, ITypeSymbol? receiver, string name) =>
             receiver is not null && !model.LookupSymbols(position, receiver as INamespaceOrTypeSymbol, name, includeReducedExtensionMethods: true).IsEmpty;
 
-        private static HashSet<string> CollectUsedNames(SemanticModel model, SyntaxNode anchor, CancellationToken cancellationToken)
+        internal static HashSet<string> CollectUsedNames(SemanticModel model, SyntaxNode anchor, CancellationToken cancellationToken)
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
             SyntaxNode scope = anchor.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)anchor.SyntaxTree.GetRoot(cancellationToken);
@@ -345,7 +530,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             return used;
         }
 
-        private static string Unique(string name, HashSet<string> used)
+        internal static string Unique(string name, HashSet<string> used)
         {
             var candidate = UniqueNames.Pick(
                 name,
@@ -354,13 +539,64 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             return candidate;
         }
 
-        private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+        /// <summary>
+        /// A lambda parameter name: it must differ from every local, parameter and range variable of the member (an
+        /// enclosing one would be shadowed: CS0136) and from the selector's parameter, but may repeat other lambdas' parameters.
+        /// </summary>
+        internal static string UniqueLambdaParameter(string name, SemanticModel model, SyntaxNode anchor, IAnonymousFunctionOperation? selector, CancellationToken cancellationToken)
+        {
+            var declared = new HashSet<string>(StringComparer.Ordinal);
+            SyntaxNode scope = anchor.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)anchor.SyntaxTree.GetRoot(cancellationToken);
+            if (scope is GlobalStatementSyntax)
+            {
+                scope = scope.Parent!;
+            }
+
+            foreach (var node in scope.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case VariableDeclaratorSyntax variable:
+                        declared.Add(variable.Identifier.ValueText);
+                        break;
+                    case SingleVariableDesignationSyntax designation:
+                        declared.Add(designation.Identifier.ValueText);
+                        break;
+                    case ForEachStatementSyntax forEach:
+                        declared.Add(forEach.Identifier.ValueText);
+                        break;
+                    case ParameterSyntax parameter when parameter.Parent?.Parent is not (LambdaExpressionSyntax or AnonymousMethodExpressionSyntax) && parameter.Parent is not SimpleLambdaExpressionSyntax:
+                        declared.Add(parameter.Identifier.ValueText);
+                        break;
+                    case LocalFunctionStatementSyntax function:
+                        declared.Add(function.Identifier.ValueText);
+                        break;
+                }
+            }
+
+            foreach (var symbol in model.LookupSymbols(anchor.SpanStart))
+            {
+                declared.Add(symbol.Name);
+            }
+
+            if (selector is not null)
+            {
+                foreach (var parameter in selector.Symbol.Parameters)
+                {
+                    declared.Add(parameter.Name);
+                }
+            }
+
+            return Unique(name, declared);
+        }
+
+        internal static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary>The per-element query: where its rows come from, its key, and what it returns.</summary>
     private sealed class QueryShape
     {
-        public QueryShape(IOperation source, IOperation key, IPropertySymbol property, ITypeSymbol entity, string? parameterName, LookupKind kind, bool isAsync, IOperation? cancellationToken)
+        public QueryShape(IOperation source, IOperation key, IPropertySymbol property, ITypeSymbol entity, string? parameterName, LookupKind kind, bool isAsync, IOperation? cancellationToken, string @operator = "", IAnonymousFunctionOperation? selector = null, ITypeSymbol? valueType = null)
         {
             Source = source;
             Key = key;
@@ -370,6 +606,9 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             Kind = kind;
             IsAsync = isAsync;
             CancellationToken = cancellationToken;
+            Operator = @operator;
+            Selector = selector;
+            ValueType = valueType;
         }
 
         /// <summary>The query before the lookup (<c>db.Customers</c>).</summary>
@@ -391,6 +630,15 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
         public bool IsAsync { get; }
 
         public IOperation? CancellationToken { get; }
+
+        /// <summary>The synchronous operator applied per key: <c>ToList</c>, <c>First</c>, ... on a lookup; <c>Count</c>, <c>Sum</c>, ... per group.</summary>
+        public string Operator { get; }
+
+        /// <summary>The aggregate's selector (<c>l =&gt; l.Quantity</c>), for Sum/Min/Max/Average.</summary>
+        public IAnonymousFunctionOperation? Selector { get; }
+
+        /// <summary>The aggregate's result type (the per-key value).</summary>
+        public ITypeSymbol? ValueType { get; }
     }
 
     private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, Compilation compilation, CancellationToken cancellationToken, out QueryShape query)
@@ -400,6 +648,7 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
         var name = method.Name;
         var isAsync = name.EndsWith("Async", StringComparison.Ordinal);
         var baseName = isAsync ? name.Substring(0, name.Length - "Async".Length) : name;
+        var isQueryOperator = method.ContainingType?.Name is "Queryable" or "EntityFrameworkQueryableExtensions";
 
         switch (baseName)
         {
@@ -408,17 +657,62 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             case "Single":
             case "SingleOrDefault":
             {
-                // source.FirstOrDefault(x => x.Key == key[, cancellationToken]) on the entity key.
-                if (method.ContainingType?.Name is not ("Queryable" or "EntityFrameworkQueryableExtensions") ||
-                    !TryGetArguments(invocation, out var source, out var predicate, out var token, isAsync) ||
-                    !TryMatchEquality(predicate, out var parameter, out var property, out var key) ||
-                    !IsEntityKey(compilation, property, parameter.Type, cancellationToken))
+                // source.FirstOrDefault(x => x.Column == key[, cancellationToken]), or source.Where(x => x.Column == key).FirstOrDefault().
+                if (!isQueryOperator ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token))
                 {
                     return false;
                 }
 
-                var kind = baseName.EndsWith("OrDefault", StringComparison.Ordinal) ? LookupKind.OrDefault : LookupKind.Indexer;
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token);
+                if (IsEntityKey(compilation, property, parameter.Type, cancellationToken))
+                {
+                    var kind = baseName.EndsWith("OrDefault", StringComparison.Ordinal) ? LookupKind.OrDefault : LookupKind.Indexer;
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token);
+                }
+                else
+                {
+                    // Not the single key (another column, or a composite or unknown key): several rows may match, a lookup keeps them all.
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName);
+                }
+
+                return true;
+            }
+
+            case "Count":
+            case "LongCount":
+            case "Any":
+            {
+                // source.Count(x => x.Fk == key[, cancellationToken]), or source.Where(x => x.Fk == key).Count().
+                if (!isQueryOperator ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
+                    ResultType(invocation, isAsync) is not { } valueType)
+                {
+                    return false;
+                }
+
+                var kind = baseName == "Any" ? LookupKind.Exists : LookupKind.Aggregate;
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token, baseName, valueType: valueType);
+                return true;
+            }
+
+            case "Sum":
+            case "Min":
+            case "Max":
+            case "Average":
+            {
+                // source.Where(x => x.Fk == key).Sum(x => x.Value[, cancellationToken]). The value of a key without rows must
+                // be what the per-element query returned: 0 for Sum (EF Core sums an empty set to 0), null for a nullable
+                // Min/Max/Average. A non-nullable Min/Max/Average throws on an empty set: no fix (the dictionary would give 0).
+                if (!isQueryOperator ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: true, out var source, out var parameter, out var property, out var key, out var selector, out var token) ||
+                    selector is null || !IsMemberSelector(selector) ||
+                    ResultType(invocation, isAsync) is not { } valueType ||
+                    !(baseName == "Sum" ? IsSummable(valueType) : valueType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))
+                {
+                    return false;
+                }
+
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.Aggregate, isAsync, token, baseName, selector, valueType);
                 return true;
             }
 
@@ -447,32 +741,14 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
             case "ToArray":
             {
                 // source.Where(x => x.Fk == key).ToList() / ToListAsync([cancellationToken]).
-                if (DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
-                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod: { Name: "Where", ContainingType.Name: "Queryable" } } where ||
-                    where.Arguments.Length != 2 || !TryGetArguments(where, out var source, out var predicate, out _, isAsync: false) ||
-                    !TryMatchEquality(predicate, out var parameter, out var property, out var key))
+                if (!TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
+                    DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
+                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" })
                 {
                     return false;
                 }
 
-                IOperation? token = null;
-                if (isAsync)
-                {
-                    foreach (var argument in invocation.Arguments)
-                    {
-                        if (argument.Parameter?.Ordinal == 1 && argument.ArgumentKind == ArgumentKind.Explicit)
-                        {
-                            token = argument.Value;
-                        }
-                    }
-                }
-                else if (invocation.Arguments.Length != 1)
-                {
-                    return false;
-                }
-
-                var kind = baseName == "ToList" ? LookupKind.ListFromLookup : LookupKind.ArrayFromLookup;
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName);
                 return true;
             }
 
@@ -480,6 +756,121 @@ public sealed class PERF003BatchQueryCodeFix : CodeFixProvider
                 return false;
         }
     }
+
+    /// <summary>
+    /// <c>op(source, x =&gt; x.Column == key[, cancellationToken])</c>, or <c>op(source.Where(x =&gt; x.Column == key)[, cancellationToken])</c>;
+    /// with <paramref name="hasSelector"/>, <c>op(source.Where(x =&gt; x.Column == key), selector[, cancellationToken])</c>.
+    /// </summary>
+    private static bool TryMatchKeyPredicate(IInvocationOperation invocation, bool hasSelector, out IOperation source, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IAnonymousFunctionOperation? selector, out IOperation? token)
+    {
+        source = null!;
+        parameter = null!;
+        property = null!;
+        key = null!;
+        selector = null;
+        token = null;
+        if (!invocation.TargetMethod.IsExtensionMethod && !invocation.TargetMethod.IsStatic)
+        {
+            return false;
+        }
+
+        IOperation? receiver = null;
+        IAnonymousFunctionOperation? lambda = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is not { } declared)
+            {
+                return false;
+            }
+
+            if (declared.Ordinal == 0)
+            {
+                receiver = argument.Value;
+            }
+            else if (declared.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" })
+            {
+                if (argument.ArgumentKind == ArgumentKind.Explicit)
+                {
+                    token = argument.Value;
+                }
+            }
+            else if (declared.Ordinal == 1 && UnwrapLambda(argument.Value) is { } function)
+            {
+                lambda = function;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (receiver is null)
+        {
+            return false;
+        }
+
+        receiver = Loops.Unwrap(receiver);
+        if (hasSelector)
+        {
+            selector = lambda;
+            lambda = null;
+            if (selector is null)
+            {
+                return false;
+            }
+        }
+
+        if (lambda is null)
+        {
+            // The key predicate is in the Where before the operator.
+            if (receiver is not IInvocationOperation { TargetMethod: { Name: "Where", ContainingType.Name: "Queryable" } } where ||
+                !TryGetArguments(where, out receiver, out lambda, out _, isAsync: false))
+            {
+                return false;
+            }
+        }
+
+        source = receiver;
+        return TryMatchEquality(lambda, out parameter, out property, out key);
+    }
+
+    /// <summary><c>x =&gt; x.Value</c> (properties and fields of the parameter, conversions): it reads nothing but the row.</summary>
+    private static bool IsMemberSelector(IAnonymousFunctionOperation lambda)
+    {
+        if (lambda.Symbol.Parameters.Length != 1 || lambda.Symbol.IsAsync || lambda.Body.Operations.Length != 1 ||
+            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } value })
+        {
+            return false;
+        }
+
+        var readsParameter = false;
+        foreach (var operation in value.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IParameterReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Parameter, lambda.Symbol.Parameters[0]):
+                    readsParameter = true;
+                    break;
+                case IPropertyReferenceOperation { Arguments.Length: 0 }:
+                case IFieldReferenceOperation { Instance: not null }:
+                case IConversionOperation:
+                case IParenthesizedOperation:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return readsParameter;
+    }
+
+    /// <summary>The operator's result (for an <c>...Async</c> operator, the awaited result).</summary>
+    private static ITypeSymbol? ResultType(IInvocationOperation invocation, bool isAsync) =>
+        !isAsync ? invocation.Type : invocation.Type is INamedTypeSymbol { TypeArguments.Length: 1 } task ? task.TypeArguments[0] : null;
+
+    /// <summary>Non-nullable numbers: EF Core sums an empty set of them to 0, the dictionary's default.</summary>
+    private static bool IsSummable(ITypeSymbol type) =>
+        type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Decimal or SpecialType.System_Double or SpecialType.System_Single;
 
     /// <summary>The source, predicate lambda and (for async operators) explicit cancellation token of a LINQ operator call.</summary>
     private static bool TryGetArguments(IInvocationOperation invocation, out IOperation source, out IAnonymousFunctionOperation predicate, out IOperation? token, bool isAsync)

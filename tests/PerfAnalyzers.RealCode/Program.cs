@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using PerfAnalyzers.RealCode;
@@ -44,19 +42,11 @@ var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnaly
     .Where(a => only is null || a.SupportedDiagnostics.Any(d => only.Contains(d.Id)))
     .ToImmutableArray();
 
-// With --fixes, each diagnostic is marked with whether one of our code fix providers offers a fix for it.
-var fixers = showFixes
-    ? typeof(PerfAnalyzers.CodeFixes.PERF001UseStringBuilderCodeFix).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
-        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
-        .ToList()
-    : new List<CodeFixProvider>();
-var fixedCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-
 var projects = ProjectSet.Load(root);
 var references = ReferenceSet.Create();
 var output = new StringBuilder();
 var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+var fixedCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
 var times = new Dictionary<string, TimeSpan>();
 var exceptions = 0;
 long lines = 0;
@@ -79,7 +69,7 @@ foreach (var project in projects.InBuildOrder())
         reportSuppressedDiagnostics: false);
     var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
-    Project? fixProject = null;
+    var fixes = showFixes ? FixProbe.Create(compilation) : null;
     foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceTree?.FilePath).ThenBy(d => d.Location.SourceSpan.Start))
     {
         if (only is not null && !only.Contains(diagnostic.Id))
@@ -96,21 +86,19 @@ foreach (var project in projects.InBuildOrder())
         var span = diagnostic.Location.GetLineSpan();
         var path = Path.GetRelativePath(root, span.Path);
         var text = diagnostic.Location.SourceTree?.GetText().Lines[span.StartLinePosition.Line].ToString().Trim() ?? "";
-        var fixMark = "";
-        if (showFixes && fixers.Any(f => f.FixableDiagnosticIds.Contains(diagnostic.Id)))
+        output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}");
+        output.AppendLine($"    {diagnostic.GetMessage()}");
+        output.AppendLine($"    | {text}");
+        if (fixes is not null)
         {
-            fixProject ??= FixProbe.CreateProject(compilation);
-            var hasFix = await FixProbe.HasFixAsync(fixProject, diagnostic, fixers);
-            fixMark = hasFix ? " [fix]" : " [no fix]";
-            if (hasFix)
+            var title = await fixes.FirstFixTitleAsync(diagnostic);
+            if (title is not null && !title.StartsWith("THREW", StringComparison.Ordinal))
             {
                 fixedCounts[diagnostic.Id] = fixedCounts.TryGetValue(diagnostic.Id, out var f) ? f + 1 : 1;
             }
-        }
 
-        output.AppendLine($"{diagnostic.Id} {diagnostic.Severity} {path}:{span.StartLinePosition.Line + 1}:{span.StartLinePosition.Character + 1}{fixMark}");
-        output.AppendLine($"    {diagnostic.GetMessage()}");
-        output.AppendLine($"    | {text}");
+            output.AppendLine($"    fix: {title ?? "none"}");
+        }
     }
 
     if (showTimes)
@@ -128,9 +116,7 @@ output.AppendLine();
 output.AppendLine($"{projects.Count} projects, {lines:N0} lines, {total.Elapsed.TotalSeconds:F1} s");
 foreach (var (id, n) in counts)
 {
-    output.AppendLine(showFixes && fixers.Any(f => f.FixableDiagnosticIds.Contains(id))
-        ? $"{id}: {n} ({(fixedCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)"
-        : $"{id}: {n}");
+    output.AppendLine(showFixes ? $"{id}: {n} ({(fixedCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)" : $"{id}: {n}");
 }
 
 if (showTimes)
@@ -156,52 +142,78 @@ return exceptions > 0 ? 1 : 0;
 
 namespace PerfAnalyzers.RealCode
 {
-    /// <summary>Asks the code fix providers, through an ad hoc workspace holding the project's sources, whether they offer a fix.</summary>
-    internal static class FixProbe
+    /// <summary>--fixes: puts a compilation's trees in a workspace and asks the pack's fix providers for each diagnostic.</summary>
+    internal sealed class FixProbe
     {
-        public static Project CreateProject(Compilation compilation)
-        {
-            var workspace = new AdhocWorkspace();
-            var id = ProjectId.CreateNewId();
-            var trees = compilation.SyntaxTrees.ToList();
-            var documents = trees.Select(t => DocumentInfo.Create(
-                DocumentId.CreateNewId(id),
-                Path.GetFileName(t.FilePath),
-                loader: TextLoader.From(TextAndVersion.Create(t.GetText(), VersionStamp.Default, t.FilePath)),
-                filePath: t.FilePath));
-            var info = ProjectInfo.Create(
-                id,
-                VersionStamp.Default,
-                compilation.AssemblyName ?? "Project",
-                compilation.AssemblyName ?? "Project",
-                LanguageNames.CSharp,
-                compilationOptions: compilation.Options,
-                parseOptions: trees.FirstOrDefault()?.Options,
-                documents: documents,
-                metadataReferences: compilation.References);
-            return workspace.AddProject(info);
-        }
+        private static readonly ImmutableArray<Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider> s_providers =
+            typeof(PerfAnalyzers.CodeFixes.PERF003BatchQueryCodeFix).Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).IsAssignableFrom(t))
+                .Select(t => (Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider)Activator.CreateInstance(t)!)
+                .ToImmutableArray();
 
-        public static async Task<bool> HasFixAsync(Project project, Diagnostic diagnostic, List<CodeFixProvider> fixers)
+        private readonly Dictionary<SyntaxTree, Document> _documents = new();
+
+        private FixProbe(Compilation compilation)
         {
-            var path = diagnostic.Location.SourceTree?.FilePath;
-            var document = project.Documents.FirstOrDefault(d => d.FilePath == path);
-            if (document is null)
+            var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
+            var projectId = ProjectId.CreateNewId();
+            var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
+                projectId, VersionStamp.Default, compilation.AssemblyName ?? "p", compilation.AssemblyName ?? "p", LanguageNames.CSharp,
+                compilationOptions: compilation.Options,
+                parseOptions: compilation.SyntaxTrees.FirstOrDefault()?.Options,
+                metadataReferences: compilation.References));
+            var ids = new List<(SyntaxTree Tree, DocumentId Id)>();
+            foreach (var tree in compilation.SyntaxTrees)
             {
-                return false;
+                var id = DocumentId.CreateNewId(projectId);
+                solution = solution.AddDocument(id, Path.GetFileName(tree.FilePath), tree.GetText(), filePath: tree.FilePath);
+                ids.Add((tree, id));
             }
 
-            var actions = new List<CodeAction>();
-            var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-            foreach (var fixer in fixers)
+            foreach (var (tree, id) in ids)
             {
-                if (fixer.FixableDiagnosticIds.Contains(diagnostic.Id))
+                _documents[tree] = solution.GetDocument(id)!;
+            }
+        }
+
+        public static FixProbe Create(Compilation compilation) => new(compilation);
+
+        /// <summary>The title of the first fix any provider registers for the diagnostic, or null.</summary>
+        public async Task<string?> FirstFixTitleAsync(Diagnostic diagnostic)
+        {
+            if (diagnostic.Location.SourceTree is not { } tree || !_documents.TryGetValue(tree, out var document))
+            {
+                return null;
+            }
+
+            // The workspace's tree is a new parse of the same text: the location's span is the same.
+            var documentTree = await document.GetSyntaxTreeAsync();
+            var moved = Diagnostic.Create(diagnostic.Descriptor, Location.Create(documentTree!, diagnostic.Location.SourceSpan), diagnostic.Severity, null, diagnostic.Properties);
+            foreach (var provider in s_providers)
+            {
+                if (!provider.FixableDiagnosticIds.Contains(diagnostic.Id))
                 {
-                    await fixer.RegisterCodeFixesAsync(context);
+                    continue;
+                }
+
+                string? title = null;
+                var context = new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, moved, (action, _) => title ??= action.Title, CancellationToken.None);
+                try
+                {
+                    await provider.RegisterCodeFixesAsync(context);
+                }
+                catch (Exception ex)
+                {
+                    return "THREW " + ex.GetType().Name + ": " + ex.Message;
+                }
+
+                if (title is not null)
+                {
+                    return title;
                 }
             }
 
-            return actions.Count > 0;
+            return null;
         }
     }
 

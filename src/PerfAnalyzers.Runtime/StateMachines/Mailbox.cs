@@ -1,28 +1,59 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 
 namespace PerfAnalyzers.Runtime.StateMachines;
 
 /// <summary>
-/// The producer side of a machine's mailbox: the two priority rings and their count. A separate object from the engine
-/// so that senders, which write these fields (and this object's lock word) on every message, do not invalidate the
-/// cache line the consumer reads per message (the engine's status, state and type). Guarded by <c>lock (mailbox)</c>.
+/// The producer side of a machine's mailbox. A separate object from the engine so that senders, which write
+/// <see cref="Reserved"/> and the ingress queues on every message, do not invalidate the cache line the consumer reads
+/// per message (the engine's status, state and type).
+/// <para>
+/// Senders take no lock while the mailbox has room: they reserve a place with one compare-exchange on
+/// <see cref="Reserved"/> and append to a lock-free multi-producer queue (<see cref="Ingress"/>, or
+/// <see cref="HighIngress"/> for high-priority kinds). Everything else — the consumer's takes, a full mailbox (evictions,
+/// the line of waiting senders), stop and fault — runs under <c>lock (mailbox)</c>, and only code under that lock
+/// lowers <see cref="Reserved"/>, so a value at or above the capacity stays there until the lock holder decides.
+/// </para>
 /// </summary>
 internal sealed class Mailbox<T>
 {
-    /// <summary>Normal-priority messages, oldest first.</summary>
+    /// <summary>Flag in <see cref="Reserved"/>: nothing may be accepted without the lock (not started, stopping, stopped, faulted).</summary>
+    public const long ClosedFlag = 1L << 62;
+
+    /// <summary>Flag in <see cref="Reserved"/>: senders wait in line for room, so newcomers must join the line (under the lock).</summary>
+    public const long WaitersFlag = 1L << 61;
+
+    /// <summary>The message count in <see cref="Reserved"/>, without the flags.</summary>
+    public const long CountMask = WaitersFlag - 1;
+
+    /// <summary>
+    /// Messages accepted and not started (in the ingress queues, in the rings, in the consumer's chunk — see
+    /// <see cref="Held"/> —, or reserved by a sender that has not appended yet), plus the flags above. A sender on the
+    /// lock-free path accepts a message only by raising it from a value below the capacity, which the flags never are.
+    /// Starts closed: <c>Start</c> opens it.
+    /// </summary>
+    public long Reserved = ClosedFlag;
+
+    /// <summary>Normal-priority messages appended without the lock, oldest first (multi-producer, single consumer).</summary>
+    public readonly ConcurrentQueue<T> Ingress = new();
+
+    /// <summary>High-priority messages appended without the lock; null when the machine has no high-priority kind.</summary>
+    public readonly ConcurrentQueue<T>? HighIngress;
+
+    /// <summary>
+    /// Normal-priority messages moved out of <see cref="Ingress"/> under the lock, oldest first: they are older than
+    /// anything still in the ingress. The consumer looks ahead here (batches), and a full mailbox in a drop mode evicts here.
+    /// </summary>
     public MailboxRing<T> Normal;
 
-    /// <summary>High-priority messages, oldest first.</summary>
+    /// <summary>High-priority messages moved out of <see cref="HighIngress"/> (or pushed under the lock), oldest first.</summary>
     public MailboxRing<T> High;
-
-    /// <summary>Messages in <see cref="Normal"/> and <see cref="High"/> (written under the lock, read anywhere).</summary>
-    public int Count;
 
     /// <summary>
     /// How many messages the consumer moved into its <see cref="MailboxChunk{T}"/> at its last take (0 when it holds none).
-    /// A conservative stand-in for the chunk's remaining messages: senders read the chunk's exact figure only when
-    /// <c>Count + Held</c> reaches the capacity.
+    /// They still count in <see cref="Reserved"/> until the chunk is done; the exact figure (what is left of the chunk)
+    /// is read only when <see cref="Reserved"/> reaches the capacity. Written under the lock.
     /// </summary>
     public int Held;
 
@@ -31,6 +62,20 @@ internal sealed class Mailbox<T>
 
     /// <summary>The handler exception that faulted the machine (the cause given to the chunk's failed messages).</summary>
     public Exception? FaultCause;
+
+    public Mailbox(bool hasHighPriority)
+    {
+        if (hasHighPriority)
+        {
+            HighIngress = new ConcurrentQueue<T>();
+        }
+    }
+
+    /// <summary>Messages accepted and not started, counting the whole chunk as held (an upper bound).</summary>
+    public long ReservedCount => Volatile.Read(ref Reserved) & CountMask;
+
+    /// <summary>Whether a message was appended without the lock and not moved yet (a snapshot).</summary>
+    public bool IngressHasItems => !Ingress.IsEmpty || (HighIngress is { IsEmpty: false });
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -30,6 +31,7 @@ public abstract partial class StateMachineCore<TValues>
         var mailbox = OpenMailbox;
         var handled = 0;
         var spun = false;
+        var inFlight = default(SpinWait);
         while (true)
         {
             // The chunk taken at the last lock acquisition: handled without the lock, but a high-priority message may
@@ -53,7 +55,7 @@ public abstract partial class StateMachineCore<TValues>
                 }
 
                 bool chunkCompleted;
-                if (chunk.HasHighPriority && mailbox.High.VolatileCount != 0 && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high, out var highBatch))
+                if (chunk.HasHighPriority && (mailbox.High.VolatileCount != 0 || !mailbox.HighIngress!.IsEmpty) && _highStreak < _type.Options.StarvationLimit && TakeHigh(out var high, out var highBatch))
                 {
                     chunkCompleted = highBatch > 0 ? ProcessBatch(highBatch) : Process(ref high);
                 }
@@ -85,49 +87,73 @@ public abstract partial class StateMachineCore<TValues>
             var spin = false;
             var idle = false;
             var waitBatch = 0L;
+            List<Envelope<TValues>>? failed = null;
             lock (mailbox)
             {
                 // The chunk is done: its messages no longer count, so senders waiting for room may come in first.
-                mailbox.Held = 0;
-                ReleaseSpaceWaitersLocked(all: false);
-                if (mailbox.Count == 0 || _status == (int)StateMachineStatus.Faulted)
+                if (mailbox.Held != 0)
                 {
-                    // Spin only when a stream is flowing (this run handled a chunk's worth): a caller that finds the
-                    // machine idle runs its request inline, which beats any queue, so short runs let go at once.
-                    if (!spun && IdleSpinTicks != 0 && handled >= ChunkSize && _status == (int)StateMachineStatus.Running)
-                    {
-                        spin = true;
-                    }
-                    else
-                    {
-                        // The consumer lets go under the lock, after seeing an empty mailbox: a sender that pushes after
-                        // this sees Idle (its fence orders its push before its look) and schedules the consumer.
-                        Volatile.Write(ref _running, Idle);
-                        idle = true;
-                    }
+                    Interlocked.Add(ref mailbox.Reserved, -mailbox.Held);
+                    mailbox.Held = 0;
+                }
+
+                ReleaseSpaceWaitersLocked(all: false);
+                var status = _status;
+                if (status == (int)StateMachineStatus.Faulted || (status != (int)StateMachineStatus.Running && mailbox.FailQueued))
+                {
+                    // The fault or immediate stop failed what was queued; a sender that reserved its place before it and
+                    // appended after it woke us: fail that message too.
+                    failed = TakeAllLocked();
+                    Volatile.Write(ref _running, Idle);
+                    idle = true;
+                }
+                else if (TakeChunkFromIngressLocked(mailbox))
+                {
+                    spun = false;
+                    fromChunk = true;
                 }
                 else
                 {
-                    spun = false;
-                    ref var queue = ref ChooseQueueLocked(mailbox);
-                    if (_type.BatchSizes[queue.PeekFront().Kind] == 0 && queue.Count > 1 && Unsafe.AreSame(ref queue, ref mailbox.Normal) && ChunksAllowedLocked())
+                    MoveIngressLocked(mailbox, limit: MaxChunkSize * 4);
+                    if (mailbox.Normal.Count + mailbox.High.Count == 0)
                     {
-                        TakeChunkLocked(ref queue);
-                        fromChunk = true;
-                    }
-                    else
-                    {
-                        batchCount = TakeFrontLocked(ref queue, allowDelay: true, out envelope, out waitBatch);
-                        if (waitBatch != 0)
+                        // Spin only when a stream is flowing (this run handled a chunk's worth): a caller that finds the
+                        // machine idle runs its request inline, which beats any queue, so short runs let go at once.
+                        if (!spun && IdleSpinTicks != 0 && handled >= ChunkSize && status == (int)StateMachineStatus.Running)
                         {
+                            spin = true;
+                        }
+                        else
+                        {
+                            // The consumer lets go after seeing an empty mailbox, then looks again (below): a sender that
+                            // appends meanwhile either is seen there or sees Idle and schedules the consumer.
                             Volatile.Write(ref _running, Idle);
                             idle = true;
                         }
                     }
-
-                    if (!idle)
+                    else
                     {
-                        ReleaseSpaceWaitersLocked(all: false);
+                        spun = false;
+                        ref var queue = ref ChooseQueueLocked(mailbox);
+                        if (_type.BatchSizes[queue.PeekFront().Kind] == 0 && queue.Count > 1 && Unsafe.AreSame(ref queue, ref mailbox.Normal) && ChunksAllowedLocked())
+                        {
+                            TakeChunkLocked(ref queue);
+                            fromChunk = true;
+                        }
+                        else
+                        {
+                            batchCount = TakeFrontLocked(ref queue, allowDelay: true, out envelope, out waitBatch);
+                            if (waitBatch != 0)
+                            {
+                                Volatile.Write(ref _running, Idle);
+                                idle = true;
+                            }
+                        }
+
+                        if (!idle)
+                        {
+                            ReleaseSpaceWaitersLocked(all: false);
+                        }
                     }
                 }
             }
@@ -147,7 +173,28 @@ public abstract partial class StateMachineCore<TValues>
                     return;
                 }
 
+                if (failed is not null)
+                {
+                    var status = (StateMachineStatus)Volatile.Read(ref _status);
+                    FailAll(failed, status == StateMachineStatus.Faulted ? StateMachineStatus.Faulted : StateMachineStatus.Stopped, status == StateMachineStatus.Faulted ? mailbox.FaultCause : null);
+                }
+
                 TryCompleteStop();
+
+                // The second look (see TryEnqueueCore): a sender that reserved a place after our look above and saw us
+                // draining counts on us. Its append may still be in flight (a few instructions after its reservation):
+                // take the claim back and go round again, backing off (yield, then sleep) while it has not landed.
+                Interlocked.MemoryBarrier();
+                if (mailbox.ReservedCount - mailbox.Held > 0 && Interlocked.CompareExchange(ref _running, Draining, Idle) == Idle)
+                {
+                    if (!mailbox.IngressHasItems)
+                    {
+                        inFlight.SpinOnce();
+                    }
+
+                    continue;
+                }
+
                 return;
             }
 
@@ -174,7 +221,7 @@ public abstract partial class StateMachineCore<TValues>
         do
         {
             Thread.SpinWait(SpinBetweenLooks);
-            if (Volatile.Read(ref mailbox.Count) != 0)
+            if (mailbox.ReservedCount != 0)
             {
                 return;
             }
@@ -211,6 +258,7 @@ public abstract partial class StateMachineCore<TValues>
         var mailbox = OpenMailbox;
         lock (mailbox)
         {
+            MoveIngressLocked(mailbox, limit: MaxChunkSize * 4);
             if (mailbox.High.Count == 0)
             {
                 envelope = default;
@@ -242,7 +290,7 @@ public abstract partial class StateMachineCore<TValues>
         {
             // First chunk: small. A backlog deeper than the chunk: a bigger one (the old one is exhausted), up to MaxChunkSize.
             var size = chunk is null ? ChunkSize : MaxChunkSize;
-            chunk = new MailboxChunk<Envelope<TValues>>(size, Array.IndexOf(_type.MessagePriorities, MessagePriority.High) >= 0);
+            chunk = new MailboxChunk<Envelope<TValues>>(size, _type.HasHighPriority);
             Volatile.Write(ref _chunk, chunk);
         }
 
@@ -256,8 +304,49 @@ public abstract partial class StateMachineCore<TValues>
 
         chunk.Next = 0;
         Volatile.Write(ref chunk.End, run);
-        mailbox.Held = run;
-        Volatile.Write(ref mailbox.Count, mailbox.Count - run);
+        mailbox.Held = run; // still counted in Reserved until the chunk is done
+    }
+
+    /// <summary>
+    /// The common case, without copying through the rings: the rings are empty, chunks are allowed and the machine has no
+    /// batch kind and no high-priority message waiting, so up to a chunk's size of messages go straight from the ingress
+    /// queue into the chunk. False if the case does not apply or the ingress is empty.
+    /// </summary>
+    private bool TakeChunkFromIngressLocked(Mailbox<Envelope<TValues>> mailbox)
+    {
+        if (_type.HasBatches || mailbox.Normal.Count + mailbox.High.Count != 0 || mailbox.HighIngress is { IsEmpty: false } || !ChunksAllowedLocked())
+        {
+            return false;
+        }
+
+        var chunk = _chunk;
+        if (chunk is null || (chunk.Items.Length < MaxChunkSize && mailbox.ReservedCount > chunk.Items.Length))
+        {
+            // First chunk: small. A backlog deeper than the chunk: a bigger one (the old one is exhausted), up to MaxChunkSize.
+            chunk = new MailboxChunk<Envelope<TValues>>(chunk is null ? ChunkSize : MaxChunkSize, _type.HasHighPriority);
+        }
+
+        var items = chunk.Items;
+        var run = 0;
+        while (run < items.Length && mailbox.Ingress.TryDequeue(out items[run]))
+        {
+            run++;
+        }
+
+        if (run == 0)
+        {
+            return false;
+        }
+
+        if (!ReferenceEquals(chunk, _chunk))
+        {
+            Volatile.Write(ref _chunk, chunk);
+        }
+
+        chunk.Next = 0;
+        Volatile.Write(ref chunk.End, run);
+        mailbox.Held = run; // still counted in Reserved until the chunk is done
+        return true;
     }
 
     private ref MailboxRing<Envelope<TValues>> ChooseQueueLocked(Mailbox<Envelope<TValues>> mailbox)
@@ -290,8 +379,7 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         envelope = queue.PopFront();
-        var mailbox = OpenMailbox;
-        Volatile.Write(ref mailbox.Count, mailbox.Count - 1);
+        Interlocked.Decrement(ref OpenMailbox.Reserved);
         return 0;
     }
 
@@ -305,7 +393,8 @@ public abstract partial class StateMachineCore<TValues>
         }
 
         var delay = _type.BatchDelayTicks[kind];
-        if (allowDelay && run < batchSize && delay != 0 && run == OpenMailbox.Count && _status == (int)StateMachineStatus.Running)
+        var mailbox = OpenMailbox;
+        if (allowDelay && run < batchSize && delay != 0 && run == mailbox.Normal.Count + mailbox.High.Count && !mailbox.IngressHasItems && _status == (int)StateMachineStatus.Running)
         {
             var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;
             if (waited < delay)
@@ -321,8 +410,7 @@ public abstract partial class StateMachineCore<TValues>
             buffer[i] = queue.PopFront();
         }
 
-        var mailbox = OpenMailbox;
-        Volatile.Write(ref mailbox.Count, mailbox.Count - run);
+        Interlocked.Add(ref mailbox.Reserved, -run);
         return run;
     }
 

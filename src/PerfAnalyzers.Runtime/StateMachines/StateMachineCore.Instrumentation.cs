@@ -83,12 +83,12 @@ public abstract partial class StateMachineCore<TValues>
     }
 
     private void RecordWait(int kind, long ticks) =>
-        StateMachineTelemetry.Wait.Record(ticks * StateMachineTelemetry.TicksToSeconds, _type.TypeTag, _type.MessageTags[kind]);
+        StateMachineTelemetry.Wait.Record(ticks * StateMachineTelemetry.TicksToSeconds, _type.WaitTags(kind));
 
     private void RecordDuration(int kind, int stateBefore, long startTimestamp)
     {
         var seconds = (Stopwatch.GetTimestamp() - startTimestamp) * StateMachineTelemetry.TicksToSeconds;
-        StateMachineTelemetry.Duration.Record(seconds, _type.TypeTag, _type.MessageTags[kind], _type.StateTags[stateBefore]);
+        StateMachineTelemetry.Duration.Record(seconds, _type.DurationTags(kind, stateBefore));
     }
 
     private void RecordTransition(int from, int to)

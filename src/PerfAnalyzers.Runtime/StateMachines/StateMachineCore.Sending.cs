@@ -54,7 +54,8 @@ public abstract partial class StateMachineCore<TValues>
         // Waiting senders form a FIFO line: the consumer moves the first one's message into the mailbox as room appears,
         // so one sender's messages keep their order even when it does not await each send.
         SpaceWaiter waiter;
-        lock (OpenMailbox)
+        var mailbox = OpenMailbox;
+        lock (mailbox)
         {
             if (_status != (int)StateMachineStatus.Running)
             {
@@ -63,21 +64,24 @@ public abstract partial class StateMachineCore<TValues>
                 return new ValueTask<PostStatus>(refused);
             }
 
-            if (PendingLocked() < _type.Options.MailboxCapacity && (_spaceWaiters is null || _spaceWaiters.Count == 0))
+            if (TryReserveLocked(mailbox))
             {
-                PushLocked(ref envelope);
+                Append(mailbox, ref envelope);
                 waiter = null!;
             }
             else
             {
+                // Full (the count is at or above the capacity, so no lock-free sender gets in): join the line, and flag
+                // it so that newcomers join it too until the consumer has let everyone in.
                 waiter = new SpaceWaiter(envelope);
                 (_spaceWaiters ??= new Queue<SpaceWaiter>()).Enqueue(waiter);
+                Interlocked.Or(ref mailbox.Reserved, Mailbox<Envelope<TValues>>.WaitersFlag);
             }
         }
 
         if (waiter is null)
         {
-            ScheduleIfIdle();
+            WakeConsumer();
             return new ValueTask<PostStatus>(PostStatus.Accepted);
         }
 
@@ -207,7 +211,61 @@ public abstract partial class StateMachineCore<TValues>
             envelope.EnqueuedAt = EnqueueTimestamp(envelope.Kind);
         }
 
+        // The lock-free path: room below the capacity, no flag (closed, waiting senders) — reserve a place, append.
         var mailbox = OpenMailbox;
+        var capacity = (long)_type.Options.MailboxCapacity;
+        var reserved = Volatile.Read(ref mailbox.Reserved);
+        while (reserved < capacity)
+        {
+            var seen = Interlocked.CompareExchange(ref mailbox.Reserved, reserved + 1, reserved);
+            if (seen == reserved)
+            {
+                // The compare-exchange is a full fence: our reservation is visible before we look at the claim. A
+                // consumer that lets go writes Idle, fences, then looks at the reservation count (see Drain): either it
+                // sees ours and waits for the append, or we see Idle here and schedule it. No second fence per message.
+                var running = Volatile.Read(ref _running);
+                Append(mailbox, ref envelope);
+                if (running != Draining)
+                {
+                    ScheduleIfIdle();
+                }
+
+                return PostStatus.Accepted;
+            }
+
+            reserved = seen;
+        }
+
+        var status = TryEnqueueLocked(mailbox, ref envelope, out evicted, out hasEvicted);
+        if (status == PostStatus.Accepted)
+        {
+            WakeConsumer();
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// After a message was put in the mailbox under the lock: makes sure a consumer will see it. Whoever gives up the
+    /// claim (the consumer after seeing an empty mailbox, or ExitInline after an inline or async handler) writes Idle,
+    /// fences, then looks at the reservation count; this fence orders our reservation before our look at the claim, so
+    /// one of the two sees the other. A draining consumer will see this message: no compare-exchange on the shared flag.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WakeConsumer()
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _running) != Draining)
+        {
+            ScheduleIfIdle();
+        }
+    }
+
+    /// <summary>The mailbox is full, flagged or closed: the same decision under the lock, with the exact figures.</summary>
+    private PostStatus TryEnqueueLocked(Mailbox<Envelope<TValues>> mailbox, ref Envelope<TValues> envelope, out Envelope<TValues> evicted, out bool hasEvicted)
+    {
+        evicted = default;
+        hasEvicted = false;
         lock (mailbox)
         {
             if (_status != (int)StateMachineStatus.Running)
@@ -215,44 +273,130 @@ public abstract partial class StateMachineCore<TValues>
                 return StatusToPost((StateMachineStatus)_status);
             }
 
-            // Held is an upper bound of the consumer's chunk; the exact figure (a read of the consumer's cache line) only
-            // when the bound says full.
-            if ((mailbox.Count + mailbox.Held >= _type.Options.MailboxCapacity && PendingLocked() >= _type.Options.MailboxCapacity)
-                || (_spaceWaiters is not null && _spaceWaiters.Count != 0))
+            if (TryReserveLocked(mailbox))
             {
-                // Drop modes never take chunks (Held is 0), so the oldest and newest queued messages are in the rings.
-                switch (_type.Options.FullMode)
-                {
-                    case MailboxFullMode.DropOldest:
-                        evicted = mailbox.Normal.Count != 0 ? mailbox.Normal.PopFront() : mailbox.High.PopFront();
-                        break;
-                    case MailboxFullMode.DropNewest:
-                        evicted = mailbox.Normal.Count != 0 ? mailbox.Normal.PopBack() : mailbox.High.PopBack();
-                        break;
-                    default:
-                        return PostStatus.Rejected;
-                }
-
-                hasEvicted = true;
-                mailbox.Count--;
+                Append(mailbox, ref envelope);
+                return PostStatus.Accepted;
             }
 
-            PushLocked(ref envelope);
-        }
+            switch (_type.Options.FullMode)
+            {
+                case MailboxFullMode.DropOldest:
+                case MailboxFullMode.DropNewest:
+                    // Drop modes never take chunks (Held is 0) and never have waiting senders: every accepted message is
+                    // in the rings, in an ingress queue, or about to be appended to one. Move the ingress into the rings
+                    // (they keep the order), waiting for a reservation in flight if the rings are still empty.
+                    MoveIngressLocked(mailbox, waitForOne: true);
+                    if (_type.Options.FullMode == MailboxFullMode.DropOldest)
+                    {
+                        evicted = mailbox.Normal.Count != 0 ? mailbox.Normal.PopFront() : mailbox.High.PopFront();
+                    }
+                    else
+                    {
+                        evicted = mailbox.Normal.Count != 0 ? mailbox.Normal.PopBack() : mailbox.High.PopBack();
+                    }
 
-        // Whoever gives up the claim (the consumer under the lock after seeing an empty mailbox, or ExitInline after an
-        // inline or async handler, with an interlocked exchange) then looks at the count; this fence orders our push before
-        // our look at the claim, so one of the two sees the other. A draining consumer will see this message: no
-        // compare-exchange on the shared flag per message.
-        Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _running) != Draining)
-        {
-            ScheduleIfIdle();
+                    // One out, one in: the reservation count does not change.
+                    hasEvicted = true;
+                    PushLocked(ref envelope);
+                    return PostStatus.Accepted;
+                default:
+                    return PostStatus.Rejected;
+            }
         }
-
-        return PostStatus.Accepted;
     }
 
+    /// <summary>
+    /// Under the lock: reserves a place if the mailbox has room and nobody waits in line. Below the capacity the place is
+    /// taken with a compare-exchange (lock-free senders compete for it); at or above it no lock-free sender can succeed
+    /// and only lock holders lower the count, so the exact figure decides (the consumer's chunk counts only for what is
+    /// left of it).
+    /// </summary>
+    private bool TryReserveLocked(Mailbox<Envelope<TValues>> mailbox)
+    {
+        var capacity = (long)_type.Options.MailboxCapacity;
+        while (true)
+        {
+            var reserved = Volatile.Read(ref mailbox.Reserved);
+            if (reserved < capacity)
+            {
+                if (Interlocked.CompareExchange(ref mailbox.Reserved, reserved + 1, reserved) == reserved)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if ((reserved & Mailbox<Envelope<TValues>>.ClosedFlag) != 0 && _status == (int)StateMachineStatus.Running)
+            {
+                // Start set the status and is about to open the mailbox (it waits for this lock): open it now.
+                Interlocked.And(ref mailbox.Reserved, ~Mailbox<Envelope<TValues>>.ClosedFlag);
+                continue;
+            }
+
+            if ((reserved & ~Mailbox<Envelope<TValues>>.CountMask) != 0 || PendingLocked() >= capacity)
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref mailbox.Reserved);
+            return true;
+        }
+    }
+
+    /// <summary>Appends an accepted (reserved) message to the ingress queue of its priority.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Append(Mailbox<Envelope<TValues>> mailbox, ref Envelope<TValues> envelope)
+    {
+        if (mailbox.HighIngress is { } high && _type.MessagePriorities[envelope.Kind] == MessagePriority.High)
+        {
+            high.Enqueue(envelope);
+        }
+        else
+        {
+            mailbox.Ingress.Enqueue(envelope);
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: moves what the ingress queues hold into the rings (oldest first, after what the rings hold), at
+    /// most <paramref name="limit"/> per queue. With <paramref name="waitForOne"/>, and the rings still empty while
+    /// messages are reserved, spins until a sender in flight between its reservation and its append has appended (a few
+    /// instructions; it needs no lock).
+    /// </summary>
+    private void MoveIngressLocked(Mailbox<Envelope<TValues>> mailbox, bool waitForOne = false, int limit = int.MaxValue)
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var moved = 0;
+            while (moved < limit && mailbox.Ingress.TryDequeue(out var item))
+            {
+                mailbox.Normal.PushBack(item);
+                moved++;
+            }
+
+            if (mailbox.HighIngress is { } high)
+            {
+                moved = 0;
+                while (moved < limit && high.TryDequeue(out var item))
+                {
+                    mailbox.High.PushBack(item);
+                    moved++;
+                }
+            }
+
+            if (!waitForOne || mailbox.Normal.Count + mailbox.High.Count != 0 || mailbox.ReservedCount == 0)
+            {
+                return;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>Under the lock: puts a reserved message at the back of its ring (after the ingress was moved in).</summary>
     private void PushLocked(ref Envelope<TValues> envelope)
     {
         var mailbox = OpenMailbox;
@@ -264,8 +408,6 @@ public abstract partial class StateMachineCore<TValues>
         {
             mailbox.Normal.PushBack(envelope);
         }
-
-        Volatile.Write(ref mailbox.Count, mailbox.Count + 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,7 +13,7 @@ public abstract partial class StateMachineCore<TValues>
         TaskCompletionSource? stopped = null;
         lock (OpenMailbox)
         {
-            if (_status == (int)StateMachineStatus.Stopping && OpenMailbox.Count == 0 && Volatile.Read(ref _running) == Idle)
+            if (_status == (int)StateMachineStatus.Stopping && PendingLocked() == 0 && Volatile.Read(ref _running) == Idle)
             {
                 _status = (int)StateMachineStatus.Stopped;
                 stopped = _stopped;
@@ -30,14 +30,18 @@ public abstract partial class StateMachineCore<TValues>
 
     private List<Envelope<TValues>>? TakeAllLocked()
     {
-        // The consumer's chunk is not taken here: the consumer fails what is left of it (see FailChunk).
+        // The consumer's chunk is not taken here: the consumer fails what is left of it (see FailChunk). A message whose
+        // sender reserved its place but has not appended it yet is not here either: it still counts, and the consumer,
+        // woken by that sender, fails it (see Drain).
         var mailbox = OpenMailbox;
-        if (mailbox.Count == 0)
+        MoveIngressLocked(mailbox);
+        var count = mailbox.High.Count + mailbox.Normal.Count;
+        if (count == 0)
         {
             return null;
         }
 
-        var all = new List<Envelope<TValues>>(mailbox.Count);
+        var all = new List<Envelope<TValues>>(count);
         while (mailbox.High.Count != 0)
         {
             all.Add(mailbox.High.PopFront());
@@ -48,15 +52,19 @@ public abstract partial class StateMachineCore<TValues>
             all.Add(mailbox.Normal.PopFront());
         }
 
-        Volatile.Write(ref mailbox.Count, 0);
+        Interlocked.Add(ref mailbox.Reserved, -count);
         return all;
     }
 
-    /// <summary>Messages queued and not started: the rings plus what is left of the consumer's chunk (exact under the lock).</summary>
-    private int PendingLocked()
+    /// <summary>
+    /// Messages accepted and not started: everything reserved, less the chunk's messages already started (exact under the
+    /// lock once the count is at or above the capacity; an upper bound otherwise, as senders may add to it).
+    /// </summary>
+    private long PendingLocked()
     {
         var mailbox = OpenMailbox;
-        return mailbox.Held == 0 ? mailbox.Count : mailbox.Count + _chunk!.Remaining;
+        var reserved = mailbox.ReservedCount;
+        return mailbox.Held == 0 ? reserved : reserved - mailbox.Held + _chunk!.Remaining;
     }
 
     /// <summary>On the consumer, after an immediate stop or a fault: fails the chunk's messages not started yet.</summary>
@@ -88,7 +96,7 @@ public abstract partial class StateMachineCore<TValues>
 
     private void ReleaseSpaceWaitersLocked(bool all)
     {
-        if (_spaceWaiters is null)
+        if (_spaceWaiters is null || _spaceWaiters.Count == 0)
         {
             return;
         }
@@ -113,8 +121,12 @@ public abstract partial class StateMachineCore<TValues>
             if (waiter.TrySetResult(PostStatus.Accepted))
             {
                 waiter.Registration.Dispose();
-                PushLocked(ref waiter.Envelope);
+                Interlocked.Increment(ref OpenMailbox.Reserved);
+                Append(OpenMailbox, ref waiter.Envelope);
             }
         }
+
+        // The line is empty: senders may use the lock-free path again (after every message let in above).
+        Interlocked.And(ref OpenMailbox.Reserved, ~Mailbox<Envelope<TValues>>.WaitersFlag);
     }
 }

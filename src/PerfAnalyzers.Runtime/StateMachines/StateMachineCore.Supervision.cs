@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using System.Diagnostics;
 
@@ -86,6 +87,7 @@ public abstract partial class StateMachineCore<TValues>
         List<Envelope<TValues>>? failed;
         lock (OpenMailbox)
         {
+            Interlocked.Or(ref OpenMailbox.Reserved, Mailbox<Envelope<TValues>>.ClosedFlag); // no lock-free sender gets in after this
             _status = (int)StateMachineStatus.Faulted;
             OpenMailbox.FaultCause = exception;
             _stopped ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

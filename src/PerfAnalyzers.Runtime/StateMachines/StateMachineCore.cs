@@ -72,13 +72,41 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
         get => Volatile.Read(ref _mailbox) ?? CreateMailbox();
     }
 
-    /// <summary>Messages in the mailbox's rings (not counting the consumer's chunk).</summary>
-    private int QueuedCount => Volatile.Read(ref _mailbox) is { } mailbox ? Volatile.Read(ref mailbox.Count) : 0;
+    /// <summary>
+    /// Messages accepted and not taken into the consumer's chunk (ingress queues and rings, and places reserved by senders
+    /// about to append). A snapshot.
+    /// </summary>
+    private int QueuedCount => Volatile.Read(ref _mailbox) is { } mailbox ? (int)Math.Max(0, mailbox.ReservedCount - Volatile.Read(ref mailbox.Held)) : 0;
 
     private Mailbox<Envelope<TValues>> CreateMailbox()
     {
-        Interlocked.CompareExchange(ref _mailbox, new Mailbox<Envelope<TValues>>(), null);
-        return _mailbox!;
+        Interlocked.CompareExchange(ref _mailbox, new Mailbox<Envelope<TValues>>(_type.HasHighPriority), null);
+        var mailbox = _mailbox!;
+
+        // A mailbox starts closed. Start opens the one it finds; this opens one created after Start looked (the two
+        // interlocked operations, ours on _mailbox and Start's on _status, order it: one of us sees the other).
+        if (Volatile.Read(ref _status) == (int)StateMachineStatus.Running)
+        {
+            SyncClosedFlag(mailbox);
+        }
+
+        return mailbox;
+    }
+
+    /// <summary>Opens the lock-free path while the machine runs, closes it otherwise.</summary>
+    private void SyncClosedFlag(Mailbox<Envelope<TValues>> mailbox)
+    {
+        lock (mailbox)
+        {
+            if (_status == (int)StateMachineStatus.Running)
+            {
+                Interlocked.And(ref mailbox.Reserved, ~Mailbox<Envelope<TValues>>.ClosedFlag);
+            }
+            else
+            {
+                Interlocked.Or(ref mailbox.Reserved, Mailbox<Envelope<TValues>>.ClosedFlag);
+            }
+        }
     }
 
     /// <summary>Handles one message: generated code switches on <see cref="Envelope{TValues}.Kind"/>, calls the handler for the current state and completes the reply.</summary>
@@ -98,6 +126,10 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
         if (Interlocked.CompareExchange(ref _status, (int)StateMachineStatus.Running, (int)StateMachineStatus.NotStarted) == (int)StateMachineStatus.NotStarted)
         {
             Telemetry.MachineRegistry.Shared.Register(_owner);
+            if (Volatile.Read(ref _mailbox) is { } mailbox)
+            {
+                SyncClosedFlag(mailbox);
+            }
         }
         else if (Status != StateMachineStatus.Running)
         {
@@ -122,6 +154,9 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
                     return _stopped?.Task ?? Task.CompletedTask;
             }
 
+            // Closed first: a sender whose lock-free reservation succeeded before this is accepted (and handled or
+            // failed below); none succeeds after it.
+            Interlocked.Or(ref OpenMailbox.Reserved, Mailbox<Envelope<TValues>>.ClosedFlag);
             _status = (int)StateMachineStatus.Stopping;
             _stopped ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             result = _stopped.Task;

@@ -40,6 +40,8 @@ public sealed class StateMachineTypeInfo
         Options = options;
         MessagePriorities = messagePriorities ?? new MessagePriority[messageNames.Length];
         BatchSizes = batchSizes ?? new int[messageNames.Length];
+        HasHighPriority = Array.IndexOf(MessagePriorities, MessagePriority.High) >= 0;
+        HasBatches = Array.Exists(BatchSizes, static size => size > 0);
         var delays = batchDelaysMilliseconds ?? new int[messageNames.Length];
         BatchDelayTicks = new long[delays.Length];
         for (var i = 0; i < delays.Length; i++)
@@ -148,6 +150,12 @@ public sealed class StateMachineTypeInfo
         }
     }
 
+    /// <summary>Whether some message kind has high priority (the mailbox then keeps a second ingress queue).</summary>
+    internal bool HasHighPriority { get; }
+
+    /// <summary>Whether some message kind has a <c>[Batch]</c> handler (the consumer then looks ahead in the rings).</summary>
+    internal bool HasBatches { get; }
+
     /// <summary>The enum whose members are the states, when the generator passed it.</summary>
     public Type? StateType { get; }
 
@@ -191,6 +199,31 @@ public sealed class StateMachineTypeInfo
     internal KeyValuePair<string, object?>[] ToTags { get; }
 
     internal string[] ActivityNames { get; }
+
+    // The tag sets of the two duration histograms, built on first use and kept: a record passes the cached array (no
+    // per-record copy of the tags; the listener sees the same three or two pairs in the same order).
+    private KeyValuePair<string, object?>[]?[]? _durationTagSets;
+    private KeyValuePair<string, object?>[]?[]? _waitTagSets;
+
+    /// <summary>(machine, message, state): the tags of <c>statemachine.message.duration</c>.</summary>
+    internal ReadOnlySpan<KeyValuePair<string, object?>> DurationTags(int kind, int state)
+    {
+        var sets = _durationTagSets ??= new KeyValuePair<string, object?>[]?[MessageTags.Length * StateTags.Length];
+        var index = (kind * StateTags.Length) + state;
+        if ((uint)state >= (uint)StateTags.Length || (uint)index >= (uint)sets.Length)
+        {
+            return new KeyValuePair<string, object?>[] { TypeTag, MessageTags[kind], new(StateMachineTelemetry.StateTag, StateName(state)) };
+        }
+
+        return sets[index] ??= [TypeTag, MessageTags[kind], StateTags[state]];
+    }
+
+    /// <summary>(machine, message): the tags of <c>statemachine.mailbox.wait.duration</c>.</summary>
+    internal ReadOnlySpan<KeyValuePair<string, object?>> WaitTags(int kind)
+    {
+        var sets = _waitTagSets ??= new KeyValuePair<string, object?>[]?[MessageTags.Length];
+        return sets[kind] ??= [TypeTag, MessageTags[kind]];
+    }
 
     internal string StateName(int state) => (uint)state < (uint)StateTags.Length ? (string)StateTags[state].Value! : state.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

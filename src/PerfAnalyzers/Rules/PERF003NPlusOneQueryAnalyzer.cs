@@ -36,6 +36,12 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     /// <summary>Property bag key: the database API reached through the call, when the callee's body shows it.</summary>
     internal const string InnerCallProperty = "InnerCall";
 
+    /// <summary>Property bag key, present when <c>perf_analyzers.PERF003.batch_size</c> is set to a valid value: the fix loads keys in chunks of this size.</summary>
+    internal const string BatchSizeProperty = "BatchSize";
+
+    /// <summary>The option the fix's chunk size comes from; unset means one query for all keys.</summary>
+    internal const string BatchSizeOption = "batch_size";
+
     /// <summary>Loops with a constant count above the retry bound and at most this are reported as suggestions (Info): N is small by construction.</summary>
     internal const int MaxSmallConstantIterations = 64;
 
@@ -223,6 +229,12 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             {
                 properties = properties.Add(InnerCallProperty, innerCall);
             }
+        }
+
+        var batchSize = RuleOptions.GetInt32(context.Options, location.SourceTree ?? context.Operation.Syntax.SyntaxTree, RuleId, BatchSizeOption, 0, min: 1);
+        if (batchSize > 0)
+        {
+            properties = properties.Add(BatchSizeProperty, batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var descriptor = Descriptors.PERF003NPlusOneQuery;

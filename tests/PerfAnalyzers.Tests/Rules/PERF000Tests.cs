@@ -64,7 +64,7 @@ public class PERF000Tests
     [InlineData("perf_analyzers.PERF002.max_constant_iterations = 1e3", "'perf_analyzers.PERF002.max_constant_iterations = 1e3': not valid; expected a whole number, at least 0; the default (64) is used")]
     [InlineData("perf_analyzers.PERF002.default_max_concurrency = 3.5", "'perf_analyzers.PERF002.default_max_concurrency = 3.5': not valid; expected a whole number, at least 1; the default (ProcessorCount for CPU work, 16 for async I/O) is used")]
     [InlineData("perf_analyzers.PERF004.include_tree_recursion = yes", "'perf_analyzers.PERF004.include_tree_recursion = yes': not valid; expected true or false; the default (false) is used")]
-    [InlineData("perf_analyzers.PERF003.batch_size = 99999999999", "'perf_analyzers.PERF003.batch_size = 99999999999': not valid; expected a whole number, at least 1; the default (1000) is used")]
+    [InlineData("perf_analyzers.PERF003.batch_size = 99999999999", "'perf_analyzers.PERF003.batch_size = 99999999999': not valid; expected a whole number, at least 1; the default (not set: one query for all keys) is used")]
     [InlineData("perf_analyzers.max_constant_iterations = lots", "'perf_analyzers.max_constant_iterations = lots': not valid; expected a whole number, at least 0; each rule's default (PERF001: 8; PERF002: 64; PERF003: 5) is used unless a rule-specific key is set")]
     public async Task Value_out_of_range_or_malformed_names_key_value_form_and_default(string line, string message)
     {

@@ -8,6 +8,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// <summary>
 /// PERF003: the batched key lookup (ToDictionary by the key) is offered only for the key the model configures. A
 /// composite key from <c>HasKey(l =&gt; new { l.Id, l.LineNo })</c> made the old fix throw on duplicate keys at run time.
+/// A lookup by a column that is not the single key (composite, absent or another key) gets the <c>ToLookup</c> form,
+/// which keeps every matching row.
 /// </summary>
 public class PERF003ModelKeyTests
 {
@@ -83,6 +85,13 @@ public class PERF003ModelKeyTests
     {
         var code = Usings + source;
         var (fixedCode, applied) = await FixApplier.ApplyEachAsync<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>(code);
+        if (applied > 0 && !source.Contains("HasKey(l => l.Id)", StringComparison.Ordinal))
+        {
+            // Not the single key: the lookup form, never a dictionary by a column that may repeat.
+            Assert.Contains(".ToLookup(l => l.Id)", fixedCode, StringComparison.Ordinal);
+            Assert.DoesNotContain("ToDictionary", fixedCode, StringComparison.Ordinal);
+        }
+
         return (Run(code), Run(fixedCode), applied);
     }
 
@@ -100,11 +109,11 @@ public class PERF003ModelKeyTests
         var (original, fixedResult, applied) = await RunBothAsync(Model("modelBuilder.Entity<Line>().HasKey(l => new { l.Id, l.LineNo });"));
         Assert.Equal("1:2,2:3,3:1,4:2", original);
         Assert.Equal(original, fixedResult);
-        Assert.Equal(0, applied);
+        Assert.Equal(1, applied); // the ToLookup form
     }
 
     [Fact]
-    public async Task A_composite_key_in_an_entity_type_configuration_gets_no_fix()
+    public async Task A_composite_key_in_an_entity_type_configuration_gets_the_lookup_fix()
     {
         var source = Model("modelBuilder.ApplyConfiguration(new LineConfiguration());") + """
 
@@ -115,7 +124,7 @@ public class PERF003ModelKeyTests
             """;
         var (original, fixedResult, applied) = await RunBothAsync(source);
         Assert.Equal(original, fixedResult);
-        Assert.Equal(0, applied);
+        Assert.Equal(1, applied); // the ToLookup form
     }
 
     [Fact]
@@ -131,25 +140,27 @@ public class PERF003ModelKeyTests
     }
 
     [Fact]
-    public async Task A_conventional_Id_that_is_not_the_configured_key_gets_no_fix()
+    public async Task A_conventional_Id_that_is_not_the_configured_key_gets_the_lookup_fix()
     {
         // HasKey(LineNo): Id is not the key, so FirstOrDefault(l => l.Id == ...) may match several rows.
         var source = Model("modelBuilder.Entity<Line>().HasKey(l => l.LineNo);")
             .Replace("db.Lines.Add(new Line { Id = id, LineNo = no,", "db.Lines.Add(new Line { Id = id, LineNo = id * 10 + no,", StringComparison.Ordinal);
         var (original, fixedResult, applied) = await RunBothAsync(source);
         Assert.Equal(original, fixedResult);
-        Assert.Equal(0, applied);
+        Assert.Equal(1, applied); // the ToLookup form
     }
 
     [Theory]
     [InlineData("modelBuilder.Entity<Line>().HasNoKey();")]
     [InlineData("modelBuilder.Owned<Line>();")]
     [InlineData("modelBuilder.Entity<Order>().OwnsMany(o => o.Lines);")]
-    public async Task Keyless_and_owned_entities_get_no_fix(string configuration)
+    public async Task Keyless_and_owned_entities_get_no_dictionary_fix(string configuration)
     {
         var source = Usings + Model(configuration).Replace(
             "public int LineId { get; set; }", "public int LineId { get; set; }\n    public List<Line> Lines { get; set; } = new();", StringComparison.Ordinal);
-        var (_, applied) = await FixApplier.ApplyEachAsync<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>(source);
-        Assert.Equal(0, applied);
+        var (fixedCode, applied) = await FixApplier.ApplyEachAsync<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>(source);
+        Assert.Equal(1, applied); // the ToLookup form: no key, so several rows may match
+        Assert.Contains(".ToLookup(l => l.Id)", fixedCode, StringComparison.Ordinal);
+        Assert.DoesNotContain("ToDictionary", fixedCode, StringComparison.Ordinal);
     }
 }

@@ -78,11 +78,27 @@ public class PERF003RunTests
 
     private const int Orders = 12;
 
-    private sealed class RoundTripCounter : DbCommandInterceptor
+    private sealed class RoundTripCounter : DbCommandInterceptor, IDbTransactionInterceptor
     {
         private int _count;
+        private int _transactions;
 
         public int Count => _count;
+
+        /// <summary>Transactions started (SaveChanges opens one per call; SQLite runs each statement of a save as its own command).</summary>
+        public int Transactions => _transactions;
+
+        public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+        {
+            Interlocked.Increment(ref _transactions);
+            return result;
+        }
+
+        public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _transactions);
+            return new(result);
+        }
 
         public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
         {
@@ -122,7 +138,7 @@ public class PERF003RunTests
     }
 
     /// <summary>Compiles <paramref name="source"/> with the model and harness, runs <c>Queries.Run(db)</c> on a fresh seeded database, and counts its round-trips.</summary>
-    private static async Task<(string Result, int RoundTrips)> RunAsync(string source)
+    internal static async Task<(string Result, int RoundTrips, int Transactions)> RunAsync(string source)
     {
         var assembly = TestCompiler.CompileAndLoad(new[] { Usings + source, PERF003Model.Source, Harness });
         using var connection = new SqliteConnection("Data Source=:memory:");
@@ -133,16 +149,17 @@ public class PERF003RunTests
         using var db = (IDisposable)TestCompiler.Invoke(assembly, "Harness", "Open", connection, counter)!;
         var returned = TestCompiler.Invoke(assembly, "Queries", "Run", db);
         var result = returned is Task<string> task ? await task : (string)returned!;
-        return (result, counter.Count);
+        return (result, counter.Count, counter.Transactions);
     }
 
     /// <summary>Checks the fix output exactly (one by one and Fix All), then runs both and compares results and round-trips.</summary>
-    private static async Task ProveAsync(string markup, string expectedFixed, int originalRoundTrips, int fixedRoundTrips)
+    internal static async Task ProveAsync(string markup, string expectedFixed, int originalRoundTrips, int fixedRoundTrips, string? editorConfig = null, (int Original, int Fixed)? transactions = null)
     {
         await new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
         {
             Sources = { Usings + markup, PERF003Model.Source },
             FixedSources = { Usings + expectedFixed, PERF003Model.Source },
+            EditorConfig = editorConfig,
         }.RunAsync();
 
         var original = await RunAsync(TestCompiler.StripMarkup(markup));
@@ -152,6 +169,11 @@ public class PERF003RunTests
         Assert.Equal(original.Result, fixedRun.Result);
         Assert.Equal(originalRoundTrips, original.RoundTrips);
         Assert.Equal(fixedRoundTrips, fixedRun.RoundTrips);
+        if (transactions is { } expected)
+        {
+            Assert.Equal(expected.Original, original.Transactions);
+            Assert.Equal(expected.Fixed, fixedRun.Transactions);
+        }
     }
 
     [Fact]
