@@ -42,7 +42,7 @@ public sealed class AuditLog
 
 public static class Paths
 {
-    // Reported, no fix: the loop reads the string it builds (the length check), so it cannot move to a builder unchanged.
+    // Fixable: the loop reads the string it builds (the length check); the fix reads the builder's Length instead.
     public static string Truncated(IEnumerable<string> segments, int maxLength)
     {
         var path = "";
@@ -70,6 +70,45 @@ public static class Paths
         }
 
         return path;
+    }
+}
+
+public static class Wrapped
+{
+    // Fixable: a wrap per iteration is a prefix pushed on a stack and a suffix appended to a builder.
+    public static string Nested(IEnumerable<string> tags)
+    {
+        var html = "text";
+        foreach (var tag in tags)
+        {
+            html = $"<{tag}>{html}</{tag}>";
+        }
+
+        return html;
+    }
+
+    // Fixable: string.Format with the string first becomes AppendFormat (same culture, indices renumbered).
+    public static string Amounts(IEnumerable<decimal> amounts)
+    {
+        var text = "amounts:";
+        foreach (var amount in amounts)
+        {
+            text = string.Format("{0} {1:N2};", text, amount);
+        }
+
+        return text;
+    }
+
+    // Fixable: a char prefix is pushed as its ToString(); the parameter is assigned before the loop.
+    public static string Reversed(string word, string seed)
+    {
+        seed = seed ?? "";
+        foreach (var c in word)
+        {
+            seed = c + seed;
+        }
+
+        return seed;
     }
 }
 

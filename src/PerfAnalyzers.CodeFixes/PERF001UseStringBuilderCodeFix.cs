@@ -156,12 +156,8 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     private static FixResult? TryUseStringBuilder(SyntaxNode root, SemanticModel model, AssignmentExpressionSyntax assignment, CancellationToken cancellationToken)
     {
         if (model.GetOperation(assignment, cancellationToken) is not { } operation ||
-            !Analyzer.TryMatchAppend(operation, out _, out var symbol) ||
-            symbol is not ILocalSymbol { IsRef: false, IsConst: false } local ||
-            local.DeclaringSyntaxReferences.Length != 1 ||
-            local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax declarator ||
-            declarator.Parent?.Parent is not LocalDeclarationStatementSyntax declarationStatement ||
-            declarationStatement.UsingKeyword.IsKind(SyntaxKind.UsingKeyword))
+            !Analyzer.TryMatchAppend(operation, out _, out var local) ||
+            !TryGetScope(root, local, cancellationToken, out var scope, out var initializer))
         {
             return null;
         }
@@ -192,26 +188,104 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             loops.Add(outer);
         }
 
-        for (var i = loops.Count - 1; i >= 0; i--)
+        // First without touching other uses of the string in the loop; then with reads in the loop turned into reads
+        // of the builder (s.Length → sBuilder.Length, s → sBuilder.ToString()) and resets (s = "") into Clear().
+        foreach (var materialise in new[] { false, true })
         {
-            if (TryUseStringBuilderAround(root, model, loops[i], local, declarator, declarationStatement, stringBuilderType, types, cancellationToken) is { } fix)
+            for (var i = loops.Count - 1; i >= 0; i--)
             {
-                return fix;
+                if (TryUseStringBuilderAround(root, model, loops[i], local, scope, initializer, stringBuilderType, types, materialise, cancellationToken) is { } fix)
+                {
+                    return fix;
+                }
             }
         }
 
         return null;
     }
 
+    /// <summary>
+    /// The syntax in which the variable can be referenced: a local's enclosing block (its initializer is returned), or
+    /// the body of the method, constructor or local function whose by-value parameter it is (a copy the caller does not see).
+    /// </summary>
+    private static bool TryGetScope(SyntaxNode root, ISymbol symbol, CancellationToken cancellationToken, out SyntaxNode scope, out ExpressionSyntax? initializer)
+    {
+        scope = null!;
+        initializer = null;
+        if (symbol.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var syntax = symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        switch (symbol)
+        {
+            case ILocalSymbol { IsRef: false, IsConst: false }
+                when syntax is VariableDeclaratorSyntax { Parent.Parent: LocalDeclarationStatementSyntax declarationStatement } declarator &&
+                     !declarationStatement.UsingKeyword.IsKind(SyntaxKind.UsingKeyword):
+                scope = declarationStatement.Parent is GlobalStatementSyntax ? root : declarationStatement.Parent!;
+                initializer = declarator.Initializer?.Value;
+                return true;
+
+            case IParameterSymbol { RefKind: RefKind.None, IsParams: false, IsThis: false } when syntax is ParameterSyntax { Parent: ParameterListSyntax { Parent: { } owner } }:
+                BlockSyntax? body = owner switch
+                {
+                    BaseMethodDeclarationSyntax method => method.Body,
+                    LocalFunctionStatementSyntax localFunction => localFunction.Body,
+                    _ => null,
+                };
+                if (body is null)
+                {
+                    return false;
+                }
+
+                scope = body;
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A parameter holds a non-null string when the loop starts: a statement before the loop, in a block around it,
+    /// assigns it a non-null value (every other assignment outside the loop is checked by <see cref="ReferencesAllowFix"/>).
+    /// A non-nullable annotation is not enough: a caller in an oblivious context can still pass null, and the builder
+    /// would turn it into "" when the loop does not run.
+    /// </summary>
+    private static bool ParameterIsNonNullAtLoop(IParameterSymbol parameter, StatementSyntax loop, SyntaxNode scope, SemanticModel model, CancellationToken cancellationToken)
+    {
+        for (SyntaxNode node = loop; node != scope && node.Parent is not null; node = node.Parent)
+        {
+            if (node.Parent is not BlockSyntax block || node is not StatementSyntax current)
+            {
+                continue;
+            }
+
+            for (var i = block.Statements.IndexOf(current) - 1; i >= 0; i--)
+            {
+                if (block.Statements[i] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax name } assignment } &&
+                    name.Identifier.ValueText == parameter.Name &&
+                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, parameter))
+                {
+                    return IsNonNull(assignment.Right, model, cancellationToken);
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static FixResult? TryUseStringBuilderAround(
         SyntaxNode root,
         SemanticModel model,
         LoopContext loop,
-        ILocalSymbol local,
-        VariableDeclaratorSyntax declarator,
-        LocalDeclarationStatementSyntax declarationStatement,
+        ISymbol local,
+        SyntaxNode scope,
+        ExpressionSyntax? initializer,
         INamedTypeSymbol stringBuilderType,
         Analyzer.KnownTypes types,
+        bool materialise,
         CancellationToken cancellationToken)
     {
         StatementSyntax? statement = loop.Loop is not null
@@ -234,14 +308,14 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             return null;
         }
 
-        SyntaxNode scope = declarationStatement.Parent is GlobalStatementSyntax ? root : declarationStatement.Parent!;
-        if (!scope.Span.Contains(statement.Span) || EnclosingTryObservesFailure(statement, scope))
+        if (!scope.Span.Contains(statement.Span) || EnclosingTryObservesFailure(statement, scope) ||
+            (local is IParameterSymbol parameter && !ParameterIsNonNullAtLoop(parameter, statement, scope, model, cancellationToken)))
         {
             return null;
         }
 
-        // Every append of the local in the loop, as Append arguments.
-        var replacements = new Dictionary<AssignmentExpressionSyntax, ExpressionSyntax>();
+        // Every append of the local in the loop, as builder calls (and pushes of prefixes).
+        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
         var allowedReferences = new HashSet<SyntaxNode>();
         var builderName = UniqueNames.Pick(
             local.Name + "Builder",
@@ -263,38 +337,72 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 continue;
             }
 
+            if (materialise && candidate.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+                model.GetOperation(candidate, cancellationToken) is { } assigned && !Analyzer.TryMatchAppend(assigned, out _, out _))
+            {
+                // s = "" (not an append): a reset, rewritten by TryMaterialise or refused there.
+                continue;
+            }
+
             if (!ValueIsDiscarded(candidate, model, cancellationToken) ||
                 model.GetOperation(candidate, cancellationToken) is not { } append ||
                 !Analyzer.TryMatchAppend(append, out _, out _) ||
-                !TryGetAppendArguments(append, model, split: !InsideTryWithCatch(candidate, statement), allowedReferences, out var arguments, out var prefix))
+                !TryGetAppendArguments(append, model, split: !InsideTryWithCatch(candidate, statement), allowedReferences, out var calls, out var prefix))
             {
                 return null;
             }
 
             allowedReferences.Add(left);
-            if (prefix is not null)
+
+            // x = p + x: p goes on a stack; string.Concat reads a stack from the top, the last prefix first. A
+            // StringBuilder.Insert(0, p) would move the whole content on every prepend: O(n²) again.
+            // Parsed from text rather than built with SyntaxFactory: no elastic trivia, so the code action's cleanup
+            // does not reformat the surrounding lines (tabs, CRLF) with default options.
+            var push = prefix is null ? null : $"{prefixesName}.Push({prefix})";
+            string? appendText = null;
+            if (calls.Count > 0)
             {
-                // x = p + x: p goes on a stack; string.Concat reads a stack from the top, the last prefix first. A
-                // StringBuilder.Insert(0, p) would move the whole content on every prepend: O(n²) again.
-                hasPrepend = true;
-                replacements.Add(candidate, SyntaxFactory.ParseExpression($"{prefixesName}.Push({prefix.WithoutTrivia().ToFullString()})").WithTriviaFrom(candidate));
+                var text = new System.Text.StringBuilder(builderName);
+                foreach (var call in calls)
+                {
+                    text.Append('.').Append(call);
+                }
+
+                appendText = text.ToString();
+            }
+
+            hasPrepend |= push is not null;
+            hasAppend |= appendText is not null;
+            if (push is null || appendText is null)
+            {
+                replacements.Add(candidate, SyntaxFactory.ParseExpression(push ?? appendText!).WithTriviaFrom(candidate));
                 continue;
             }
 
-            hasAppend = true;
-
-            // Parsed from text rather than built with SyntaxFactory: no elastic trivia, so the code action's cleanup
-            // does not reformat the surrounding lines (tabs, CRLF) with default options.
-            var text = new System.Text.StringBuilder(builderName);
-            foreach (var argument in arguments)
+            // A wrap (x = p + x + q): a push and an append, two statements where the code has one expression.
+            switch (candidate.Parent)
             {
-                text.Append(".Append(").Append(argument.WithoutTrivia().ToFullString()).Append(')');
-            }
+                case ExpressionStatementSyntax expressionStatement when expressionStatement.Parent is BlockSyntax or SwitchSectionSyntax:
+                {
+                    // Spliced into the enclosing list after the replacement (see SpliceMarker).
+                    var first = SyntaxFactory.ParseStatement(push + ";").WithLeadingTrivia(expressionStatement.GetLeadingTrivia()).WithTrailingTrivia(FindEndOfLine(root));
+                    var second = SyntaxFactory.ParseStatement(appendText + ";").WithLeadingTrivia(Indentation(expressionStatement.GetLeadingTrivia())).WithTrailingTrivia(expressionStatement.GetTrailingTrivia());
+                    replacements.Add(expressionStatement, SyntaxFactory.Block(first, second).WithAdditionalAnnotations(SpliceMarker));
+                    break;
+                }
 
-            replacements.Add(candidate, SyntaxFactory.ParseExpression(text.ToString()).WithTriviaFrom(candidate));
+                case ExpressionStatementSyntax expressionStatement:
+                    replacements.Add(expressionStatement, SyntaxFactory.ParseStatement($"{{ {push}; {appendText}; }}").WithTriviaFrom(expressionStatement));
+                    break;
+                case LambdaExpressionSyntax lambda when lambda.ExpressionBody == candidate:
+                    replacements.Add(lambda, lambda.WithExpressionBody(null).WithBlock((BlockSyntax)SyntaxFactory.ParseStatement($"{{ {push}; {appendText}; }}").WithTriviaFrom(candidate)));
+                    break;
+                default:
+                    return null;
+            }
         }
 
-        if (replacements.Count == 0 || !ReferencesAllowFix(scope, statement, local, model, types, allowedReferences, declarator, cancellationToken))
+        if (replacements.Count == 0 || !ReferencesAllowFix(scope, statement, local, model, types, allowedReferences, initializer, materialise && hasAppend && !hasPrepend ? builderName : null, replacements, cancellationToken))
         {
             return null;
         }
@@ -338,8 +446,8 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             newStatements[i] = newStatements[i].WithLeadingTrivia(i == 0 ? leading : indentation).WithTrailingTrivia(endOfLine);
         }
 
-        newStatements.Add(statement
-            .ReplaceNodes(replacements.Keys, (original, _) => replacements[original])
+        newStatements.Add(Splice(statement
+            .ReplaceNodes(replacements.Keys, (original, _) => replacements[original]))
             .WithLeadingTrivia(indentation));
         if (model.AnalyzeControlFlow(statement) is { Succeeded: true, EndPointIsReachable: true })
         {
@@ -396,6 +504,22 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         return new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot);
     }
 
+    /// <summary>Marks a block of two statements that replaces one statement in a statement list (a wrap's push and append).</summary>
+    private static readonly SyntaxAnnotation SpliceMarker = new("PERF001Splice");
+
+    /// <summary>Replaces each marked block by its statements in the enclosing block or switch section.</summary>
+    private static StatementSyntax Splice(StatementSyntax statement)
+    {
+        while (statement.GetAnnotatedNodes(SpliceMarker).FirstOrDefault() is BlockSyntax block)
+        {
+            statement = block.Parent is BlockSyntax or SwitchSectionSyntax
+                ? statement.ReplaceNode(block, block.Statements)
+                : statement.ReplaceNode(block, block.WithoutAnnotations(SpliceMarker));
+        }
+
+        return statement;
+    }
+
     /// <summary>The assignment is a statement, or the body of a lambda that returns nothing (<c>item =&gt; s += item</c>).</summary>
     private static bool ValueIsDiscarded(AssignmentExpressionSyntax assignment, SemanticModel model, CancellationToken cancellationToken) =>
         assignment.Parent is ExpressionStatementSyntax ||
@@ -403,12 +527,14 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
          model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: true });
 
     /// <summary>
-    /// The values to append for one append assignment, and the references to the local it reads (the operand the
-    /// string is concatenated with), or false when the append cannot become <c>Append</c> calls with the same result.
+    /// The calls to make on the builder for one append assignment (<c>Append(a)</c>, <c>AppendFormat(...)</c>), the
+    /// prefix to push for a prepend (as source text), both for a wrap (<c>x = p + x + q</c>), and the references to the
+    /// local it reads (the operand the string is concatenated with), or false when the append cannot become builder
+    /// calls with the same result.
     /// </summary>
-    private static bool TryGetAppendArguments(IOperation append, SemanticModel model, bool split, HashSet<SyntaxNode> selfReferences, out List<ExpressionSyntax> arguments, out ExpressionSyntax? prefix)
+    private static bool TryGetAppendArguments(IOperation append, SemanticModel model, bool split, HashSet<SyntaxNode> selfReferences, out List<string> calls, out string? prefix)
     {
-        arguments = new List<ExpressionSyntax>();
+        calls = new List<string>();
         prefix = null;
         var pieces = new List<IOperation>();
         switch (append)
@@ -440,54 +566,82 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                         return false;
                     }
                 }
-                else if (value is IInterpolatedStringOperation prepend && TryGetInterpolatedPrefix(prepend, simple.Target, out var prefixSyntax, out var selfSyntax))
-                {
-                    // x = $"...{x}" becomes Push($"...").
-                    selfReferences.Add(selfSyntax);
-                    prefix = prefixSyntax;
-                    return true;
-                }
                 else if (value is IInterpolatedStringOperation interpolated)
                 {
-                    // x = $"{x}rest" becomes Append($"rest").
-                    if (interpolated.Syntax is not InterpolatedStringExpressionSyntax syntax ||
-                        syntax.Contents.Count < 2 ||
-                        syntax.Contents[0] is not InterpolationSyntax { AlignmentClause: null, FormatClause: null } first ||
-                        interpolated.Parts.Length == 0 ||
-                        interpolated.Parts[0] is not IInterpolationOperation firstPart ||
-                        !Analyzer.IsSameVariable(firstPart.Expression, simple.Target) ||
-                        (!split && interpolated.Parts.Length > 2))
-                    {
-                        return false;
-                    }
-
-                    selfReferences.Add(first.Expression);
-                    arguments.Add(syntax.WithContents(syntax.Contents.RemoveAt(0)));
-                    return true;
+                    return TryGetInterpolatedParts(interpolated, simple.Target, split, selfReferences, calls, out prefix);
+                }
+                else if (value is IInvocationOperation format && StringFormat.IsStringFormat(format))
+                {
+                    return TryGetFormatParts(format, simple.Target, split, selfReferences, calls, out prefix);
                 }
                 else
                 {
                     return false;
                 }
 
-                // x = p + x, x = a + b + x: only a prefix, pushed as one string.
+                // x = p + x, x = a + b + x with a string prefix: pushed as written.
                 if (operands.Count >= 2 && TryGetConcatenationPrefix(value, simple.Target, operands) is { } prefixOperation)
                 {
                     selfReferences.Add(Loops.Unwrap(operands[operands.Count - 1]).Syntax);
-                    prefix = (ExpressionSyntax)prefixOperation.Syntax;
+                    prefix = ((ExpressionSyntax)prefixOperation.Syntax).WithoutTrivia().ToFullString();
                     return true;
                 }
 
-                // x = x + a + b: x first, then the appended values.
-                if (operands.Count < 2 || !Analyzer.IsSameVariable(operands[0], simple.Target) || (!split && operands.Count > 2))
+                // x = x + a + b, x = p + x + q, x = c + x, string.Concat(a, "/", x): the operands before x are pushed as
+                // one string, the operands after it appended one by one.
+                var self = -1;
+                for (var i = 0; i < operands.Count; i++)
+                {
+                    if (Analyzer.IsSameVariable(operands[i], simple.Target))
+                    {
+                        if (self >= 0)
+                        {
+                            return false;
+                        }
+
+                        self = i;
+                    }
+                }
+
+                var suffixCount = operands.Count - 1 - self;
+                if (self < 0 || operands.Count < 2 || (!split && self > 0 && suffixCount > 0))
                 {
                     return false;
                 }
 
-                selfReferences.Add(Loops.Unwrap(operands[0]).Syntax);
-                for (var i = 1; i < operands.Count; i++)
+                if (!split && suffixCount > 1)
+                {
+                    // In a try with catch, x = x + a + b becomes one Append of a + b (string.Concat(a, b) when not all
+                    // are strings): a failure in b leaves nothing appended, as before.
+                    var whole = RenderAsOneString(operands.GetRange(1, suffixCount), model.Compilation);
+                    if (whole is null)
+                    {
+                        return false;
+                    }
+
+                    selfReferences.Add(Loops.Unwrap(operands[0]).Syntax);
+                    calls.Add("Append(" + whole + ")");
+                    return true;
+                }
+
+                selfReferences.Add(Loops.Unwrap(operands[self]).Syntax);
+                if (self > 0)
+                {
+                    prefix = RenderAsOneString(operands.GetRange(0, self), model.Compilation);
+                    if (prefix is null)
+                    {
+                        return false;
+                    }
+                }
+
+                for (var i = self + 1; i < operands.Count; i++)
                 {
                     pieces.Add(operands[i]);
+                }
+
+                if (pieces.Count == 0)
+                {
+                    return prefix is not null;
                 }
 
                 break;
@@ -504,10 +658,62 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 return false;
             }
 
-            arguments.Add(syntax);
+            calls.Add("Append(" + syntax.WithoutTrivia().ToFullString() + ")");
         }
 
-        return arguments.Count > 0;
+        return calls.Count > 0;
+    }
+
+    /// <summary>
+    /// Operands of a concatenation (the prefix of a prepend or wrap) as one string expression with the value the concatenation gives them:
+    /// a string as written, one other value through <c>ToString()</c> (<c>?.ToString()</c> when it may be null, which
+    /// <c>string.Concat</c> of the stack reads as ""), several values through <c>string.Concat</c> (or <c>+</c> when all are strings).
+    /// </summary>
+    private static string? RenderAsOneString(List<IOperation> operands, Compilation compilation)
+    {
+        var texts = new List<string>();
+        var allStrings = true;
+        foreach (var operand in operands)
+        {
+            var value = operand;
+            while (value is IConversionOperation { IsImplicit: true } conversion && !conversion.Conversion.IsUserDefined)
+            {
+                value = conversion.Operand;
+            }
+
+            if (!IsAppendableAsIs(value, split: true, compilation) || value.Syntax is not ExpressionSyntax syntax ||
+                value.Type is null or ITypeParameterSymbol)
+            {
+                return null;
+            }
+
+            allStrings &= value.Type.SpecialType == SpecialType.System_String;
+            texts.Add(Parenthesize(syntax));
+        }
+
+        if (operands.Count == 1)
+        {
+            var type = operands[0] is IConversionOperation { IsImplicit: true } c ? c.Operand.Type : operands[0].Type;
+            return type switch
+            {
+                { SpecialType: SpecialType.System_String } => texts[0],
+                { IsValueType: true } when type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T => texts[0] + ".ToString()",
+                _ => texts[0] + "?.ToString()",
+            };
+        }
+
+        return allStrings ? string.Join(" + ", texts) : "string.Concat(" + string.Join(", ", texts) + ")";
+    }
+
+    /// <summary>The expression's text, in parentheses unless it is a primary expression.</summary>
+    private static string Parenthesize(ExpressionSyntax syntax)
+    {
+        var text = syntax.WithoutTrivia().ToFullString();
+        return syntax is IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
+            ElementAccessExpressionSyntax or LiteralExpressionSyntax or ParenthesizedExpressionSyntax or InterpolatedStringExpressionSyntax or
+            ThisExpressionSyntax or ObjectCreationExpressionSyntax or PredefinedTypeSyntax
+            ? text
+            : "(" + text + ")";
     }
 
     /// <summary>
@@ -516,7 +722,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     /// </summary>
     private static IOperation? TryGetConcatenationPrefix(IOperation value, IOperation target, List<IOperation> operands)
     {
-        // string.Concat(p, x): two operands only (with more, the prefix would have to be built as another Concat).
+        // string.Concat(p, x): two operands only (with more, the prefix is built as one string by RenderAsOneString).
         var left = value is IBinaryOperation binary ? binary.LeftOperand : operands.Count == 2 ? operands[0] : null;
         if (left is null || !Analyzer.IsSameVariable(operands[operands.Count - 1], target) || left.Syntax is not ExpressionSyntax)
         {
@@ -542,33 +748,143 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     }
 
     /// <summary>
-    /// <c>x = $"...{x}"</c>: the last hole is the variable with no alignment or format, no other hole is the variable;
-    /// the prefix is the interpolated string without that hole.
+    /// <c>x = $"{x}rest"</c> (append <c>$"rest"</c>), <c>x = $"...{x}"</c> (push <c>$"..."</c>) and <c>x = $"&lt;{x}&gt;"</c>
+    /// (both): exactly one hole is the variable, with no alignment or format, and no other hole is.
     /// </summary>
-    private static bool TryGetInterpolatedPrefix(IInterpolatedStringOperation interpolated, IOperation target, out ExpressionSyntax prefix, out SyntaxNode self)
+    private static bool TryGetInterpolatedParts(IInterpolatedStringOperation interpolated, IOperation target, bool split, HashSet<SyntaxNode> selfReferences, List<string> calls, out string? prefix)
     {
-        prefix = null!;
-        self = null!;
+        prefix = null;
         if (interpolated.Syntax is not InterpolatedStringExpressionSyntax syntax ||
             syntax.Contents.Count < 2 ||
-            syntax.Contents[syntax.Contents.Count - 1] is not InterpolationSyntax { AlignmentClause: null, FormatClause: null } last ||
             interpolated.Parts.Length != syntax.Contents.Count ||
-            interpolated.Parts[interpolated.Parts.Length - 1] is not IInterpolationOperation lastPart ||
-            !Analyzer.IsSameVariable(lastPart.Expression, target))
+            syntax.StringStartToken.IsKind(SyntaxKind.InterpolatedMultiLineRawStringStartToken))
         {
             return false;
         }
 
-        for (var i = 0; i < interpolated.Parts.Length - 1; i++)
+        var self = -1;
+        for (var i = 0; i < interpolated.Parts.Length; i++)
         {
             if (interpolated.Parts[i] is IInterpolationOperation part && Analyzer.IsSameVariable(part.Expression, target))
             {
-                return false;
+                if (self >= 0 || syntax.Contents[i] is not InterpolationSyntax { AlignmentClause: null, FormatClause: null })
+                {
+                    return false;
+                }
+
+                self = i;
             }
         }
 
-        self = last.Expression;
-        prefix = syntax.WithContents(syntax.Contents.RemoveAt(syntax.Contents.Count - 1));
+        var last = syntax.Contents.Count - 1;
+        if (self < 0 || (!split && self > 0 && self < last))
+        {
+            return false;
+        }
+
+        // Append($"a{b}c") appends part by part: outside a try with catch only, when it has several parts.
+        if (self < last && !split && last - self > 1)
+        {
+            return false;
+        }
+
+        selfReferences.Add(((InterpolationSyntax)syntax.Contents[self]).Expression);
+        if (self > 0)
+        {
+            prefix = syntax.WithContents(SyntaxFactory.List(syntax.Contents.Take(self))).WithoutTrivia().ToFullString();
+        }
+
+        if (self < last)
+        {
+            calls.Add("Append(" + syntax.WithContents(SyntaxFactory.List(syntax.Contents.Skip(self + 1))).WithoutTrivia().ToFullString() + ")");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>x = string.Format("{0}, {1}", x, y)</c> with a constant format whose only reference to the variable's index
+    /// is one plain hole: the text after it becomes <c>AppendFormat</c> (the other indices renumbered), the text before
+    /// it a pushed <c>string.Format</c>. Both use the same format provider (the current culture unless one is passed),
+    /// so values format as before. A wrap needs the other arguments twice: only when they are constants, locals or parameters.
+    /// </summary>
+    private static bool TryGetFormatParts(IInvocationOperation format, IOperation target, bool split, HashSet<SyntaxNode> selfReferences, List<string> calls, out string? prefix)
+    {
+        prefix = null;
+        if (!StringFormat.TryGetParts(format, out var provider, out var formatText, out var arguments))
+        {
+            return false;
+        }
+
+        var self = -1;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (Analyzer.IsSameVariable(arguments[i], target))
+            {
+                if (self >= 0)
+                {
+                    return false;
+                }
+
+                self = i;
+            }
+        }
+
+        if (self < 0 || !StringFormat.TrySplit(formatText, arguments.Count, self, out var before, out var after))
+        {
+            return false;
+        }
+
+        var others = new List<string>();
+        var simple = true;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            if (i == self)
+            {
+                continue;
+            }
+
+            var argument = arguments[i];
+            var value = argument;
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            // AppendFormat("{0}", array) would expand an object[] into the params array that string.Format got as one value.
+            if (argument.Syntax is not ExpressionSyntax syntax || value.Type is IArrayTypeSymbol)
+            {
+                return false;
+            }
+
+            simple &= value.ConstantValue.HasValue || value is ILocalReferenceOperation or IParameterReferenceOperation;
+            others.Add(syntax.WithoutTrivia().ToFullString());
+        }
+
+        var wrap = before.Length > 0 && after.Length > 0;
+        if (wrap && (!split || !simple))
+        {
+            return false;
+        }
+
+        var providerText = provider is null ? string.Empty : ((ExpressionSyntax)provider.Syntax).WithoutTrivia().ToFullString() + ", ";
+        var argumentsText = others.Count == 0 ? string.Empty : ", " + string.Join(", ", others);
+        var stringType = format.TargetMethod.ContainingType.ToMinimalDisplayString(format.SemanticModel!, format.Syntax.SpanStart);
+        selfReferences.Add(Loops.Unwrap(arguments[self]).Syntax);
+        if (before.Length > 0)
+        {
+            prefix = others.Count == 0
+                ? SymbolDisplay.FormatLiteral(StringFormat.Unescape(before), quote: true)
+                : $"{stringType}.Format({providerText}{SymbolDisplay.FormatLiteral(before, quote: true)}{argumentsText})";
+        }
+
+        if (after.Length > 0)
+        {
+            calls.Add(others.Count == 0
+                ? "Append(" + SymbolDisplay.FormatLiteral(StringFormat.Unescape(after), quote: true) + ")"
+                : $"AppendFormat({providerText}{SymbolDisplay.FormatLiteral(after, quote: true)}{argumentsText})");
+        }
+
         return true;
     }
 
@@ -700,14 +1016,17 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
     private static bool ReferencesAllowFix(
         SyntaxNode scope,
         StatementSyntax loop,
-        ILocalSymbol local,
+        ISymbol local,
         SemanticModel model,
         Analyzer.KnownTypes types,
         HashSet<SyntaxNode> allowedReferences,
-        VariableDeclaratorSyntax declarator,
+        ExpressionSyntax? initializer,
+        string? materialiseInto,
+        Dictionary<SyntaxNode, SyntaxNode> replacements,
         CancellationToken cancellationToken)
     {
-        if (declarator.Initializer is { } initializer && !IsNonNull(initializer.Value, model, cancellationToken))
+        var appends = replacements.Keys.ToList();
+        if (initializer is not null && !IsNonNull(initializer, model, cancellationToken))
         {
             return false;
         }
@@ -722,12 +1041,13 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
 
             if (loop.Span.Contains(reference.Span))
             {
-                if (!allowedReferences.Contains(reference))
+                if (!OnlyPerElementLambdasBetween(reference, loop, model, types, cancellationToken))
                 {
                     return false;
                 }
 
-                if (!OnlyPerElementLambdasBetween(reference, loop, model, types, cancellationToken))
+                if (!allowedReferences.Contains(reference) &&
+                    (materialiseInto is null || !TryMaterialise(reference, local, materialiseInto, appends, model, replacements, cancellationToken)))
                 {
                     return false;
                 }
@@ -735,7 +1055,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (!OnlyPerElementLambdasBetween(reference, scope, model, types, cancellationToken))
+            if (!OnlyPerElementLambdasBetween(reference, scope, model, types, cancellationToken) && !OnlyLambdasCreatedAfter(reference, loop, scope))
             {
                 return false;
             }
@@ -757,6 +1077,116 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A use of the string in the loop other than an append, rewritten to use the builder: a read of <c>s.Length</c>
+    /// becomes <c>sBuilder.Length</c>, another read <c>sBuilder.ToString()</c> (the same value, copied once per read as
+    /// before), and a statement <c>s = e</c> with a non-null string <c>e</c> that does not read <c>s</c> becomes
+    /// <c>sBuilder.Clear().Append(e)</c>. False for writes of any other kind and for reads inside an append.
+    /// </summary>
+    private static bool TryMaterialise(
+        IdentifierNameSyntax reference,
+        ISymbol local,
+        string builderName,
+        List<SyntaxNode> appends,
+        SemanticModel model,
+        Dictionary<SyntaxNode, SyntaxNode> replacements,
+        CancellationToken cancellationToken)
+    {
+        foreach (var append in appends)
+        {
+            if (append.Span.Contains(reference.Span))
+            {
+                return false;
+            }
+        }
+
+        if (IsInNameOf(reference))
+        {
+            return true;
+        }
+
+        switch (reference.Parent)
+        {
+            case AssignmentExpressionSyntax assignment when assignment.Left == reference:
+            {
+                if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.Parent is not ExpressionStatementSyntax ||
+                    model.GetTypeInfo(assignment.Right, cancellationToken).Type?.SpecialType != SpecialType.System_String ||
+                    !IsNonNull(assignment.Right, model, cancellationToken) ||
+                    assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == local.Name))
+                {
+                    return false;
+                }
+
+                var value = model.GetConstantValue(assignment.Right, cancellationToken);
+                var isEmpty = (value.HasValue && value.Value is "") ||
+                              (model.GetSymbolInfo(assignment.Right, cancellationToken).Symbol is IFieldSymbol { Name: "Empty", ContainingType.SpecialType: SpecialType.System_String });
+                var text = isEmpty ? $"{builderName}.Clear()" : $"{builderName}.Clear().Append({assignment.Right.WithoutTrivia().ToFullString()})";
+                replacements.Add(assignment, SyntaxFactory.ParseExpression(text).WithTriviaFrom(assignment));
+                return true;
+            }
+
+            case AssignmentExpressionSyntax assignment when assignment.Left == reference:
+            case ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None) || argument.Parent is TupleExpressionSyntax:
+            case RefExpressionSyntax:
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression }:
+                return false;
+
+            case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } access when access.Expression == reference &&
+                model.GetSymbolInfo(access, cancellationToken).Symbol is IPropertySymbol { ContainingType.SpecialType: SpecialType.System_String }:
+                replacements.Add(access, SyntaxFactory.ParseExpression($"{builderName}.Length").WithTriviaFrom(access));
+                return true;
+
+            default:
+                replacements.Add(reference, SyntaxFactory.ParseExpression($"{builderName}.ToString()").WithTriviaFrom(reference));
+                return true;
+        }
+    }
+
+    /// <summary>
+    /// The reference sits in lambdas (not local functions, which can be called from anywhere) that are created after the
+    /// loop, which itself is not repeated by an enclosing loop in the variable's scope: such a lambda cannot run while
+    /// the string lives in the builder (<c>["DETAILS"] = () =&gt; details</c> after the loop that built <c>details</c>).
+    /// </summary>
+    private static bool OnlyLambdasCreatedAfter(SyntaxNode reference, StatementSyntax loop, SyntaxNode scope)
+    {
+        if (reference.SpanStart < loop.Span.End)
+        {
+            return false;
+        }
+
+        for (var ancestor = loop.Parent; ancestor is not null && ancestor != scope; ancestor = ancestor.Parent)
+        {
+            if (ancestor is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax or
+                AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+        }
+
+        for (var ancestor = reference.Parent; ancestor is not null && ancestor != scope; ancestor = ancestor.Parent)
+        {
+            if (ancestor is LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsInNameOf(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null and not StatementSyntax; current = current.Parent)
+        {
+            if (current is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -919,15 +1349,24 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation ||
             !Analyzer.TryMatchStringAggregate(operation, enumerable, out var lambda, out var returned) ||
             operation.TargetMethod.Parameters.Length != 2 ||
-            invocation.Expression is MemberBindingExpressionSyntax ||
-            !StringConcatenation.IsConcatenation(returned))
+            invocation.Expression is MemberBindingExpressionSyntax)
         {
             return null;
         }
 
-        // Only the seedless overload: Aggregate((a, b) => a + sep + b) joins the elements with sep between them.
+        // Only the seedless overload: Aggregate((a, b) => a + sep + b) joins the elements with sep between them;
+        // $"{a}{sep}{b}" and $"{a}|{b}" (plain holes, the text between them the separator) likewise.
         var operands = new List<IOperation>();
-        StringConcatenation.AddOperands(returned, operands);
+        string? interpolatedSeparator = null;
+        if (StringConcatenation.IsConcatenation(returned))
+        {
+            StringConcatenation.AddOperands(returned, operands);
+        }
+        else if (!TryGetInterpolatedAggregate(returned, operands, out interpolatedSeparator))
+        {
+            return null;
+        }
+
         var accumulator = lambda.Symbol.Parameters[0];
         var element = lambda.Symbol.Parameters[1];
         if (operands.Count is not (2 or 3) || !IsParameter(operands[0], accumulator) || !IsParameter(operands[operands.Count - 1], element))
@@ -953,10 +1392,16 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         FixResult Result(string key, string title, string replacement) =>
             new(key, title, root.ReplaceNode(invocation, SyntaxFactory.ParseExpression(replacement).WithTriviaFrom(invocation)));
 
-        if (operands.Count == 2)
+        if (operands.Count == 2 && interpolatedSeparator is null)
         {
             text = $"string.Concat({source.WithoutTrivia().ToFullString()})";
             return Result(UseStringConcatKey, "Use string.Concat", text);
+        }
+
+        if (interpolatedSeparator is not null)
+        {
+            text = $"string.Join({interpolatedSeparator}, {source.WithoutTrivia().ToFullString()})";
+            return Result(UseStringJoinKey, "Use string.Join", text);
         }
 
         var separator = Loops.Unwrap(operands[1]);
@@ -972,6 +1417,40 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
 
         text = $"string.Join({separatorSyntax.WithoutTrivia().ToFullString()}, {source.WithoutTrivia().ToFullString()})";
         return Result(UseStringJoinKey, "Use string.Join", text);
+    }
+
+    /// <summary>
+    /// <c>$"{a}{b}"</c>, <c>$"{a}{sep}{b}"</c> or <c>$"{a}, {b}"</c> with plain holes: the operands as a concatenation
+    /// would give them (a, [sep,] b), and for a text between the holes that text as a string literal.
+    /// </summary>
+    private static bool TryGetInterpolatedAggregate(IOperation returned, List<IOperation> operands, out string? separator)
+    {
+        separator = null;
+        if (returned is not IInterpolatedStringOperation interpolated || interpolated.Syntax is not InterpolatedStringExpressionSyntax syntax ||
+            !syntax.StringStartToken.IsKind(SyntaxKind.InterpolatedStringStartToken) ||
+            interpolated.Parts.Length != syntax.Contents.Count || interpolated.Parts.Length is < 2 or > 3)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < syntax.Contents.Count; i++)
+        {
+            switch (syntax.Contents[i])
+            {
+                case InterpolationSyntax { AlignmentClause: null, FormatClause: null } when interpolated.Parts[i] is IInterpolationOperation hole:
+                    operands.Add(hole.Expression);
+                    break;
+                case InterpolatedStringTextSyntax text when i == 1 && syntax.Contents.Count == 3:
+                    // The text of a regular $"..." uses the escapes of a regular literal, with {{ and }} for braces.
+                    separator = "\"" + text.TextToken.Text.Replace("{{", "{").Replace("}}", "}") + "\"";
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        // $"{a}{b}" (string.Concat), $"{a}|{b}" (Join with the text), $"{a}{sep}{b}" (Join with the middle operand).
+        return operands.Count == 2 || (operands.Count == 3 && separator is null);
     }
 
     private static bool IsParameter(IOperation operation, IParameterSymbol parameter) =>

@@ -12,7 +12,8 @@ namespace PerfAnalyzers.Rules;
 
 /// <summary>
 /// PERF001: a string that lives across loop iterations is grown by concatenation inside the loop (<c>x += e</c>,
-/// <c>x = x + e</c>, <c>x = e + x</c>, <c>x = $"{x}..."</c>, <c>x = string.Concat(x, ...)</c>), or
+/// <c>x = x + e</c>, <c>x = e + x</c>, <c>x = $"{x}..."</c>, <c>x = string.Concat(x, ...)</c>,
+/// <c>x = string.Format("{0}...", x, ...)</c>), or
 /// <c>Enumerable.Aggregate</c> builds a string by concatenating to its accumulator. Each step copies the whole string: O(n²).
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
@@ -291,6 +292,19 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             }
         }
 
+        // s = string.Format("{0}, {1}", s, x): a constant format that places the string's own value.
+        if (value is IInvocationOperation format && StringFormat.IsStringFormat(format) &&
+            StringFormat.TryGetParts(format, out _, out var formatText, out var arguments))
+        {
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                if (IsDirectSelf(arguments[i], self, accumulator) && StringFormat.References(formatText, arguments.Count, i))
+                {
+                    return true;
+                }
+            }
+        }
+
         return false;
     }
 
@@ -423,8 +437,9 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             }
 
             // while (File.Exists(lnk)) { name += "1"; lnk = Path.Combine(dir, name + ext); }: the condition reads a
-            // local the body derives from the string.
-            if (operation is ILocalReferenceOperation local && IsDerivedInBody(loop.Body, local.Local, target))
+            // local (or a parameter: jellyfin's EnsureFileUnique(path, ...)) the body derives from the string.
+            if ((operation is ILocalReferenceOperation local && IsDerivedInBody(loop.Body, local.Local, target)) ||
+                (operation is IParameterReferenceOperation parameter && IsDerivedInBody(loop.Body, parameter.Parameter, target)))
             {
                 return true;
             }
@@ -433,12 +448,17 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         return false;
     }
 
-    private static bool IsDerivedInBody(IOperation body, ILocalSymbol local, IOperation target)
+    private static bool IsDerivedInBody(IOperation body, ISymbol local, IOperation target)
     {
         foreach (var operation in body.Descendants())
         {
-            if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } assignment &&
-                SymbolEqualityComparer.Default.Equals(assigned.Local, local))
+            if (operation is ISimpleAssignmentOperation assignment &&
+                assignment.Target switch
+                {
+                    ILocalReferenceOperation assigned => SymbolEqualityComparer.Default.Equals(assigned.Local, local),
+                    IParameterReferenceOperation assigned => SymbolEqualityComparer.Default.Equals(assigned.Parameter, local),
+                    _ => false,
+                })
             {
                 foreach (var part in assignment.Value.DescendantsAndSelf())
                 {

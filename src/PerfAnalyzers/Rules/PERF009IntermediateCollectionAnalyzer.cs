@@ -9,7 +9,7 @@ using PerfAnalyzers.Common;
 namespace PerfAnalyzers.Rules;
 
 /// <summary>
-/// PERF009: <c>ToList()</c>/<c>ToArray()</c> (and <c>ToHashSet()</c>/<c>ToDictionary()</c>) on an in-memory sequence whose
+/// PERF009: <c>ToList()</c>/<c>ToArray()</c> (and <c>ToHashSet()</c>) on an in-memory sequence whose
 /// result is traversed exactly once more, by another LINQ operator or a <c>foreach</c>: directly in the chain, or
 /// through a local that nothing else touches. The collection is built, walked once and thrown away.
 /// </summary>
@@ -94,7 +94,9 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         var name = method.Name;
-        if (name != "ToList" && name != "ToArray" && name != "ToHashSet" && name != "ToDictionary")
+        // ToDictionary is not reported: a dictionary yields key/value pairs, not the source's elements, and checks keys
+        // for duplicates, so no consumer can read the source instead without a rewrite (real code: issue #15 review).
+        if (name != "ToList" && name != "ToArray" && name != "ToHashSet")
         {
             return;
         }
@@ -106,13 +108,21 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Where the collection goes, before any walk: only into a local, a LINQ operator or a foreach can it be
+        // traversed once more (most calls are returned, assigned to a member or passed on, and stop here).
+        var parent = SkipConversions(invocation.Parent);
+        if (!MayFeedTraversal(parent, known))
+        {
+            return;
+        }
+
         var source = SourceArgument(invocation);
         if (source is null || !IsInMemorySource(source, known) || IsInExpressionTree(invocation, known))
         {
             return;
         }
 
-        var noFix = name == "ToDictionary" || HasExplicitTypeArguments(syntax);
+        var noFix = HasExplicitTypeArguments(syntax);
         var containingType = context.ContainingSymbol.ContainingType;
         var facts = CollectFacts(source, containingType);
         if (facts is null)
@@ -122,7 +132,6 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         // Where does the collection go?
-        var parent = SkipConversions(invocation.Parent);
         IOperation consumerUse = invocation;
         string kind;
         Location? additional = null;
@@ -177,6 +186,23 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        // foreach (var x in items.ToList()) over a collection with no operator in between: the copy's only effect is
+        // a snapshot, taken because the loop may change the collection. A call out of the method in the body may do
+        // that through another reference (EF Core's Detach, a JSON node's parent): not reported then.
+        if (consumerInvocation is null && !HasLinqOperator(source))
+        {
+            foreach (var operation in region)
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    if (descendant is IInvocationOperation call && CallsOut(call))
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties.Add(KindProperty, kind);
         if (noFix)
@@ -188,14 +214,34 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             ? Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(access.Name.SpanStart, syntax.Span.End)
             : syntax.Span;
         var location = Location.Create(syntax.SyntaxTree, span);
+        // Info in test projects (build_property.IsTestProject): a copy in a test costs nothing that matters, and the
+        // assertions often want the snapshot; the fix is still offered.
+        var severity = TestProjects.IsTestCode(context.Options, syntax.SyntaxTree)
+            ? DiagnosticSeverity.Info
+            : Descriptors.PERF009IntermediateCollection.DefaultSeverity;
         context.ReportDiagnostic(Diagnostic.Create(
             Descriptors.PERF009IntermediateCollection,
             location,
+            severity,
             additional is null ? null : new[] { additional },
             properties.ToImmutable(),
             display,
             consumerName));
     }
+
+    /// <summary>
+    /// The materialised collection goes into a local's initializer, a <c>foreach</c>, or a sequence argument of an
+    /// <c>Enumerable</c> operator: the only places from which PERF009 follows it. A shape check on the parent only.
+    /// </summary>
+    private static bool MayFeedTraversal(IOperation? parent, KnownTypes known) =>
+        parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation } => true,
+            IForEachLoopOperation => true,
+            IArgumentOperation { Parent: IInvocationOperation call } argument =>
+                SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, known.Enumerable) && IsSequenceParameter(argument.Parameter),
+            _ => false,
+        };
 
     private static IOperation? SourceArgument(IInvocationOperation invocation)
     {
@@ -375,9 +421,19 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
                 case IInstanceReferenceOperation:
                     facts.ReadsOwnState = true;
                     break;
+                case IAnonymousFunctionOperation { Symbol.IsAsync: true }:
+                    // Select(async x => ...): materialising starts every task at once; lazily they would start one by one.
+                    return null;
                 case IInvocationOperation call:
                     if (!IsLinqOperator(call.TargetMethod))
                     {
+                        // Select(p => (p, Fetch: p.GetRatesAsync())).ToList(): the ToList starts all the work before the
+                        // traversal awaits or reads it; without it each task would start only when its element is reached.
+                        if (IsTaskLike(call.Type) && IsInsideLambda(call, source))
+                        {
+                            return null;
+                        }
+
                         facts.CallsMethods = true;
                         if (IsOwnMember(call.TargetMethod, containingType))
                         {
@@ -398,6 +454,34 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
 
         return facts;
     }
+
+    /// <summary>The receiver spine of the source holds an <c>Enumerable</c> operator (<c>Where</c>, <c>Select</c>, ...).</summary>
+    private static bool HasLinqOperator(IOperation source)
+    {
+        var current = (IOperation?)source;
+        while (current is not null)
+        {
+            switch (current)
+            {
+                case IInvocationOperation call when IsLinqOperator(call.TargetMethod):
+                    return true;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    current = parenthesized.Operand;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
+    private static bool IsTaskLike(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } };
 
     /// <summary>The receiver spine ends in a local or parameter (through LINQ operators, member accesses, conversions).</summary>
     private static bool IsLocalRoot(IOperation source)
@@ -523,27 +607,9 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var root = (IOperation)block;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        ILocalReferenceOperation? found = null;
-        foreach (var operation in root.Descendants())
-        {
-            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-            {
-                if (found is not null)
-                {
-                    return false;
-                }
-
-                found = reference;
-            }
-        }
-
-        if (found is null || IsWrite(found))
+        // A local can only be named inside its block: a syntax scan of the block for the name finds the one use (a
+        // name used twice, even by another symbol, is refused), and only the statement holding it is walked for its operation.
+        if (FindOnlyUse(block, local) is not { } found || IsWrite(found))
         {
             return false;
         }
@@ -559,6 +625,10 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
                 case ILocalFunctionOperation:
                 case ITryOperation:
                 case ILoopOperation loop when !(loop is IForEachLoopOperation forEach && IsInCollection(forEach, child)):
+                // Built before a lock is taken or a resource opened: inlined, the source would run inside the lock
+                // (holding it longer) or the using scope (DbCache: sets computed, then traversed under _lock).
+                case ILockOperation:
+                case IUsingOperation:
                     return false;
             }
 
@@ -592,6 +662,60 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
 
         use = found;
         return true;
+    }
+
+    /// <summary>
+    /// The only reference to <paramref name="local"/> in <paramref name="block"/>, or null when its name appears as an
+    /// identifier more than once (or never) after the declaration. Member names (<c>x.name</c>) and argument names do not count.
+    /// </summary>
+    private static ILocalReferenceOperation? FindOnlyUse(IBlockOperation block, ILocalSymbol local)
+    {
+        var name = local.Name;
+        IdentifierNameSyntax? only = null;
+        foreach (var token in block.Syntax.DescendantTokens())
+        {
+            if (!token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) || token.ValueText != name ||
+                token.Parent is not IdentifierNameSyntax identifier)
+            {
+                continue;
+            }
+
+            if ((identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier) ||
+                identifier.Parent is MemberBindingExpressionSyntax or NameColonSyntax)
+            {
+                continue;
+            }
+
+            if (only is not null)
+            {
+                return null;
+            }
+
+            only = identifier;
+        }
+
+        if (only is null)
+        {
+            return null;
+        }
+
+        foreach (var statement in block.Operations)
+        {
+            if (!statement.Syntax.Span.Contains(only.Span))
+            {
+                continue;
+            }
+
+            foreach (var operation in statement.DescendantsAndSelf())
+            {
+                if (operation is ILocalReferenceOperation reference && reference.Syntax == only)
+                {
+                    return SymbolEqualityComparer.Default.Equals(reference.Local, local) ? reference : null;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static bool IsInCollection(IForEachLoopOperation forEach, IOperation child) => child == forEach.Collection;

@@ -178,13 +178,27 @@ public class PERF001FixCoverageTests
         """);
 
     [Fact]
-    public Task No_fix_for_a_String_Concat_prepend_of_several_values() => Verify.VerifyNoFixAsync("""
+    public Task String_Concat_prepend_of_several_values_is_pushed_as_one_string() => Verify.VerifyFixAsync("""
         class C
         {
             string M(string[] dirs)
             {
                 var name = "";
                 foreach (var dir in dirs) [|name = string.Concat(dir, "/", name)|];
+                return name;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+
+        class C
+        {
+            string M(string[] dirs)
+            {
+                var name = "";
+                var namePrefixes = new Stack<string>();
+                foreach (var dir in dirs) namePrefixes.Push(dir + "/");
+                name = string.Concat(namePrefixes) + name;
                 return name;
             }
         }
@@ -255,19 +269,16 @@ public class PERF001FixCoverageTests
         """);
 
     [Fact]
-    public Task No_fix_for_wraps_non_string_prefixes_and_self_doubling() => Verify.VerifyNoFixAsync("""
+    public Task No_fix_for_self_doubling_and_a_formatted_self_hole() => Verify.VerifyNoFixAsync("""
         class C
         {
+            // Wraps and non-string prefixes get a fix since #17 part 1 (PERF001FixShapesTests).
             string M(string[] items, char c, int n)
             {
                 var a = "";
-                foreach (var item in items) [|a = "<" + a + ">"|];
                 var b = "";
-                foreach (var item in items) [|b = $"<{b}>"|];
                 var d = "";
-                foreach (var item in items) [|d = c + d|];
                 var e = "";
-                foreach (var item in items) [|e = n + e|];
                 var f = "x";
                 foreach (var item in items) [|f = f + f|];
                 var g = "";

@@ -904,8 +904,8 @@ public class PERF001FixTests
                 var s = "";
                 foreach (var item in items)
                 {
-                    [|s += item|];
-                    if (s.Length > 100) break;
+                    // A read inside an append (reads elsewhere in the loop read the builder since #17: PERF001FixShapesTests).
+                    [|s += s.Length > 100 ? "" : item|];
                 }
                 while (s.Length < 10) s += "x"; // a probe loop (the condition reads the string): not reported since #18
                 return s;
@@ -915,12 +915,18 @@ public class PERF001FixTests
 
     [Fact]
     public Task No_fix_for_middle_inserts() => Verify.VerifyNoFixAsync("""
+        using System;
         class C
         {
-            string M(string[] items)
+            // A wrap is a push and an append (PERF001FixShapesTests) except inside a try with catch, where a failure
+            // between the two would leave half of it done.
+            string M(string[] items, Func<string, string> f)
             {
                 var t = "";
-                foreach (var item in items) [|t = "<" + t + ">"|];
+                foreach (var item in items)
+                {
+                    try { [|t = "<" + t + f(item)|]; } catch (FormatException) { }
+                }
                 return t;
             }
         }
@@ -1050,7 +1056,9 @@ public class PERF001FixTests
                 var s = "";
                 foreach (var item in items)
                 {
-                    try { [|s = s + item + f(item)|]; } catch (FormatException) { }
+                    // x = x + a + b in a try with catch is one Append(a + b) since #17 (PERF001FixShapesTests); a wrap
+                    // cannot be split there.
+                    try { [|s = string.Concat(item, s, f(item))|]; } catch (FormatException) { }
                 }
                 var t = "";
                 foreach (var item in items) [|t = $"{t,-10}{item}"|];
@@ -1163,7 +1171,8 @@ public class PERF001FixTests
             string B(IEnumerable<string> words) => words.[|Aggregate((a, b) => a + b.Trim() + b)|];
             string D(IEnumerable<string> words) => words.[|Aggregate((a, b) => b + ", " + a)|];
             string E(IEnumerable<string> words) => words.[|Aggregate((a, b) => a + b.ToUpperInvariant() + ", " + b)|];
-            string F(IEnumerable<string> words) => words.[|Aggregate((a, b) => $"{a}, {b}")|];
+            // $"{a}, {b}" becomes string.Join(", ", words) since #17 (PERF001FixShapesTests); a format on a hole does not.
+            string F(IEnumerable<string> words) => words.[|Aggregate((a, b) => $"{a}, {b:x}")|];
         }
         """);
 }

@@ -155,7 +155,7 @@ public class PERF009FixTests
             """);
 
     [Fact]
-    public Task ToDictionary_and_explicit_type_arguments_are_reported_without_fix() =>
+    public Task Explicit_type_arguments_are_reported_without_fix() =>
         new CodeFixTest<PERF009IntermediateCollectionAnalyzer, PERF009RemoveIntermediateCollectionCodeFix>
         {
             TestCode = Usings + """
@@ -163,7 +163,7 @@ public class PERF009FixTests
                 {
                     void M(string[] words, IEnumerable<string> items)
                     {
-                        foreach (var pair in words.[|ToDictionary(w => w, w => w.Length)|]) { }
+                        foreach (var pair in words.ToDictionary(w => w, w => w.Length)) { }
                         var typed = items.[|ToList<object>()|].Select(x => x.ToString()).ToList();
                     }
                 }
@@ -173,7 +173,7 @@ public class PERF009FixTests
                 {
                     void M(string[] words, IEnumerable<string> items)
                     {
-                        foreach (var pair in words.[|ToDictionary(w => w, w => w.Length)|]) { }
+                        foreach (var pair in words.ToDictionary(w => w, w => w.Length)) { }
                         var typed = items.[|ToList<object>()|].Select(x => x.ToString()).ToList();
                     }
                 }
