@@ -54,7 +54,7 @@ internal static class Descriptors
     internal static readonly DiagnosticDescriptor PERF004NonTailRecursion = Create(
         "PERF004",
         "Non-tail recursion with depth linear in the input",
-        "The recursive call to '{0}' is not in tail position and the recursion depth grows with the input: deep input overflows the stack; use an accumulator and a loop",
+        "The recursive call to '{0}' is not in tail position and the recursion depth grows with the input: deep input overflows the stack; convert it to a loop (an accumulator or an explicit stack)",
         PerformanceCategory,
         DiagnosticSeverity.Warning,
         "Each pending recursive call keeps a stack frame. .NET does not guarantee tail calls and a StackOverflowException cannot be caught: it ends the process.");
