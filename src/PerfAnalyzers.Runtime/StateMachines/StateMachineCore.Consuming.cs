@@ -394,6 +394,17 @@ public abstract partial class StateMachineCore<TValues>
 
         var delay = _type.BatchDelayTicks[kind];
         var mailbox = OpenMailbox;
+        while (run < batchSize && run == queue.Count && mailbox.IngressHasItems)
+        {
+            // Accepted messages still in the ingress (the consumer moves at most a few chunks at a time, and lock-free
+            // senders append meanwhile): bring them in, so a partial batch does not leave early without them.
+            MoveIngressLocked(mailbox, limit: MaxChunkSize * 4);
+            while (run < batchSize && run < queue.Count && queue.At(run).Kind == kind)
+            {
+                run++;
+            }
+        }
+
         if (allowDelay && run < batchSize && delay != 0 && run == mailbox.Normal.Count + mailbox.High.Count && !mailbox.IngressHasItems && _status == (int)StateMachineStatus.Running)
         {
             var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;

@@ -171,4 +171,48 @@ public class MailboxTests
         await machine.StopAsync();
         Assert.Equal(new[] { 4 }, machine.SampleBatchSizes);
     }
+
+    [Fact]
+    public async Task A_partial_batch_waits_for_messages_that_lock_free_senders_appended_meanwhile()
+    {
+        // Two producer threads post 600 samples (more than the consumer moves from its ingress at a time) within far
+        // less than the batch delay (10 s): whatever the interleaving with the consumer, every one is accepted before
+        // the delay ends, so they form one batch (a consumer that took only what its rings held left early with part).
+        for (var round = 0; round < 3; round++)
+        {
+            await using var machine = new SlowBatchMachine();
+            machine.Start();
+            using var go = new ManualResetEventSlim();
+            var refused = 0;
+            var producers = new Thread[2];
+            for (var p = 0; p < producers.Length; p++)
+            {
+                var offset = p * 300;
+                producers[p] = new Thread(() =>
+                {
+                    go.Wait();
+                    for (var i = 0; i < 300; i++)
+                    {
+                        if (machine.TryPost(new Sample(offset + i)) != PostStatus.Accepted)
+                        {
+                            Interlocked.Increment(ref refused);
+                        }
+                    }
+                });
+                producers[p].Start();
+            }
+
+            go.Set();
+            foreach (var producer in producers)
+            {
+                producer.Join();
+            }
+
+            Assert.Equal(0, refused);
+
+            // Stopping gracefully hands the partial batch over at once (the delay is 10 s: never reached here).
+            await machine.StopAsync();
+            Assert.Equal(new[] { 600 }, machine.SampleBatchSizes);
+        }
+    }
 }

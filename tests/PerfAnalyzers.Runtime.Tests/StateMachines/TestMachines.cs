@@ -158,6 +158,16 @@ public partial class BatchMachine : Worker
     [On] private void Handle(Block block) => DoBlock(block);
 }
 
+/// <summary>A batch kind with a long delay, for senders racing with the consumer that collects a partial batch.</summary>
+[StateMachine(Solo.Running)]
+public partial class SlowBatchMachine : Worker
+{
+    public List<int> SampleBatchSizes { get; } = new();
+
+    [On, Batch(MaxSize = 1000, MaxDelayMilliseconds = 10_000)]
+    private void Handle(ReadOnlySpan<Sample> batch) => SampleBatchSizes.Add(batch.Length);
+}
+
 public sealed record Go;
 
 public sealed record Fail;
