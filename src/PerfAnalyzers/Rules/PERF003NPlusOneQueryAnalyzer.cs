@@ -304,7 +304,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             found = loop;
-            if (isSmallConstant || IsOverServices(loop))
+            if (isSmallConstant || IsOverServices(loop) || SettingsCollections.IsOverSettings(loop))
             {
                 severity = DiagnosticSeverity.Info;
             }

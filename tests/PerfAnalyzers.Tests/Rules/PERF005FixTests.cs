@@ -218,7 +218,7 @@ public class PERF005FixTests
             {
                 public static int Length(string s, int start)
                 {
-                    if (start < 0) return [|Length(s, -start)|];
+                    if (start < 0) return [|Length(s, start + 1)|];
                     return Loop(start);
                     int Loop(int i) => i == s.Length ? i : [|Loop(i + 1)|];
                 }
@@ -242,7 +242,7 @@ public class PERF005FixTests
                     {
                         if (start < 0)
                         {
-                            start = -start;
+                            start = start + 1;
                             continue;
                         }
 
