@@ -31,7 +31,7 @@ internal static class ObserverSources
         switch (source)
         {
             case ILocalReferenceOperation local:
-                if (SingleValue(local) is not { } value)
+                if (SettingsCollections.SingleInitializer(local) is not { } value)
                 {
                     return false;
                 }
@@ -84,33 +84,6 @@ internal static class ObserverSources
         }
 
         return false;
-    }
-
-    /// <summary>The value of a local declared with an initialiser and never assigned again in its method.</summary>
-    private static IOperation? SingleValue(ILocalReferenceOperation reference)
-    {
-        var root = reference;
-        IOperation top = root;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
-        IOperation? value = null;
-        foreach (var operation in top.Descendants())
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                    value = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                    break;
-                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation target2 } when SymbolEqualityComparer.Default.Equals(target2.Local, reference.Local):
-                    return null;
-            }
-        }
-
-        return value;
     }
 
     /// <summary>

@@ -117,8 +117,10 @@ internal static partial class RecursionDepth
         var relooked = 0;
         foreach (var argument in invocation.Arguments)
         {
+            // Constants and parameters passed on (a flag the method resets, `force = false;`, included): the re-looked-up
+            // argument decides the depth.
             var value = Loops.Unwrap(argument.Value);
-            if (IsConstant(value) || context.IsUnchangedParameter(value))
+            if (IsConstant(value) || value is IParameterReferenceOperation)
             {
                 continue;
             }

@@ -41,7 +41,9 @@ internal static partial class RecursionDepth
             return SelfCallDepth.Bounded;
         }
 
-        return WalksHierarchy(call.Invocation, context, ReadHierarchyMembers(options, call.Invocation.Syntax.SyntaxTree, ruleId)) || WalksCodeStructure(call, context)
+        // An empty hierarchy_members turns off both kinds of shallow walk (the severity lowering's off switch).
+        var members = ReadHierarchyMembers(options, call.Invocation.Syntax.SyntaxTree, ruleId);
+        return WalksHierarchy(call.Invocation, context, members) || (members.Length > 0 && WalksCodeStructure(call, context))
             ? SelfCallDepth.Hierarchy
             : SelfCallDepth.GrowsWithInput;
     }

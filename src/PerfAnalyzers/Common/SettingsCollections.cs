@@ -105,8 +105,8 @@ internal static class SettingsCollections
         return false;
     }
 
-    /// <summary>The initialiser of a local declared once and never assigned again.</summary>
-    private static IOperation? SingleInitializer(ILocalReferenceOperation reference)
+    /// <summary>The initialiser of a local declared once and never assigned again (nor passed by <c>ref</c>/<c>out</c>).</summary>
+    internal static IOperation? SingleInitializer(ILocalReferenceOperation reference)
     {
         IOperation root = reference;
         while (root.Parent is not null)
@@ -123,6 +123,8 @@ internal static class SettingsCollections
                     found = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
                     break;
                 case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    return null;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed } when SymbolEqualityComparer.Default.Equals(passed.Local, reference.Local):
                     return null;
             }
         }

@@ -191,6 +191,7 @@ public class PERF004RealCodeShapesTests
                     {
                         var otherCollection = await ctx.LoadCollectionAsync(other, force);
                         entity.Items = otherCollection;
+                        force = false;
                         return otherCollection;
                     }
                 }
