@@ -16,19 +16,19 @@ public interface IStateMachineGrain<TMachine> : IGrainWithStringKey
 {
     /// <summary>A request: the machine's <c>AskAsync(message, timeout)</c>; the outcome travels as data.</summary>
     [Alias("Ask")]
-    Task<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default);
+    ValueTask<RemoteReply> AskAsync([Immutable] object message, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>A cast that never waits for room: the machine's <c>TryPost(message)</c>.</summary>
     [Alias("TryPost")]
-    Task<RemotePostStatus> TryPostAsync(object message);
+    ValueTask<RemotePostStatus> TryPostAsync([Immutable] object message);
 
     /// <summary>A cast that waits for room (<see cref="MailboxFullMode.Wait"/>): the machine's <c>PostAsync(message)</c>.</summary>
     [Alias("Post")]
-    Task<RemotePostStatus> PostAsync(object message, CancellationToken cancellationToken = default);
+    ValueTask<RemotePostStatus> PostAsync([Immutable] object message, CancellationToken cancellationToken = default);
 
     /// <summary>The hosted machine's status, state, mailbox depth and silo.</summary>
     [Alias("GetStatus")]
-    Task<RemoteMachineStatus> GetStatusAsync();
+    ValueTask<RemoteMachineStatus> GetStatusAsync();
 }
 
 /// <summary>How a remote request ended; <see cref="StateMachineReference{TMachine}"/> turns it back into the local exception.</summary>
@@ -67,6 +67,7 @@ public enum RemoteOutcome
 /// <param name="Error">The exception's message for the other outcomes (for <see cref="RemoteOutcome.Unhandled"/>, the machine's state).</param>
 /// <param name="Silo">The silo that hosted the machine.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("PerfAnalyzers.Orleans.RemoteReply")]
 public readonly record struct RemoteReply(
     [property: Id(0)] RemoteOutcome Outcome,

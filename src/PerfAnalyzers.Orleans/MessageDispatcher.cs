@@ -31,7 +31,17 @@ internal abstract class MessageDispatcher<TMachine>
         return Cache.GetOrAdd(messageType, static type => Create(type));
     }
 
-    public abstract ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>
+    /// A remote request: on this thread (<paramref name="hop"/> false; an idle machine runs the handler here) or on the
+    /// thread pool; the outcome as <paramref name="host"/> turns it into a <see cref="RemoteReply"/>. A request handled at
+    /// once allocates nothing here but the boxed reply; one that waits uses a pooled <see cref="RemoteAsk{TMachine, TMessage, TReply}"/>.
+    /// </summary>
+    public abstract ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop);
+
+    private protected static ValueTask<RemoteReply> FailedAtOnce(IAskHost<TMachine> host, Exception exception, TMachine machine, string messageName, long start, CancellationToken cancellationToken)
+        => host.Failed(exception, machine, messageName, start, cancellationToken) is { } reply
+            ? new ValueTask<RemoteReply>(reply)
+            : ValueTask.FromException<RemoteReply>(exception);
 
     public abstract PostStatus TryPost(TMachine machine, object message);
 
@@ -115,12 +125,41 @@ internal abstract class MessageDispatcher<TMachine>
         private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask =
             ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>();
 
-        public override ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop)
         {
-            var pending = _ask(machine, (TMessage)message, timeout, cancellationToken);
-            return pending.IsCompletedSuccessfully ? new ValueTask<object?>(pending.Result) : Await(pending);
+            var typed = (TMessage)message;
+            if (hop)
+            {
+                return RemoteAsk<TMachine, TMessage, TReply>.Hop(host, _ask, null, machine, typed, MessageName, timeout, cancellationToken, start);
+            }
 
-            static async ValueTask<object?> Await(ValueTask<TReply> pending) => await pending.ConfigureAwait(false);
+            ValueTask<TReply> pending;
+            try
+            {
+                pending = _ask(machine, typed, timeout, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+            }
+
+            if (pending.IsCompleted)
+            {
+                // Handled inline and synchronously (an idle machine), or refused at once: no async state machine, no pooled request.
+                TReply reply;
+                try
+                {
+                    reply = pending.GetAwaiter().GetResult();
+                }
+                catch (Exception e)
+                {
+                    return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+                }
+
+                return new ValueTask<RemoteReply>(host.Handled(machine, MessageName, reply, start));
+            }
+
+            return RemoteAsk<TMachine, TMessage, TReply>.Await(host, pending, machine, MessageName, cancellationToken, start);
         }
     }
 
@@ -129,22 +168,39 @@ internal abstract class MessageDispatcher<TMachine>
         private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> _ask =
             ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>();
 
-        public override ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop)
         {
-            var pending = _ask(machine, (TMessage)message, timeout, cancellationToken);
-            if (pending.IsCompletedSuccessfully)
+            var typed = (TMessage)message;
+            if (hop)
             {
-                pending.GetAwaiter().GetResult();
-                return default;
+                return RemoteAsk<TMachine, TMessage, object?>.Hop(host, null, _ask, machine, typed, MessageName, timeout, cancellationToken, start);
             }
 
-            return Await(pending);
-
-            static async ValueTask<object?> Await(ValueTask pending)
+            ValueTask pending;
+            try
             {
-                await pending.ConfigureAwait(false);
-                return null;
+                pending = _ask(machine, typed, timeout, cancellationToken);
             }
+            catch (Exception e)
+            {
+                return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+            }
+
+            if (pending.IsCompleted)
+            {
+                try
+                {
+                    pending.GetAwaiter().GetResult();
+                }
+                catch (Exception e)
+                {
+                    return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+                }
+
+                return new ValueTask<RemoteReply>(host.Handled(machine, MessageName, null, start));
+            }
+
+            return RemoteAsk<TMachine, TMessage, object?>.Await(host, pending, machine, MessageName, cancellationToken, start);
         }
     }
 }

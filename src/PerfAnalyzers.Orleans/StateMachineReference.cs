@@ -67,7 +67,7 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
         var call = Grain.AskAsync(message, timeout, cancellationToken);
         var reply = timeout == Timeout.InfiniteTimeSpan
             ? await call.ConfigureAwait(false)
-            : await call.WaitAsync(timeout + TimeoutAllowance, cancellationToken).ConfigureAwait(false);
+            : await call.AsTask().WaitAsync(timeout + TimeoutAllowance, cancellationToken).ConfigureAwait(false);
         return reply.Outcome == RemoteOutcome.Handled ? (TReply)reply.Value! : throw ToException(reply, message, cancellationToken);
     }
 
@@ -91,7 +91,7 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
         => (PostStatus)await Grain.PostAsync(message, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The machine's status, state, mailbox depth and hosting silo.</summary>
-    public Task<RemoteMachineStatus> GetStatusAsync() => Grain.GetStatusAsync();
+    public Task<RemoteMachineStatus> GetStatusAsync() => Grain.GetStatusAsync().AsTask();
 
     /// <inheritdoc />
     public bool Equals(StateMachineReference<TMachine> other) => Key == other.Key;
