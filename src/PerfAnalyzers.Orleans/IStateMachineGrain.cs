@@ -7,7 +7,8 @@ namespace PerfAnalyzers.Orleans;
 /// <see cref="StateMachineGrainFactoryExtensions.GetStateMachine{TMachine}(IGrainFactory, string)"/>, which returns a
 /// <see cref="StateMachineReference{TMachine}"/> with the local machine's calls (<c>AskAsync</c>, <c>TryPostAsync</c>,
 /// <c>PostAsync</c>); this interface is the wire contract. Messages and replies travel as <see cref="object"/>: their
-/// types need Orleans serialization (<c>[GenerateSerializer]</c>, or a registered serializer).
+/// types need Orleans serialization (<c>[GenerateSerializer]</c>, or a registered serializer). Within a silo they are
+/// not deep-copied (<see cref="ImmutableAttribute"/>): as with a local machine, do not change a message after sending it.
 /// </summary>
 /// <typeparam name="TMachine">A generated <c>[StateMachine]</c> class.</typeparam>
 [Alias("PerfAnalyzers.Orleans.IStateMachineGrain`1")]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using PerfAnalyzers.Runtime.StateMachines;
@@ -19,6 +20,9 @@ internal abstract class MessageDispatcher<TMachine>
     /// <summary>The message type's name, as the generated machine names it in its <c>statemachine.message</c> tag.</summary>
     public string MessageName { get; private init; } = "";
 
+    /// <summary>Whether this message type's requests may run on the activation's turn (see <see cref="TurnTrust"/>).</summary>
+    public TurnTrust Trust { get; } = new();
+
     /// <summary>The dispatcher for a message's runtime type (or a base type / interface the machine takes), or null.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The generated machine's public methods are kept by the grain's reference to TMachine.")]
     public static MessageDispatcher<TMachine>? For(Type messageType)
@@ -35,8 +39,17 @@ internal abstract class MessageDispatcher<TMachine>
     /// A remote request: on this thread (<paramref name="hop"/> false; an idle machine runs the handler here) or on the
     /// thread pool; the outcome as <paramref name="host"/> turns it into a <see cref="RemoteReply"/>. A request handled at
     /// once allocates nothing here but the boxed reply; one that waits uses a pooled <see cref="RemoteAsk{TMachine, TMessage, TReply}"/>.
+    /// With a <paramref name="budgetTicks"/> above 0, the time until the machine returned is reported to <see cref="Trust"/>.
     /// </summary>
-    public abstract ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop);
+    public abstract ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks);
+
+    private protected void ObserveOnTurn(long start, long budgetTicks)
+    {
+        if (budgetTicks != 0)
+        {
+            Trust.ObserveOnTurn(Stopwatch.GetTimestamp() - start, budgetTicks);
+        }
+    }
 
     private protected static ValueTask<RemoteReply> FailedAtOnce(IAskHost<TMachine> host, Exception exception, TMachine machine, string messageName, long start, CancellationToken cancellationToken)
         => host.Failed(exception, machine, messageName, start, cancellationToken) is { } reply
@@ -125,12 +138,12 @@ internal abstract class MessageDispatcher<TMachine>
         private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask =
             ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>();
 
-        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop)
+        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks)
         {
             var typed = (TMessage)message;
             if (hop)
             {
-                return RemoteAsk<TMachine, TMessage, TReply>.Hop(host, _ask, null, machine, typed, MessageName, timeout, cancellationToken, start);
+                return RemoteAsk<TMachine, TMessage, TReply>.Hop(host, _ask, null, machine, typed, MessageName, timeout, cancellationToken, start, budgetTicks == 0 ? null : Trust, budgetTicks);
             }
 
             ValueTask<TReply> pending;
@@ -140,8 +153,11 @@ internal abstract class MessageDispatcher<TMachine>
             }
             catch (Exception e)
             {
+                ObserveOnTurn(start, budgetTicks);
                 return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
             }
+
+            ObserveOnTurn(start, budgetTicks);
 
             if (pending.IsCompleted)
             {
@@ -168,12 +184,12 @@ internal abstract class MessageDispatcher<TMachine>
         private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> _ask =
             ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>();
 
-        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop)
+        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks)
         {
             var typed = (TMessage)message;
             if (hop)
             {
-                return RemoteAsk<TMachine, TMessage, object?>.Hop(host, null, _ask, machine, typed, MessageName, timeout, cancellationToken, start);
+                return RemoteAsk<TMachine, TMessage, object?>.Hop(host, null, _ask, machine, typed, MessageName, timeout, cancellationToken, start, budgetTicks == 0 ? null : Trust, budgetTicks);
             }
 
             ValueTask pending;
@@ -183,8 +199,11 @@ internal abstract class MessageDispatcher<TMachine>
             }
             catch (Exception e)
             {
+                ObserveOnTurn(start, budgetTicks);
                 return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
             }
+
+            ObserveOnTurn(start, budgetTicks);
 
             if (pending.IsCompleted)
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Tasks.Sources;
 using PerfAnalyzers.Runtime.StateMachines;
@@ -40,6 +41,8 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
     private CancellationToken _cancellationToken;
     private long _start;
     private ExecutionContext? _context;
+    private TurnTrust? _trust;
+    private long _budgetTicks;
     private ValueTask<TReply> _pending;
     private ValueTask _pendingVoid;
 
@@ -52,10 +55,12 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
     public static ValueTask<RemoteReply> Hop(
         IAskHost<TMachine> host, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>? ask,
         Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>? askVoid, TMachine machine, TMessage message,
-        string messageName, TimeSpan timeout, CancellationToken cancellationToken, long start)
+        string messageName, TimeSpan timeout, CancellationToken cancellationToken, long start, TurnTrust? trust, long budgetTicks)
     {
         var request = Rent(host, ask, askVoid, askVoid is not null, machine, message, messageName, timeout, cancellationToken, start);
         request._context = ExecutionContext.Capture();
+        request._trust = trust;
+        request._budgetTicks = budgetTicks;
         ThreadPool.UnsafeQueueUserWorkItem(request, preferLocal: false);
         return new ValueTask<RemoteReply>(request, request._source.Version);
     }
@@ -94,6 +99,7 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
 
     private void Run()
     {
+        var began = _trust is null ? 0 : Stopwatch.GetTimestamp();
         try
         {
             if (_void)
@@ -121,6 +127,8 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
             return;
         }
 
+        // Handled synchronously: how long it would have held the activation's turn.
+        _trust?.ObserveHopped(Stopwatch.GetTimestamp() - began, _budgetTicks);
         Completed();
     }
 
@@ -229,6 +237,7 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
         request._message = default;
         request._cancellationToken = default;
         request._context = null;
+        request._trust = null;
         request._pending = default;
         request._pendingVoid = default;
         request._source.Reset();

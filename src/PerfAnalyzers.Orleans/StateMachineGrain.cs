@@ -88,8 +88,15 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
 
         // Off the activation's turn (the default): an idle machine runs a request on its caller's thread, and a handler
         // running on the grain's scheduler would hold every other call in Orleans' queue instead of the machine's mailbox.
-        // The hop is a pooled thread-pool work item; a request handled on the turn allocates only its boxed reply.
-        return dispatcher.AskRemote(this, machine, message, timeout, cancellationToken, start, hop: _options.RunHandlersOffActivationTurn);
+        // The hop is a pooled thread-pool work item; a message type whose handler has proven fast skips it (TurnTrust).
+        // A request handled on the turn allocates only its boxed reply.
+        if (!_options.RunHandlersOffActivationTurn)
+        {
+            return dispatcher.AskRemote(this, machine, message, timeout, cancellationToken, start, hop: false, budgetTicks: 0);
+        }
+
+        var budget = _options.FastHandlerBudgetTicks;
+        return dispatcher.AskRemote(this, machine, message, timeout, cancellationToken, start, hop: budget == 0 || !dispatcher.Trust.Trusted, budget);
     }
 
     RemoteReply IAskHost<TMachine>.Handled(TMachine machine, string messageName, object? value, long start)

@@ -61,13 +61,22 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
         => AskAsync<TReply>(message, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>A request whose reply is <typeparamref name="TReply"/>, failing with <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public async Task<TReply> AskAsync<TReply>(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<TReply> AskAsync<TReply>(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var call = Grain.AskAsync(message, timeout, cancellationToken);
-        var reply = timeout == Timeout.InfiniteTimeSpan
-            ? await call.ConfigureAwait(false)
-            : await call.AsTask().WaitAsync(timeout + TimeoutAllowance, cancellationToken).ConfigureAwait(false);
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            call = new ValueTask<RemoteReply>(call.AsTask().WaitAsync(timeout + TimeoutAllowance, cancellationToken));
+        }
+
+        // One small async state machine (the caller's Task) holding only what the reply needs.
+        return Unwrap<TReply>(call, message, cancellationToken);
+    }
+
+    private static async Task<TReply> Unwrap<TReply>(ValueTask<RemoteReply> call, object message, CancellationToken cancellationToken)
+    {
+        var reply = await call.ConfigureAwait(false);
         return reply.Outcome == RemoteOutcome.Handled ? (TReply)reply.Value! : throw ToException(reply, message, cancellationToken);
     }
 
