@@ -133,17 +133,27 @@ internal abstract class MessageDispatcher<TMachine>
             => _post(machine, (TMessage)message, cancellationToken);
     }
 
-    private sealed class ReplyDispatcher<TMessage, TReply>(MethodInfo tryPost, MethodInfo post, MethodInfo ask) : Typed<TMessage>(tryPost, post)
+    private class ReplyDispatcher<TMessage, TReply> : Typed<TMessage>
     {
-        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask =
-            ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>();
+        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask;
+
+        public ReplyDispatcher(MethodInfo tryPost, MethodInfo post, MethodInfo ask)
+            : this(tryPost, post, ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>())
+        {
+        }
+
+        protected ReplyDispatcher(MethodInfo tryPost, MethodInfo post, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> ask)
+            : base(tryPost, post)
+        {
+            _ask = ask;
+        }
 
         public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks)
         {
             var typed = (TMessage)message;
             if (hop)
             {
-                return RemoteAsk<TMachine, TMessage, TReply>.Hop(host, _ask, null, machine, typed, MessageName, timeout, cancellationToken, start, budgetTicks == 0 ? null : Trust, budgetTicks);
+                return RemoteAsk<TMachine, TMessage, TReply>.Hop(host, _ask, machine, typed, MessageName, timeout, cancellationToken, start, budgetTicks == 0 ? null : Trust, budgetTicks);
             }
 
             ValueTask<TReply> pending;
@@ -179,47 +189,27 @@ internal abstract class MessageDispatcher<TMachine>
         }
     }
 
-    private sealed class NoReplyDispatcher<TMessage>(MethodInfo tryPost, MethodInfo post, MethodInfo ask) : Typed<TMessage>(tryPost, post)
+    // A handler without a reply: its ValueTask as a ValueTask<object?> (null), with no allocation when it completed at once.
+    private sealed class NoReplyDispatcher<TMessage>(MethodInfo tryPost, MethodInfo post, MethodInfo ask)
+        : ReplyDispatcher<TMessage, object?>(tryPost, post, Adapt(ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>()))
     {
-        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> _ask =
-            ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>();
-
-        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks)
-        {
-            var typed = (TMessage)message;
-            if (hop)
+        private static Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<object?>> Adapt(Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> ask)
+            => (machine, message, timeout, cancellationToken) =>
             {
-                return RemoteAsk<TMachine, TMessage, object?>.Hop(host, null, _ask, machine, typed, MessageName, timeout, cancellationToken, start, budgetTicks == 0 ? null : Trust, budgetTicks);
-            }
-
-            ValueTask pending;
-            try
-            {
-                pending = _ask(machine, typed, timeout, cancellationToken);
-            }
-            catch (Exception e)
-            {
-                ObserveOnTurn(start, budgetTicks);
-                return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
-            }
-
-            ObserveOnTurn(start, budgetTicks);
-
-            if (pending.IsCompleted)
-            {
-                try
+                var pending = ask(machine, message, timeout, cancellationToken);
+                if (pending.IsCompletedSuccessfully)
                 {
                     pending.GetAwaiter().GetResult();
-                }
-                catch (Exception e)
-                {
-                    return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+                    return default;
                 }
 
-                return new ValueTask<RemoteReply>(host.Handled(machine, MessageName, null, start));
-            }
+                return Await(pending);
+            };
 
-            return RemoteAsk<TMachine, TMessage, object?>.Await(host, pending, machine, MessageName, cancellationToken, start);
+        private static async ValueTask<object?> Await(ValueTask pending)
+        {
+            await pending.ConfigureAwait(false);
+            return null;
         }
     }
 }

@@ -31,8 +31,6 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
     private readonly Action _continue;
     private ManualResetValueTaskSourceCore<RemoteReply> _source;
     private Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>? _ask;
-    private Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>? _askVoid;
-    private bool _void;
     private IAskHost<TMachine>? _host;
     private TMachine? _machine;
     private TMessage? _message;
@@ -44,7 +42,6 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
     private TurnTrust? _trust;
     private long _budgetTicks;
     private ValueTask<TReply> _pending;
-    private ValueTask _pendingVoid;
 
     private RemoteAsk()
     {
@@ -53,11 +50,11 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
 
     /// <summary>Runs the request on the thread pool (with the caller's execution context) and returns its reply.</summary>
     public static ValueTask<RemoteReply> Hop(
-        IAskHost<TMachine> host, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>? ask,
-        Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>? askVoid, TMachine machine, TMessage message,
-        string messageName, TimeSpan timeout, CancellationToken cancellationToken, long start, TurnTrust? trust, long budgetTicks)
+        IAskHost<TMachine> host, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> ask, TMachine machine,
+        TMessage message, string messageName, TimeSpan timeout, CancellationToken cancellationToken, long start, TurnTrust? trust,
+        long budgetTicks)
     {
-        var request = Rent(host, ask, askVoid, askVoid is not null, machine, message, messageName, timeout, cancellationToken, start);
+        var request = Rent(host, ask, machine, message, messageName, timeout, cancellationToken, start);
         request._context = ExecutionContext.Capture();
         request._trust = trust;
         request._budgetTicks = budgetTicks;
@@ -69,18 +66,8 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
     public static ValueTask<RemoteReply> Await(
         IAskHost<TMachine> host, ValueTask<TReply> pending, TMachine machine, string messageName, CancellationToken cancellationToken, long start)
     {
-        var request = Rent(host, null, null, isVoid: false, machine, default!, messageName, default, cancellationToken, start);
+        var request = Rent(host, null, machine, default!, messageName, default, cancellationToken, start);
         request._pending = pending;
-        pending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(request._continue);
-        return new ValueTask<RemoteReply>(request, request._source.Version);
-    }
-
-    /// <summary>Waits for a request without a reply value that the machine accepted but has not answered yet.</summary>
-    public static ValueTask<RemoteReply> Await(
-        IAskHost<TMachine> host, ValueTask pending, TMachine machine, string messageName, CancellationToken cancellationToken, long start)
-    {
-        var request = Rent(host, null, null, isVoid: true, machine, default!, messageName, default, cancellationToken, start);
-        request._pendingVoid = pending;
         pending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(request._continue);
         return new ValueTask<RemoteReply>(request, request._source.Version);
     }
@@ -102,23 +89,11 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
         var began = _trust is null ? 0 : Stopwatch.GetTimestamp();
         try
         {
-            if (_void)
+            _pending = _ask!(_machine!, _message!, _timeout, _cancellationToken);
+            if (!_pending.IsCompleted)
             {
-                _pendingVoid = _askVoid!(_machine!, _message!, _timeout, _cancellationToken);
-                if (!_pendingVoid.IsCompleted)
-                {
-                    _pendingVoid.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_continue);
-                    return;
-                }
-            }
-            else
-            {
-                _pending = _ask!(_machine!, _message!, _timeout, _cancellationToken);
-                if (!_pending.IsCompleted)
-                {
-                    _pending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_continue);
-                    return;
-                }
+                _pending.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_continue);
+                return;
             }
         }
         catch (Exception e)
@@ -134,21 +109,12 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
 
     private void Completed()
     {
-        object? value = null;
+        object? value;
         try
         {
-            if (_void)
-            {
-                var pending = _pendingVoid;
-                _pendingVoid = default;
-                pending.GetAwaiter().GetResult();
-            }
-            else
-            {
-                var pending = _pending;
-                _pending = default;
-                value = pending.GetAwaiter().GetResult();
-            }
+            var pending = _pending;
+            _pending = default;
+            value = pending.GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
@@ -192,15 +158,12 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
         => _source.OnCompleted(continuation, state, token, flags);
 
     private static RemoteAsk<TMachine, TMessage, TReply> Rent(
-        IAskHost<TMachine> host, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>? ask,
-        Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>? askVoid, bool isVoid, TMachine machine, TMessage message,
-        string messageName, TimeSpan timeout, CancellationToken cancellationToken, long start)
+        IAskHost<TMachine> host, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>? ask, TMachine machine,
+        TMessage message, string messageName, TimeSpan timeout, CancellationToken cancellationToken, long start)
     {
         var request = TakeFromPool() ?? new RemoteAsk<TMachine, TMessage, TReply>();
         request._host = host;
         request._ask = ask;
-        request._askVoid = askVoid;
-        request._void = isVoid;
         request._machine = machine;
         request._message = message;
         request._messageName = messageName;
@@ -232,14 +195,12 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
         // Nothing that could keep a machine, message or caller alive while pooled.
         request._host = null;
         request._ask = null;
-        request._askVoid = null;
         request._machine = null;
         request._message = default;
         request._cancellationToken = default;
         request._context = null;
         request._trust = null;
         request._pending = default;
-        request._pendingVoid = default;
         request._source.Reset();
 
         var pool = Pool;
