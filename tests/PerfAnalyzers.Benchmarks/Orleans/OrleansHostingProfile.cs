@@ -4,7 +4,8 @@ namespace PerfAnalyzers.Benchmarks.Orleans;
 
 /// <summary>
 /// Quick look without BenchmarkDotNet (`orleans-profile [calls]`): bytes allocated per call in the whole process (stable
-/// under load) and the median of several rounds' time per call, for each case of <see cref="OrleansHostingBenchmarks"/>.
+/// under load), and the median of five rounds' wall time and process CPU time per call, for each case of
+/// <see cref="OrleansHostingBenchmarks"/>.
 /// </summary>
 public static class OrleansHostingProfile
 {
@@ -36,10 +37,14 @@ public static class OrleansHostingProfile
         }
 
         var times = new List<double>();
+        var cpu = new List<double>();
         long bytes = 0;
+        using var process = Process.GetCurrentProcess();
         for (var round = 0; round < 5; round++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < calls; i++)
             {
@@ -47,11 +52,16 @@ public static class OrleansHostingProfile
             }
 
             watch.Stop();
+            process.Refresh();
+            cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMicroseconds / calls);
             bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
             times.Add(watch.Elapsed.TotalMicroseconds / calls);
         }
 
         times.Sort();
-        Console.WriteLine($"{name}: {times[2],8:F2} us/op (min {times[0]:F2})  {bytes / (double)calls,8:F0} B/op");
+        cpu.Sort();
+
+        // CPU time of the whole process per call (all threads): less moved by other processes than the wall time.
+        Console.WriteLine($"{name}: {times[2],8:F2} us/op wall (min {times[0]:F2}), {cpu[2],8:F2} us/op CPU (min {cpu[0]:F2}), {bytes / (double)calls,8:F0} B/op");
     }
 }
