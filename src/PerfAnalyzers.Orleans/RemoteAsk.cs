@@ -122,14 +122,37 @@ internal sealed class RemoteAsk<TMachine, TMessage, TReply> : IValueTaskSource<R
             return;
         }
 
-        _source.SetResult(_host!.Handled(_machine!, _messageName, value, _start));
+        RemoteReply reply;
+        try
+        {
+            reply = _host!.Handled(_machine!, _messageName, value, _start);
+        }
+        catch (Exception e)
+        {
+            // Runs on the thread pool: nothing may escape (it would end the process); the caller gets it instead.
+            _source.SetException(e);
+            return;
+        }
+
+        _source.SetResult(reply);
     }
 
     private void Fail(Exception exception)
     {
-        if (_host!.Failed(exception, _machine!, _messageName, _start, _cancellationToken) is { } reply)
+        RemoteReply? reply;
+        try
         {
-            _source.SetResult(reply);
+            reply = _host!.Failed(exception, _machine!, _messageName, _start, _cancellationToken);
+        }
+        catch (Exception e)
+        {
+            _source.SetException(e);
+            return;
+        }
+
+        if (reply is { } data)
+        {
+            _source.SetResult(data);
         }
         else
         {
