@@ -35,8 +35,8 @@ public sealed class StateMachineHostingOptions
     /// <summary>
     /// With <see cref="RunHandlersOffActivationTurn"/>, the hop is skipped for a message type whose handler has proven fast:
     /// once it ran within this time 16 times in a row on the thread pool, its requests run on the activation's turn, until
-    /// one of them takes longer there; from then on that message type always hops (so a slow handler holds Orleans' queue
-    /// at most once per message type and process). Default 1 ms; <see cref="TimeSpan.Zero"/>: always hop.
+    /// one of them takes longer there; then that message type hops again and needs a run twice as long to come back (a
+    /// handler that is slow every time never runs on the turn). Default 1 ms; <see cref="TimeSpan.Zero"/>: always hop.
     /// </summary>
     public TimeSpan FastHandlerBudget
     {

@@ -4,19 +4,27 @@ namespace PerfAnalyzers.Orleans;
 /// Whether requests of one message type may skip the thread-pool hop of
 /// <see cref="StateMachineHostingOptions.RunHandlersOffActivationTurn"/> and run on the grain activation's turn: once the
 /// handler ran within <see cref="StateMachineHostingOptions.FastHandlerBudget"/> <see cref="FastRunsNeeded"/> times in a row
-/// on the thread pool, and never after it took longer on the turn (one over-budget handling on the turn at most, per
-/// message type and process). Shared by every activation of the machine type in the process.
+/// on the thread pool. A handling on the turn that takes longer sends the message type back to the thread pool and doubles
+/// the run it needs (up to <see cref="MaxFastRunsNeeded"/>): a handler that is slow every time never runs on the turn, one
+/// that is slow now and then (or met a GC pause) does so ever more rarely, and a fast one comes back after a pause.
+/// Shared by every activation of the machine type in the process.
 /// </summary>
 internal sealed class TurnTrust
 {
-    /// <summary>Handlings within the budget, in a row, before a message type runs on the turn.</summary>
+    /// <summary>Handlings within the budget, in a row, before a message type first runs on the turn.</summary>
     public const int FastRunsNeeded = 16;
 
+    /// <summary>The longest run needed, after many slow handlings on the turn.</summary>
+    public const int MaxFastRunsNeeded = 1 << 20;
+
     private int _fastRuns;
-    private int _never;
+    private int _needed = FastRunsNeeded;
 
     /// <summary>True when requests of this message type may run on the activation's turn.</summary>
-    public bool Trusted => Volatile.Read(ref _fastRuns) >= FastRunsNeeded && Volatile.Read(ref _never) == 0;
+    public bool Trusted => Volatile.Read(ref _fastRuns) >= Volatile.Read(ref _needed);
+
+    /// <summary>The run of fast handlings now needed (doubled by each slow handling on the turn).</summary>
+    public int Needed => Volatile.Read(ref _needed);
 
     /// <summary>A handling on the thread pool that completed synchronously, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
     public void ObserveHopped(long ticks, long budgetTicks)
@@ -25,7 +33,7 @@ internal sealed class TurnTrust
         {
             Volatile.Write(ref _fastRuns, 0);
         }
-        else if (Volatile.Read(ref _fastRuns) < FastRunsNeeded)
+        else if (Volatile.Read(ref _fastRuns) < Volatile.Read(ref _needed))
         {
             Interlocked.Increment(ref _fastRuns);
         }
@@ -36,7 +44,8 @@ internal sealed class TurnTrust
     {
         if (ticks > budgetTicks)
         {
-            Volatile.Write(ref _never, 1);
+            Volatile.Write(ref _needed, Math.Min(Volatile.Read(ref _needed) * 2, MaxFastRunsNeeded));
+            Volatile.Write(ref _fastRuns, 0);
         }
     }
 }
