@@ -19,6 +19,13 @@ public interface IStateMachineGrain<TMachine> : IGrainWithStringKey
     [Alias("Ask")]
     ValueTask<RemoteReply> AskAsync([Immutable] object message, TimeSpan timeout, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A request that cannot be canceled: the same without a <see cref="CancellationToken"/> parameter, which costs Orleans
+    /// about 180 B per call even when the token cannot be canceled (Orleans 10.4.2).
+    /// </summary>
+    [Alias("AskUncancelable")]
+    ValueTask<RemoteReply> AskAsync([Immutable] object message, TimeSpan timeout);
+
     /// <summary>A cast that never waits for room: the machine's <c>TryPost(message)</c>.</summary>
     [Alias("TryPost")]
     ValueTask<RemotePostStatus> TryPostAsync([Immutable] object message);
@@ -26,6 +33,10 @@ public interface IStateMachineGrain<TMachine> : IGrainWithStringKey
     /// <summary>A cast that waits for room (<see cref="MailboxFullMode.Wait"/>): the machine's <c>PostAsync(message)</c>.</summary>
     [Alias("Post")]
     ValueTask<RemotePostStatus> PostAsync([Immutable] object message, CancellationToken cancellationToken = default);
+
+    /// <summary>A cast that waits for room and cannot be canceled (no <see cref="CancellationToken"/> on the wire).</summary>
+    [Alias("PostUncancelable")]
+    ValueTask<RemotePostStatus> PostAsync([Immutable] object message);
 
     /// <summary>The hosted machine's status, state, mailbox depth and silo.</summary>
     [Alias("GetStatus")]

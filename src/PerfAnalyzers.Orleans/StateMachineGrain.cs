@@ -75,6 +75,12 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     }
 
     /// <inheritdoc />
+    public ValueTask<RemoteReply> AskAsync(object message, TimeSpan timeout) => AskAsync(message, timeout, CancellationToken.None);
+
+    /// <inheritdoc />
+    public ValueTask<RemotePostStatus> PostAsync(object message) => PostAsync(message, CancellationToken.None);
+
+    /// <inheritdoc />
     public ValueTask<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -64,7 +64,8 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
     public Task<TReply> AskAsync<TReply>(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var call = Grain.AskAsync(message, timeout, cancellationToken);
+        // A token that cannot be canceled stays off the wire (Orleans pays for a CancellationToken parameter on every call).
+        var call = cancellationToken.CanBeCanceled ? Grain.AskAsync(message, timeout, cancellationToken) : Grain.AskAsync(message, timeout);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             call = new ValueTask<RemoteReply>(call.AsTask().WaitAsync(timeout + TimeoutAllowance, cancellationToken));
@@ -97,7 +98,7 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
 
     /// <summary>A cast that waits for room in a <see cref="MailboxFullMode.Wait"/> mailbox (in the hosting silo; FIFO among waiting senders).</summary>
     public async Task<PostStatus> PostAsync(object message, CancellationToken cancellationToken = default)
-        => (PostStatus)await Grain.PostAsync(message, cancellationToken).ConfigureAwait(false);
+        => (PostStatus)await (cancellationToken.CanBeCanceled ? Grain.PostAsync(message, cancellationToken) : Grain.PostAsync(message)).ConfigureAwait(false);
 
     /// <summary>The machine's status, state, mailbox depth and hosting silo.</summary>
     public Task<RemoteMachineStatus> GetStatusAsync() => Grain.GetStatusAsync().AsTask();
