@@ -75,7 +75,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             : 0;
         return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
-            SaveOncePlan.TryCreate(model, invocation, cancellationToken);
+            (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
+            ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
