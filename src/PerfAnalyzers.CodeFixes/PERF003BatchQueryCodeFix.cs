@@ -331,7 +331,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var statements = ImmutableArray.CreateBuilder<string>();
             if (materialisedAs is not null)
             {
-                statements.Add($"var {materialisedAs} = {collection}.ToList();");
+                // await/cast/?:/?? sources need parentheses before '.ToList()'.
+                var primary = repetition.Collection.Syntax is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
+                    ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or
+                    ImplicitArrayCreationExpressionSyntax or ThisExpressionSyntax;
+                statements.Add($"var {materialisedAs} = {(primary ? collection : "(" + collection + ")")}.ToList();");
                 collection = materialisedAs;
             }
 
@@ -437,9 +441,13 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         /// <summary>The list's name: the source's last name (<c>@event.OrderStockItems</c>: <c>orderStockItems</c>; <c>GetItems()</c>: <c>items</c>), else the element's plural.</summary>
         private static string MaterialisedName(SyntaxNode source, string element)
         {
+            if (source is IdentifierNameSyntax local)
+            {
+                return Camel(local.Identifier.ValueText) + "List"; // a lazy local or parameter: its list beside it
+            }
+
             var name = source switch
             {
-                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
                 MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
                 InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
                 InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
@@ -1343,7 +1351,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             collection = Loops.Unwrap(conversion.Operand);
         }
 
-        if (collection.Type is not INamedTypeSymbol type || collection.Syntax is not ExpressionSyntax || ElementType(type) is null ||
+        if (collection.Type is not INamedTypeSymbol type || collection.Syntax is not ExpressionSyntax || collection.Syntax.GetType().Name == "CollectionExpressionSyntax" ||
+            collection.Syntax.ContainsDiagnostics || ElementType(type) is null ||
             type.TypeKind == TypeKind.Dynamic)
         {
             return false;
