@@ -291,12 +291,12 @@ public sealed partial class PERF003BatchQueryCodeFix
 
                         if (apis.IsDbContext(method.ContainingType) || apis.IsDbSet(method.ContainingType))
                         {
-                            if (method.Name is not ("Add" or "AddRange" or "Update" or "UpdateRange" or "Remove" or "RemoveRange" or "Attach" or "AttachRange"))
+                            if (!SaveOncePlan.IsChangeTrackingCall(method.Name))
                             {
                                 return false;
                             }
                         }
-                        else if (method.MethodKind == MethodKind.LocalFunction || IsSourceMethod(method))
+                        else if (method.MethodKind == MethodKind.LocalFunction || SaveOncePlan.IsInSource(method))
                         {
                             return false;
                         }
@@ -304,7 +304,7 @@ public sealed partial class PERF003BatchQueryCodeFix
                         break;
                     }
 
-                    case IObjectCreationOperation { Constructor: { } constructor } when IsSourceMethod(constructor) && !constructor.IsImplicitlyDeclared:
+                    case IObjectCreationOperation { Constructor: { } constructor } when SaveOncePlan.IsInSource(constructor) && !constructor.IsImplicitlyDeclared:
                         return false;
 
                     case ITryOperation:
@@ -331,19 +331,6 @@ public sealed partial class PERF003BatchQueryCodeFix
             for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
             {
                 if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsSourceMethod(IMethodSymbol method)
-        {
-            foreach (var location in method.OriginalDefinition.Locations)
-            {
-                if (location.IsInSource)
                 {
                     return true;
                 }
