@@ -178,7 +178,7 @@ public class PERF003FixTests
             {
                 var customersByKey = 1;
                 var customerKeys2 = orders.Select(order => order.CustomerId).Distinct().ToList();
-                var customersByKey2 = db.Customers.Where(c2 => customerKeys2.Contains(c2.Id)).ToDictionary(c2 => c2.Id);
+                var customersByKey2 = db.Customers.Where(c => customerKeys2.Contains(c.Id)).ToDictionary(c => c.Id);
                 foreach (var order in orders)
                 {
                     var customer = customersByKey2.GetValueOrDefault(order.CustomerId);
