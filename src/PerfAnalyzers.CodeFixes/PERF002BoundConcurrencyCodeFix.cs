@@ -60,6 +60,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 ParallelForEachKey => "Bound concurrency with Parallel.ForEachAsync",
                 BoundedSelectKey => "Bound concurrency with BoundedParallel.SelectAsync",
                 PERF002ThrottledSelector.Key => PERF002ThrottledSelector.Title,
+                PERF002ThrottledIterator.Key => PERF002ThrottledIterator.Title,
                 _ => PERF002LoopSlot.Title,
             };
             context.RegisterCodeFix(
@@ -83,8 +84,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         {
             // Every fixable diagnostic, whatever the equivalence key Fix All was started with: dotnet format passes the
             // key of the first diagnostic it meets (none when that one has no fix), and one run must fix everything.
-            if (Plan(root, model, diagnostic, reserved, context.CancellationToken) is { } plan)
+            if (Plan(root, model, diagnostic, reserved, context.CancellationToken) is { } plan &&
+                !plans.Any(p => p.Original == plan.Original))
             {
+                // (One iterator joined at two sites is rewritten once.)
                 plans.Add(plan);
             }
         }
@@ -215,6 +218,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
                 edit = PERF002ThrottledSelector.Plan(model, operation, selector, MaxConcurrency(diagnostic, operation.Arguments[1].Value), reserved, cancellationToken);
                 key = PERF002ThrottledSelector.Key;
+                break;
+            case PERF002UnboundedTaskSpawningAnalyzer.FormIterator:
+                edit = PERF002ThrottledIterator.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                key = PERF002ThrottledIterator.Key;
                 break;
             default:
                 return null;

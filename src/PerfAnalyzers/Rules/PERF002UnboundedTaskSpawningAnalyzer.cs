@@ -435,7 +435,8 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
                     !types.IsTaskLike(Strip(value)?.Type) ||
                     !Loops.TryGetEnclosingLoop(operation, types.IsPerElementCall, out var loop) ||
                     IsBoundedRepetition(context, loop, types, holder: null) ||
-                    ContainsThrottle(loop.Body, types))
+                    ContainsThrottle(loop.Body, types) ||
+                    YieldsThrottledCall(value, body, types))
                 {
                     continue;
                 }
@@ -1351,6 +1352,26 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
                         return Loops.Unwrap(forEach.Collection) is IInvocationOperation { TargetMethod.Name: "Chunk" };
                     }
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A yield of a call to a local function of the iterator that waits for a slot (the fix's <c>Throttled(() =&gt; F(x))</c>).</summary>
+    private static bool YieldsThrottledCall(IOperation value, IOperation iterator, KnownTypes types)
+    {
+        if (Strip(value) is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call)
+        {
+            return false;
+        }
+
+        foreach (var operation in iterator.Descendants())
+        {
+            if (operation is ILocalFunctionOperation { Body: { } body } local &&
+                SymbolEqualityComparer.Default.Equals(local.Symbol, call.TargetMethod.OriginalDefinition))
+            {
+                return ContainsThrottle(body, types);
             }
         }
 
