@@ -61,6 +61,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 BoundedSelectKey => "Bound concurrency with BoundedParallel.SelectAsync",
                 PERF002ThrottledSelector.Key => PERF002ThrottledSelector.Title,
                 PERF002ThrottledIterator.Key => PERF002ThrottledIterator.Title,
+                PERF002ThrottledLoopTask.Key => PERF002ThrottledLoopTask.Title,
                 _ => PERF002LoopSlot.Title,
             };
             context.RegisterCodeFix(
@@ -208,6 +209,12 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             case PERF002UnboundedTaskSpawningAnalyzer.FormSpawnInLoop or PERF002UnboundedTaskSpawningAnalyzer.FormStoredInLoop:
                 edit = PERF002LoopSlot.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
                 key = PERF002LoopSlot.Key;
+                if (edit is null)
+                {
+                    edit = PERF002ThrottledLoopTask.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                    key = PERF002ThrottledLoopTask.Key;
+                }
+
                 break;
             case PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect or PERF002UnboundedTaskSpawningAnalyzer.FormMaterializedSelect or
                 PERF002UnboundedTaskSpawningAnalyzer.FormSelectThroughLocal or PERF002UnboundedTaskSpawningAnalyzer.FormStoredSelect:

@@ -82,13 +82,31 @@ internal static class PERF002ThrottledIterator
         // Blocking on the tasks anywhere near (the caller or the iterator): the slot is awaited with ConfigureAwait(false).
         var caller = PERF002ThrottledSelector.EnclosingFunction(call) ?? call.SyntaxTree.GetRoot(cancellationToken);
         var blocking = ContainsBlockingWait(caller) || ContainsBlockingWait(body);
-        var configure = blocking ? ".ConfigureAwait(false)" : string.Empty;
 
         var eol = PERF002ThrottledSelector.LineEnd(call);
         var position = body.OpenBraceToken.Span.End;
         var throttle = PERF002ThrottledSelector.Pick("throttle", declaration, model, position, reserved);
         var runner = PERF002ThrottledSelector.Pick("Throttled", declaration, model, position, reserved);
-        var start = UniqueNames.Pick("start", declaration, model, position);
+        var start = UniqueNames.Pick("start", candidate => model.LookupSymbols(position, name: candidate).Length > 0);
+        var localFunction = Runner(model, position, task, runner, throttle, start, blocking, eol).WithLeadingTrivia(eol);
+        var semaphore = PERF002ThrottledSelector.Declaration(throttle, maxConcurrency, eol, model, position);
+
+        var newBody = body.ReplaceNodes(
+            yields.Select(y => y.Expression!),
+            (original, _) => SyntaxFactory.ParseExpression($"{runner}(() => {original.WithoutTrivia().ToFullString()})")
+                .WithTriviaFrom(original)
+                .WithAdditionalAnnotations(Formatter.Annotation));
+        newBody = newBody.WithStatements(newBody.Statements.Insert(0, semaphore).Add(localFunction));
+        return (declaration, editor => editor.ReplaceNode(body, newBody.WithAdditionalAnnotations(Formatter.Annotation)));
+    }
+
+    /// <summary>
+    /// <c>async Task Throttled(Func&lt;Task&gt; start) { await throttle.WaitAsync(); try { await start(); } finally { throttle.Release(); } }</c>
+    /// (<c>Task&lt;T&gt;</c> and <c>return await</c> for tasks with a result; <c>ConfigureAwait(false)</c> when the code blocks on them).
+    /// </summary>
+    internal static StatementSyntax Runner(SemanticModel model, int position, INamedTypeSymbol task, string runner, string throttle, string start, bool blocking, SyntaxTrivia eol)
+    {
+        var configure = blocking ? ".ConfigureAwait(false)" : string.Empty;
         var taskName = ShortName(model, position, "System.Threading.Tasks", "Task");
         var taskType = task.IsGenericType
             ? taskName + "<" + task.TypeArguments[0].ToMinimalDisplayString(model, position) + ">"
@@ -107,25 +125,14 @@ internal static class PERF002ThrottledIterator
             $"        {throttle}.Release();\n" +
             "    }\n" +
             "}\n").Replace("\n", eol.ToFullString());
-        var localFunction = SyntaxFactory.ParseStatement(text)
-            .WithLeadingTrivia(eol)
-            .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-        var semaphore = PERF002ThrottledSelector.Declaration(throttle, maxConcurrency, eol, model, position);
-
-        var newBody = body.ReplaceNodes(
-            yields.Select(y => y.Expression!),
-            (original, _) => SyntaxFactory.ParseExpression($"{runner}(() => {original.WithoutTrivia().ToFullString()})")
-                .WithTriviaFrom(original)
-                .WithAdditionalAnnotations(Formatter.Annotation));
-        newBody = newBody.WithStatements(newBody.Statements.Insert(0, semaphore).Add(localFunction));
-        return (declaration, editor => editor.ReplaceNode(body, newBody.WithAdditionalAnnotations(Formatter.Annotation)));
+        return SyntaxFactory.ParseStatement(text).WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
     }
 
     /// <summary>
     /// The work can start later, from a lambda: every local or parameter it reads keeps the value it had at the yield
     /// (it is never assigned after its declaration: a <c>foreach</c> variable, a local set once), and none is ref-like.
     /// </summary>
-    private static bool CanDelay(SemanticModel model, SyntaxNode iterator, ExpressionSyntax work, CancellationToken cancellationToken)
+    internal static bool CanDelay(SemanticModel model, SyntaxNode iterator, ExpressionSyntax work, CancellationToken cancellationToken)
     {
         var function = PERF002ThrottledSelector.EnclosingFunction(iterator.Parent!) ?? iterator.Parent!;
         var outermost = iterator.Ancestors().LastOrDefault(a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or CompilationUnitSyntax) ?? function;
@@ -138,8 +145,10 @@ internal static class PERF002ThrottledIterator
                 IParameterSymbol parameter => parameter.RefKind != RefKind.None ? null : parameter.Type,
                 _ => null,
             };
-            if (symbol is not (ILocalSymbol or IParameterSymbol))
+            if (symbol is not (ILocalSymbol or IParameterSymbol) ||
+                symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == work.SyntaxTree && work.Span.Contains(r.Span)))
             {
+                // (A local or parameter of the work's own lambdas is read when it runs, as before.)
                 continue;
             }
 
@@ -194,6 +203,6 @@ internal static class PERF002ThrottledIterator
             : "global::" + ns + "." + name;
     }
 
-    private static bool ContainsBlockingWait(SyntaxNode scope) =>
+    internal static bool ContainsBlockingWait(SyntaxNode scope) =>
         scope.DescendantNodes().Any(n => n is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAll" or "WaitAny" or "Wait" or "Result" or "GetResult" });
 }

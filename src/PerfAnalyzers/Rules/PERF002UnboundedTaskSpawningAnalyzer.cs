@@ -267,6 +267,7 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
 
         if (IsBoundedRepetition(context, loop, types, Holder(invocation)) ||
             ContainsThrottle(loop.Body, types) ||
+            YieldsThrottledCall(invocation, Root(invocation), types) ||
             (loop.Loop is not null && ContainsWhenAnyThrottle(loop.Body, types)) ||
             StartsConsumer(invocation, spawn is not null, types))
         {
@@ -1358,7 +1359,17 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>A yield of a call to a local function of the iterator that waits for a slot (the fix's <c>Throttled(() =&gt; F(x))</c>).</summary>
+    private static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>A yielded or stored call to a local function (of the iterator, or of the method) that waits for a slot: the fix's <c>Throttled(() =&gt; F(x))</c>.</summary>
     private static bool YieldsThrottledCall(IOperation value, IOperation iterator, KnownTypes types)
     {
         if (Strip(value) is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call)
