@@ -16,7 +16,7 @@ namespace PerfAnalyzers.Rules;
 /// <c>source.Select(x =&gt; &lt;task&gt;)</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
+public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
 {
     internal const string RuleId = "PERF002";
 
@@ -229,6 +229,11 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
         if (types.IsCombinator(method))
         {
             AnalyzeIteratorArguments(context, invocation, types);
+        }
+
+        if (AnalyzeParallelForEach(context, invocation))
+        {
+            return;
         }
 
         var spawn = types.SpawnName(method);
