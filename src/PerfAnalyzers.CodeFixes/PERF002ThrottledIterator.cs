@@ -37,9 +37,7 @@ internal static class PERF002ThrottledIterator
             method.ContainingType is { IsValueType: true } ||
             method.ReturnType is not INamedTypeSymbol { Name: "IEnumerable", TypeArguments.Length: 1 } sequence ||
             sequence.ContainingNamespace?.ToDisplayString() != "System.Collections.Generic" ||
-            sequence.TypeArguments[0] is not INamedTypeSymbol { Name: "Task" } task ||
-            task.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
-            (task.IsGenericType && task.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" }))
+            PlainTask(sequence.TypeArguments[0]) is not { } task)
         {
             return null;
         }
@@ -99,6 +97,14 @@ internal static class PERF002ThrottledIterator
         newBody = newBody.WithStatements(newBody.Statements.Insert(0, semaphore).Add(localFunction));
         return (declaration, editor => editor.ReplaceNode(body, newBody.WithAdditionalAnnotations(Formatter.Annotation)));
     }
+
+    /// <summary>Task or Task&lt;T&gt; (not Task&lt;Task&gt;: StartNew of an async lambda ends at the lambda's first await, which would free the slot too early).</summary>
+    internal static INamedTypeSymbol? PlainTask(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Task" } task &&
+        task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks" &&
+        !(task.IsGenericType && task.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" })
+            ? task
+            : null;
 
     /// <summary>
     /// <c>async Task Throttled(Func&lt;Task&gt; start) { await throttle.WaitAsync(); try { await start(); } finally { throttle.Release(); } }</c>

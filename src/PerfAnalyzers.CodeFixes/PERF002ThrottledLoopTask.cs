@@ -31,10 +31,7 @@ internal static class PERF002ThrottledLoopTask
         ISet<string> reserved,
         CancellationToken cancellationToken)
     {
-        // Task or Task<T> (not Task<Task>: StartNew of an async lambda ends at the lambda's first await).
-        if (model.GetTypeInfo(work, cancellationToken).Type is not INamedTypeSymbol { Name: "Task" } task ||
-            task.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
-            (task.IsGenericType && task.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" }))
+        if (PERF002ThrottledIterator.PlainTask(model.GetTypeInfo(work, cancellationToken).Type) is not { } task)
         {
             return null;
         }

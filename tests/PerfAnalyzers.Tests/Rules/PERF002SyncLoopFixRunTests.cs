@@ -11,7 +11,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF002SyncLoopFixRunTests
 {
-    private const string Prelude = """
+    /// <summary>Work that records how many run at once and how many were attempted; elements 77, 177, ... fail (shared with the iterator run tests).</summary>
+    internal const string Prelude = """
         using System;
         using System.Collections.Generic;
         using System.Linq;
