@@ -25,7 +25,8 @@ public sealed class NotificationService(HttpClient client)
         await Task.WhenAll(tasks);
     }
 
-    // PERF002: fire and forget on the thread pool, once per order (no fix: a synchronous method cannot await a slot).
+    // PERF002: fire and forget on the thread pool, once per order (fix: a SemaphoreSlim around each task; the loop
+    // does not wait, and it stays fire-and-forget).
     public void RecalculateAll(IEnumerable<int> orderIds)
     {
         foreach (var id in orderIds)
@@ -55,7 +56,7 @@ public sealed class NotificationService(HttpClient client)
         await Task.WhenAll(pushes);
     }
 
-    // PERF002: an iterator that yields one task per element, joined by WhenAll (no fix: rewrite it as a Select).
+    // PERF002: an iterator that yields one task per element, joined by WhenAll (fix: a SemaphoreSlim inside the iterator).
     public async Task BroadcastAsync(IEnumerable<string> emails, string message)
     {
         IEnumerable<Task> Sends()
@@ -112,6 +113,14 @@ public sealed class NotificationService(HttpClient client)
         var tasks = ids.Select(id => client.GetStringAsync($"https://example.org/users/{id}")).ToArray();
         Task.WaitAll(tasks);
         return tasks.Sum(t => t.Result.Length);
+    }
+
+    // PERF002: Parallel.ForEach with an async lambda is an async void per element: ForEach returns before the sends
+    // end, and nothing limits them (fix: await Parallel.ForEachAsync; the sends are now awaited, failures surface).
+    public async Task ArchiveAllAsync(List<string> emails)
+    {
+        await SendAsync("archive-start");
+        Parallel.ForEach(emails, async email => await SendAsync(email));
     }
 
     // Fine: a worker pool sized by the core count, each worker draining one shared channel.

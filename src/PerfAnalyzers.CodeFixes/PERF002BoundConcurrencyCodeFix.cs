@@ -32,6 +32,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 {
     internal const string ParallelForEachKey = "PERF002.ParallelForEachAsync";
     internal const string BoundedSelectKey = "PERF002.BoundedParallelSelectAsync";
+    internal const string AsyncLambdaKey = "PERF002.ParallelForEachAsyncLambda";
     internal const string RuntimeNamespace = "PerfAnalyzers.Runtime.Concurrency";
     internal const int DefaultIoConcurrency = 16;
 
@@ -60,6 +61,9 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 ParallelForEachKey => "Bound concurrency with Parallel.ForEachAsync",
                 BoundedSelectKey => "Bound concurrency with BoundedParallel.SelectAsync",
                 PERF002ThrottledSelector.Key => PERF002ThrottledSelector.Title,
+                PERF002ThrottledIterator.Key => PERF002ThrottledIterator.Title,
+                PERF002ThrottledLoopTask.Key => PERF002ThrottledLoopTask.Title,
+                AsyncLambdaKey => "Use Parallel.ForEachAsync (each element's async work is now awaited, not async void)",
                 _ => PERF002LoopSlot.Title,
             };
             context.RegisterCodeFix(
@@ -83,8 +87,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         {
             // Every fixable diagnostic, whatever the equivalence key Fix All was started with: dotnet format passes the
             // key of the first diagnostic it meets (none when that one has no fix), and one run must fix everything.
-            if (Plan(root, model, diagnostic, reserved, context.CancellationToken) is { } plan)
+            if (Plan(root, model, diagnostic, reserved, context.CancellationToken) is { } plan &&
+                !plans.Any(p => p.Original == plan.Original))
             {
+                // (One iterator joined at two sites is rewritten once.)
                 plans.Add(plan);
             }
         }
@@ -205,6 +211,12 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             case PERF002UnboundedTaskSpawningAnalyzer.FormSpawnInLoop or PERF002UnboundedTaskSpawningAnalyzer.FormStoredInLoop:
                 edit = PERF002LoopSlot.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
                 key = PERF002LoopSlot.Key;
+                if (edit is null)
+                {
+                    edit = PERF002ThrottledLoopTask.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                    key = PERF002ThrottledLoopTask.Key;
+                }
+
                 break;
             case PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect or PERF002UnboundedTaskSpawningAnalyzer.FormMaterializedSelect or
                 PERF002UnboundedTaskSpawningAnalyzer.FormSelectThroughLocal or PERF002UnboundedTaskSpawningAnalyzer.FormStoredSelect:
@@ -215,6 +227,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
                 edit = PERF002ThrottledSelector.Plan(model, operation, selector, MaxConcurrency(diagnostic, operation.Arguments[1].Value), reserved, cancellationToken);
                 key = PERF002ThrottledSelector.Key;
+                break;
+            case PERF002UnboundedTaskSpawningAnalyzer.FormIterator:
+                edit = PERF002ThrottledIterator.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                key = PERF002ThrottledIterator.Key;
                 break;
             default:
                 return null;
@@ -233,6 +249,11 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         if (form is PERF002UnboundedTaskSpawningAnalyzer.FormStoredInLoop or PERF002UnboundedTaskSpawningAnalyzer.FormSpawnInLoop)
         {
             return PlanLoop(root, model, diagnostic, cancellationToken);
+        }
+
+        if (form == PERF002UnboundedTaskSpawningAnalyzer.FormParallelForEachAsyncLambda)
+        {
+            return PlanAsyncLambda(root, model, diagnostic, cancellationToken);
         }
 
         if (form != PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect)
@@ -411,6 +432,74 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
         var newAfter = after.ReplaceNode(whenAllSyntax, replacement.WithTriviaFrom(whenAllSyntax))
             .WithLeadingTrivia(declaration.GetLeadingTrivia());
         return new FixPlan(after, newAfter, hasResult ? BoundedSelectKey : ParallelForEachKey, needsRuntimeImport: hasResult, declaration, loop);
+    }
+
+    /// <summary>
+    /// <c>Parallel.ForEach(source, [options,] async x =&gt; body);</c> (an async void per element) in code that can await →
+    /// <c>await Parallel.ForEachAsync(source, options ?? new ParallelOptions { MaxDegreeOfParallelism = N, CancellationToken = ct }, async (x, ct) =&gt; body);</c>
+    /// </summary>
+    private static FixPlan? PlanAsyncLambda(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax forEachSyntax ||
+            forEachSyntax.Parent is not ExpressionStatementSyntax ||
+            model.GetOperation(forEachSyntax, cancellationToken) is not IInvocationOperation forEach ||
+            forEach.Arguments.Length is not (2 or 3) ||
+            forEach.TargetMethod.Parameters[0].Type.OriginalDefinition.ToDisplayString() != "System.Collections.Generic.IEnumerable<T>" ||
+            (forEach.Arguments.Length == 3 && forEach.TargetMethod.Parameters[1].Type.ToDisplayString() != "System.Threading.Tasks.ParallelOptions") ||
+            forEach.TargetMethod.Parameters[forEach.Arguments.Length - 1].Type is not INamedTypeSymbol { Name: "Action", TypeArguments.Length: 1 })
+        {
+            return null;
+        }
+
+        // await must be allowed here: an async function (or top-level code), not inside a lock.
+        var function = PERF002ThrottledSelector.EnclosingFunction(forEachSyntax);
+        if (!PERF002LoopSlot.CanAwait(function) ||
+            forEachSyntax.Ancestors().TakeWhile(a => a != function).Any(a => a is LockStatementSyntax or UnsafeStatementSyntax or FixedStatementSyntax))
+        {
+            return null;
+        }
+
+        var arguments = forEach.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(ArgumentSyntaxOf).ToList();
+        if (arguments.Any(a => a is null) ||
+            arguments[arguments.Count - 1] is not LambdaExpressionSyntax { AsyncKeyword.RawKind: (int)SyntaxKind.AsyncKeyword } lambda)
+        {
+            return null;
+        }
+
+        var (parameters, block, expressionBody) = lambda switch
+        {
+            SimpleLambdaExpressionSyntax simple => (new[] { simple.Parameter }, simple.Block, simple.ExpressionBody),
+            ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized =>
+                (parenthesized.ParameterList.Parameters.ToArray(), parenthesized.Block, parenthesized.ExpressionBody),
+            _ => (null, null, null),
+        };
+        if (parameters is null)
+        {
+            return null;
+        }
+
+        // The body's token: the caller's name when the caller's token goes into new options; else a discard, unless the
+        // body uses the name _ (then the parameter would capture it), in which case a fresh name.
+        var outerToken = arguments.Count == 2 ? OuterToken(model, forEachSyntax, cancellationToken) : null;
+        var usesUnderscore = lambda.Body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == "_");
+        var tokenName = outerToken ?? (usesUnderscore ? UniqueName(model, lambda, "cancellationToken") : "_");
+        var body = Lambda(lambda.AsyncKeyword, parameters, lambda.ArrowToken, block, expressionBody, tokenName)!;
+        ExpressionSyntax call;
+        if (arguments.Count == 2)
+        {
+            call = ParallelForEach(arguments[0]!.WithoutTrivia(), body, MaxConcurrency(diagnostic, forEach.Arguments[forEach.Arguments.Length - 1].Value), outerToken);
+        }
+        else
+        {
+            call = ParallelForEach(arguments[0]!.WithoutTrivia(), body, Literal(1), null);
+            var list = ((InvocationExpressionSyntax)call).ArgumentList;
+            call = ((InvocationExpressionSyntax)call).WithArgumentList(list.WithArguments(list.Arguments.Replace(list.Arguments[1], list.Arguments[1].WithExpression(arguments[1]!.WithoutTrivia()))));
+        }
+
+        var awaited = SyntaxFactory.AwaitExpression(
+            SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(SyntaxFactory.Space),
+            WrapIfLong(call, forEachSyntax, root));
+        return new FixPlan(forEachSyntax, awaited.WithTriviaFrom(forEachSyntax), AsyncLambdaKey, needsRuntimeImport: false);
     }
 
     private static ExpressionSyntax WrapIfLong(ExpressionSyntax call, SyntaxNode original, SyntaxNode root) =>

@@ -137,7 +137,7 @@ internal static class PERF002LoopSlot
         statement.WithTrailingTrivia(eol).WithAdditionalAnnotations(Formatter.Annotation, Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation);
 
     /// <summary>An async method, local function or lambda, or top-level code: <c>await</c> is allowed.</summary>
-    private static bool CanAwait(SyntaxNode? function) => function switch
+    internal static bool CanAwait(SyntaxNode? function) => function switch
     {
         null => true,
         AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword) && lambda is not AnonymousMethodExpressionSyntax,
@@ -157,7 +157,7 @@ internal static class PERF002LoopSlot
     }
 
     /// <summary>The task is started every time the statement runs: it is an argument, an assigned value or an initializer, not a branch.</summary>
-    private static bool EvaluatedUnconditionally(SyntaxNode work, StatementSyntax statement)
+    internal static bool EvaluatedUnconditionally(SyntaxNode work, StatementSyntax statement)
     {
         for (var node = work.Parent; node is not null && node != statement; node = node.Parent)
         {

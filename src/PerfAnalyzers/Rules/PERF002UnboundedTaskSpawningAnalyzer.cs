@@ -16,7 +16,7 @@ namespace PerfAnalyzers.Rules;
 /// <c>source.Select(x =&gt; &lt;task&gt;)</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
+public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
 {
     internal const string RuleId = "PERF002";
 
@@ -231,6 +231,11 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
             AnalyzeIteratorArguments(context, invocation, types);
         }
 
+        if (AnalyzeParallelForEach(context, invocation))
+        {
+            return;
+        }
+
         var spawn = types.SpawnName(method);
         if (spawn is null && !types.IsTaskLike(method.ReturnType))
         {
@@ -267,6 +272,7 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
 
         if (IsBoundedRepetition(context, loop, types, Holder(invocation)) ||
             ContainsThrottle(loop.Body, types) ||
+            YieldsThrottledCall(invocation, Root(invocation), types) ||
             (loop.Loop is not null && ContainsWhenAnyThrottle(loop.Body, types)) ||
             StartsConsumer(invocation, spawn is not null, types))
         {
@@ -441,7 +447,8 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
                     !types.IsTaskLike(Strip(value)?.Type) ||
                     !Loops.TryGetEnclosingLoop(operation, types.IsPerElementCall, out var loop) ||
                     IsBoundedRepetition(context, loop, types, holder: null) ||
-                    ContainsThrottle(loop.Body, types))
+                    ContainsThrottle(loop.Body, types) ||
+                    YieldsThrottledCall(value, body, types))
                 {
                     continue;
                 }
@@ -1359,6 +1366,36 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
                         return Loops.Unwrap(forEach.Collection) is IInvocationOperation { TargetMethod.Name: "Chunk" };
                     }
                 }
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>A yielded or stored call to a local function (of the iterator, or of the method) that waits for a slot: the fix's <c>Throttled(() =&gt; F(x))</c>.</summary>
+    private static bool YieldsThrottledCall(IOperation value, IOperation iterator, KnownTypes types)
+    {
+        if (Strip(value) is not IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call)
+        {
+            return false;
+        }
+
+        foreach (var operation in iterator.Descendants())
+        {
+            if (operation is ILocalFunctionOperation { Body: { } body } local &&
+                SymbolEqualityComparer.Default.Equals(local.Symbol, call.TargetMethod.OriginalDefinition))
+            {
+                return ContainsThrottle(body, types);
             }
         }
 
