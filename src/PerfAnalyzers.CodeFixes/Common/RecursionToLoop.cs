@@ -127,6 +127,7 @@ internal static partial class RecursionToLoop
         var check = new SyntaxAnnotation();
         var converted = state.Value.Document.WithSyntaxRoot(state.Value.Root.ReplaceNode(state.Value.Method, rewrittenMethod.WithAdditionalAnnotations(check)));
         converted = await CleanUpAsync(converted, cancellationToken).ConfigureAwait(false);
+        converted = await ReorderWarningReassignmentsAsync(converted, check, cancellationToken).ConfigureAwait(false);
 
         // The last safety net: a conversion that would not compile is not offered.
         var newRoot = await converted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -143,8 +144,9 @@ internal static partial class RecursionToLoop
 
     /// <summary>
     /// Marks the reassignment of the parameters. The compiler's nullable analysis of a tuple assignment can warn on an
-    /// argument that the original call passed without a warning (<c>(node, acc) = (node.Next, acc + node.Value)</c>): the
-    /// expressions are the call's own, evaluated in the same state, so nullable warnings there are not counted as new.
+    /// argument that the original call passed without a warning (<c>(node, acc) = (node.Next, acc + node.Value)</c>):
+    /// such a reassignment is reordered where that keeps behaviour (<see cref="ReorderWarningReassignmentsAsync"/>);
+    /// a warning that stays blocks the fix like any other.
     /// </summary>
     private static readonly SyntaxAnnotation ReassignmentAnnotation = new("PerfAnalyzers.RecursionToLoop.Reassignment");
 
@@ -152,12 +154,8 @@ internal static partial class RecursionToLoop
     private static int CountErrors(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
         model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
 
-    private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
-    {
-        var reassignments = method.GetAnnotatedNodes(ReassignmentAnnotation).Select(n => n.Span).ToList();
-        return model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Warning &&
-            !(d.Id.StartsWith("CS86", System.StringComparison.Ordinal) && reassignments.Any(r => r.Contains(d.Location.SourceSpan))));
-    }
+    private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
+        model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Warning);
 
     internal enum ConversionKind
     {
@@ -728,6 +726,18 @@ internal static partial class RecursionToLoop
             {
                 if (extensionReceiver is not null && argument.Syntax == extensionReceiver)
                 {
+                    continue;
+                }
+
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue && argument.Parameter is { } optional)
+                {
+                    // An omitted optional argument: the parameter takes its default value in the call.
+                    if (DefaultValueSyntax(optional, argument.Value) is not { } defaultValue)
+                    {
+                        return false;
+                    }
+
+                    assignments.Add((optional.Name, defaultValue));
                     continue;
                 }
 
