@@ -393,7 +393,9 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        if (symbol.IsAsync || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly)
+        // async: only tail calls (`return await F(..)`, or `await F(..);` last in an async Task method). The loop runs
+        // the same statements in the same order; each awaited call ran its body before the caller went on anyway.
+        if ((symbol.IsAsync && info.Calls.Any(c => !c.IsTail)) || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly)
         {
             return null;
         }
@@ -443,7 +445,7 @@ internal static partial class RecursionToLoop
         {
             statements = rewriter.RewriteStatements(block.Statements);
         }
-        else if (symbol.ReturnsVoid)
+        else if (symbol.ReturnsVoid || ReturnsBareTask(symbol))
         {
             statements = rewriter.RewriteStatements(List<StatementSyntax>(new[] { ExpressionStatement(arrow!.Expression) }));
         }
@@ -464,7 +466,7 @@ internal static partial class RecursionToLoop
             last--;
         }
 
-        if (symbol.ReturnsVoid && (last < 0 || !EndsInJump(statements[last])))
+        if ((symbol.ReturnsVoid || ReturnsBareTask(symbol)) && (last < 0 || !EndsInJump(statements[last])))
         {
             statements.Insert(last + 1, ReturnStatement());
         }
@@ -563,6 +565,10 @@ internal static partial class RecursionToLoop
 
         return true;
     }
+
+    /// <summary>async Task / async ValueTask: like void, falling off the end returns.</summary>
+    private static bool ReturnsBareTask(IMethodSymbol method) =>
+        method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" };
 
     private static string UniqueName(SyntaxNode method, string baseName) =>
         UniqueNames.Pick(baseName, UniqueNames.IdentifiersIn(method).Contains);
@@ -777,7 +783,8 @@ internal static partial class RecursionToLoop
                     return false;
                 }
             }
-            else if (syntax.Parent is not (ReturnStatementSyntax or ExpressionStatementSyntax or ConditionalExpressionSyntax or ParenthesizedExpressionSyntax or ArrowExpressionClauseSyntax))
+            else if ((syntax.Parent is AwaitExpressionSyntax awaited && Method.IsAsync ? awaited.Parent : syntax.Parent) is not
+                (ReturnStatementSyntax or ExpressionStatementSyntax or ConditionalExpressionSyntax or ParenthesizedExpressionSyntax or ArrowExpressionClauseSyntax))
             {
                 return false;
             }
@@ -1001,7 +1008,8 @@ internal static partial class RecursionToLoop
                     replacement = TransformReturnedExpression(expression);
                     replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
                     return true;
-                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } when _plan.Calls.TryGetValue(invocation, out var call):
+                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax { Expression: InvocationExpressionSyntax } } expressionStatement
+                    when _plan.Calls.TryGetValue(expressionStatement.Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax awaitedCall } ? awaitedCall : (InvocationExpressionSyntax)expressionStatement.Expression, out var call):
                     replacement = Reassign(call);
                     replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
                     return true;
@@ -1037,6 +1045,8 @@ internal static partial class RecursionToLoop
             {
                 case InvocationExpressionSyntax invocation when _plan.Calls.TryGetValue(invocation, out var call) && call.Binary is null:
                     return Reassign(call);
+                case AwaitExpressionSyntax { Expression: InvocationExpressionSyntax awaitedCall } when _plan.Calls.TryGetValue(awaitedCall, out var awaitedPlan) && awaitedPlan.Binary is null:
+                    return Reassign(awaitedPlan);
                 case BinaryExpressionSyntax binary when _byBinary.TryGetValue(binary, out var accumulated):
                     return Reassign(accumulated);
                 case ConditionalExpressionSyntax conditional when ContainsPlannedCall(conditional.WhenTrue) || ContainsPlannedCall(conditional.WhenFalse) ||
