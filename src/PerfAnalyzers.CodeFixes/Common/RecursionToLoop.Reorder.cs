@@ -20,6 +20,7 @@ internal static partial class RecursionToLoop
     /// (<c>(acc, node) = (acc + node.Value, node.Next)</c>). The order of evaluation changes, so this is done only when
     /// every value is free of side effects and can throw nothing but a null dereference: locals, parameters, constants,
     /// fields and properties without arguments, unchecked built-in operators other than <c>/</c> and <c>%</c>.
+    /// A reassignment whose line is longer than 120 characters gets one value per line (<see cref="LineWrapping"/>).
     /// </summary>
     private static async Task<Document> ReorderWarningReassignmentsAsync(Document document, SyntaxAnnotation methodAnnotation, CancellationToken cancellationToken)
     {
@@ -34,16 +35,26 @@ internal static partial class RecursionToLoop
         foreach (var node in method.GetAnnotatedNodes(ReassignmentAnnotation))
         {
             if (node is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: TupleExpressionSyntax targets, Right: TupleExpressionSyntax values } assignment } ||
-                targets.Arguments.Count != values.Arguments.Count ||
-                !model.GetDiagnostics(assignment.Span, cancellationToken).Any(d => d.Id.StartsWith("CS86", System.StringComparison.Ordinal)) ||
-                ReorderedForNullableAnalysis(model, targets, values, cancellationToken) is not { } order)
+                targets.Arguments.Count != values.Arguments.Count)
             {
                 continue;
             }
 
-            replacements.Add(assignment, assignment
-                .WithLeft(targets.WithArguments(SeparatedList(order.Select(i => targets.Arguments[i]), targets.Arguments.GetSeparators())))
-                .WithRight(values.WithArguments(SeparatedList(order.Select(i => values.Arguments[i]), values.Arguments.GetSeparators()))));
+            var newAssignment = assignment;
+            if (model.GetDiagnostics(assignment.Span, cancellationToken).Any(d => d.Id.StartsWith("CS86", System.StringComparison.Ordinal)) &&
+                ReorderedForNullableAnalysis(model, targets, values, cancellationToken) is { } order)
+            {
+                newAssignment = assignment
+                    .WithLeft(targets.WithArguments(SeparatedList(order.Select(i => targets.Arguments[i]), targets.Arguments.GetSeparators())))
+                    .WithRight(values.WithArguments(SeparatedList(order.Select(i => values.Arguments[i]), values.Arguments.GetSeparators())));
+            }
+
+            // A reassignment longer than a line gets its values one per line.
+            newAssignment = newAssignment.WithRight(LineWrapping.WrapTupleIfLong((TupleExpressionSyntax)newAssignment.Right, values, root));
+            if (newAssignment != assignment)
+            {
+                replacements.Add(assignment, newAssignment);
+            }
         }
 
         return replacements.Count == 0
