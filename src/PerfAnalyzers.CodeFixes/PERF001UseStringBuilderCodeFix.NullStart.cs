@@ -42,6 +42,19 @@ public sealed partial class PERF001UseStringBuilderCodeFix
                 return null; // ??= is C# 8
             }
 
+            // A variable declared non-nullable in nullable code (a parameter a caller in an oblivious context may still
+            // pass null) would get a warning from `s = sBuilder?.ToString()`: no fix, as before.
+            var type = local switch
+            {
+                ILocalSymbol l => l.Type,
+                IParameterSymbol p => p.Type,
+                _ => null,
+            };
+            if (type is null || type.NullableAnnotation == NullableAnnotation.NotAnnotated)
+            {
+                return null;
+            }
+
             // Declared `= null` with no use between the declaration and the loop: the builder starts as null too, and
             // the compiler's nullable analysis of the builder follows that of the string step by step.
             var declaredNull = false;

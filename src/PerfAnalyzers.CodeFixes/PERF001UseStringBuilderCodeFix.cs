@@ -300,7 +300,9 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
     {
         StatementSyntax? statement = loop.Loop is not null
             ? loop.Loop.Syntax as StatementSyntax
-            : loop.PerElementCall!.Syntax.Parent as ExpressionStatementSyntax;
+            : loop.PerElementCall!.TargetMethod.Name == "Select"
+                ? loop.PerElementCall.Syntax.FirstAncestorOrSelf<StatementSyntax>() // items.Select(..).ToList() in any statement
+                : loop.PerElementCall.Syntax.Parent as ExpressionStatementSyntax;
         while (statement?.Parent is LabeledStatementSyntax labeled)
         {
             statement = labeled;

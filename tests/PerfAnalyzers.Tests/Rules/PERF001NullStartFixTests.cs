@@ -292,6 +292,40 @@ public class PERF001NullStartFixTests
         }
         """);
 
+    /// <summary>
+    /// A <c>string?</c> parameter appended to with no null test: fixed the same way. A parameter declared non-nullable
+    /// (a caller in an oblivious context may still pass null) keeps the diagnostic with no fix: <c>d = dBuilder?.ToString()</c>
+    /// would warn.
+    /// </summary>
+    [Fact]
+    public Task String_that_may_be_null_without_null_tests() => Verify.VerifyFixAsync("""
+        #nullable enable
+        class C
+        {
+            string M(string[] items, string? a, string d)
+            {
+                foreach (var item in items) [|a += item|];
+                foreach (var item in items) [|d += item|];
+                return a + d;
+            }
+        }
+        """, """
+        #nullable enable
+        using System.Text;
+
+        class C
+        {
+            string M(string[] items, string? a, string d)
+            {
+                var aBuilder = a is null ? null : new StringBuilder(a);
+                foreach (var item in items) (aBuilder ??= new StringBuilder()).Append(item);
+                a = aBuilder?.ToString();
+                foreach (var item in items) [|d += item|];
+                return a + d;
+            }
+        }
+        """);
+
     private static List<string> Warnings(string source) =>
         TestCompiler.CreateCompilation(new[] { source })
             .GetDiagnostics()
