@@ -140,43 +140,15 @@ internal static partial class RecursionToLoop
         return null;
     }
 
-    private static bool CanBeReordered(IOperation operation)
-    {
-        if (operation.ConstantValue.HasValue)
-        {
-            return true;
-        }
-
-        switch (operation)
-        {
-            case ILiteralOperation:
-            case ILocalReferenceOperation:
-            case IParameterReferenceOperation:
-            case IInstanceReferenceOperation:
-                return true;
-            case IConversionOperation { OperatorMethod: null, IsChecked: false } conversion:
-                return CanBeReordered(conversion.Operand);
-            case IBinaryOperation { OperatorMethod: null, IsChecked: false } binary
-                when binary.OperatorKind is not (BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder):
-                return CanBeReordered(binary.LeftOperand) && CanBeReordered(binary.RightOperand);
-            case IUnaryOperation { OperatorMethod: null, IsChecked: false } unary:
-                return CanBeReordered(unary.Operand);
-            case IConditionalOperation { WhenFalse: not null } conditional:
-                return CanBeReordered(conditional.Condition) && CanBeReordered(conditional.WhenTrue) && CanBeReordered(conditional.WhenFalse);
-            case IIsPatternOperation { Pattern: IConstantPatternOperation or INegatedPatternOperation { Pattern: IConstantPatternOperation } } isPattern:
-                return CanBeReordered(isPattern.Value);
-            case IFieldReferenceOperation field:
-                return field.Instance is null || CanBeReordered(field.Instance);
-            case IPropertyReferenceOperation property:
-                return property.Arguments.Length == 0 && (property.Instance is null || CanBeReordered(property.Instance));
-            case IConditionalAccessOperation conditionalAccess:
-                return CanBeReordered(conditionalAccess.Operation) && CanBeReordered(conditionalAccess.WhenNotNull);
-            case IConditionalAccessInstanceOperation:
-                return true;
-            default:
-                return false;
-        }
-    }
+    /// <summary>
+    /// Side-effect free (<see cref="Plan.IsPure"/> with reads) and unable to throw anything but a null dereference: no
+    /// checked arithmetic, no division, no array element (an index out of range would come in another order).
+    /// </summary>
+    private static bool CanBeReordered(IOperation operation) =>
+        Plan.IsPure(operation, allowReads: true) &&
+        !operation.DescendantsAndSelf().Any(o => o is IBinaryOperation { IsChecked: true } or IConversionOperation { IsChecked: true } or IUnaryOperation { IsChecked: true } or
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder } or IArrayElementReferenceOperation or
+            IPropertyReferenceOperation { Arguments.Length: > 0 });
 
     /// <summary>
     /// The value an omitted optional argument passes (<c>WithExistingFolder(dir)</c> for <c>bool exists = true</c>), as

@@ -863,7 +863,7 @@ internal static partial class RecursionToLoop
             return true;
         }
 
-        private static bool IsPure(IOperation operation, bool allowReads)
+        internal static bool IsPure(IOperation operation, bool allowReads)
         {
             if (operation.ConstantValue.HasValue)
             {
