@@ -97,7 +97,7 @@ public sealed partial class PERF003BatchQueryCodeFix
             }
 
             if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition) ||
+                !TryMatchRepetition(loop, out var repetition) || repetition.Materialise ||
                 !IsKeyOfElement(key, repetition.Element) ||
                 !IsLoopInvariant(connection, loop, repetition.Element) ||
                 WritesOrMutatesElements(loop.Body, apis, repetition.Element))

@@ -191,11 +191,11 @@ public sealed partial class PERF003BatchQueryCodeFix
             return true;
         }
 
-        private static bool IsChangeTrackingCall(string name) => name is
+        internal static bool IsChangeTrackingCall(string name) => name is
             "Add" or "AddRange" or "AddAsync" or "AddRangeAsync" or
             "Update" or "UpdateRange" or "Remove" or "RemoveRange" or "Attach" or "AttachRange";
 
-        private static bool IsInSource(IMethodSymbol method)
+        internal static bool IsInSource(IMethodSymbol method)
         {
             foreach (var location in method.OriginalDefinition.Locations)
             {

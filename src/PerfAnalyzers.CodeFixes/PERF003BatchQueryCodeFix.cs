@@ -75,7 +75,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             : 0;
         return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
-            SaveOncePlan.TryCreate(model, invocation, cancellationToken);
+            (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
+            ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
@@ -189,8 +190,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     /// <summary>Everything the edit needs, computed and checked on one semantic model.</summary>
     private sealed partial class Plan : IFixPlan
     {
-        private Plan(StatementSyntax anchor, ExpressionSyntax replaced, string title, ImmutableArray<string> statements, string replacement, ImmutableArray<string> missingNamespaces)
+        private Plan(StatementSyntax anchor, ExpressionSyntax replaced, string title, ImmutableArray<string> statements, string replacement, ImmutableArray<string> missingNamespaces, string? materialisedAs = null)
         {
+            MaterialisedAs = materialisedAs;
             Anchor = anchor;
             Replaced = replaced;
             Title = title;
@@ -204,6 +206,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         /// <summary>The per-element query (or its <c>await</c>), replaced by the in-memory lookup.</summary>
         public ExpressionSyntax Replaced { get; }
+
+        /// <summary>The list the <c>foreach</c> source is enumerated into before the loop (the loop then iterates it), or null.</summary>
+        public string? MaterialisedAs { get; }
 
         public string Title { get; }
 
@@ -295,6 +300,12 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
             var element = repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
+            string? materialisedAs = null;
+            if (repetition.Materialise)
+            {
+                materialisedAs = Unique(MaterialisedName(repetition.Collection.Syntax, element), used);
+            }
+
             var key = query.Key.Syntax.WithoutTrivia().ToString();
             var source = query.Source.Syntax.WithoutTrivia().ToString();
             var token = query.CancellationToken is null ? string.Empty : query.CancellationToken.Syntax.WithoutTrivia().ToString();
@@ -318,6 +329,16 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
             var indentation = IndentationOf(anchor).Length;
             var statements = ImmutableArray.CreateBuilder<string>();
+            if (materialisedAs is not null)
+            {
+                // await/cast/?:/?? sources need parentheses before '.ToList()'.
+                var primary = repetition.Collection.Syntax is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
+                    ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or
+                    ImplicitArrayCreationExpressionSyntax or ThisExpressionSyntax;
+                statements.Add($"var {materialisedAs} = {(primary ? collection : "(" + collection + ")")}.ToList();");
+                collection = materialisedAs;
+            }
+
             statements.Add($"var {keys} = {collection}.Select({element} => {key}).Distinct().ToList();");
             var isEntityRows = query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup;
             var toMap = query.Kind switch
@@ -414,7 +435,33 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 _ => $"Load all '{setName}' in one query before the loop",
             };
             _ = isEntityRows;
-            return new Plan(anchor, replaced, title, statements.ToImmutable(), replacement, missing.ToImmutable());
+            return new Plan(anchor, replaced, title, statements.ToImmutable(), replacement, missing.ToImmutable(), materialisedAs);
+        }
+
+        /// <summary>The list's name: the source's last name (<c>@event.OrderStockItems</c>: <c>orderStockItems</c>; <c>GetItems()</c>: <c>items</c>), else the element's plural.</summary>
+        private static string MaterialisedName(SyntaxNode source, string element)
+        {
+            if (source is IdentifierNameSyntax local)
+            {
+                return Camel(local.Identifier.ValueText) + "List"; // a lazy local or parameter: its list beside it
+            }
+
+            var name = source switch
+            {
+                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
+                InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+                _ => string.Empty,
+            };
+            if (name.StartsWith("Get", StringComparison.Ordinal) && name.Length > 3 && char.IsUpper(name[3]))
+            {
+                name = name.Substring(3);
+            }
+
+            // A LINQ operator's name says nothing of the elements: orders.Where(...) becomes orderList.
+            return name.Length == 0 || (source is InvocationExpressionSyntax && name is "Where" or "Select" or "OrderBy" or "OrderByDescending" or "Distinct" or "DistinctBy" or "Skip" or "Take" or "Concat" or "Union")
+                ? element + "List"
+                : Camel(name);
         }
 
         /// <summary>Count → Counts, ...: the noun in the map's name (<c>lineCountsByOrderId</c>).</summary>
@@ -479,7 +526,18 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             }
 
             var lookup = SyntaxFactory.ParseExpression(Replacement).WithTriviaFrom(Replaced);
-            var anchor = Anchor.ReplaceNode(Replaced, lookup).WithLeadingTrivia(indentation);
+            StatementSyntax anchor;
+            if (MaterialisedAs is not null && Anchor is ForEachStatementSyntax forEach)
+            {
+                var list = SyntaxFactory.IdentifierName(MaterialisedAs).WithTriviaFrom(forEach.Expression);
+                anchor = Anchor.ReplaceNodes(new SyntaxNode[] { Replaced, forEach.Expression }, (original, _) => original == Replaced ? lookup : list);
+            }
+            else
+            {
+                anchor = Anchor.ReplaceNode(Replaced, lookup);
+            }
+
+            anchor = anchor.WithLeadingTrivia(indentation);
 
             SyntaxNode result;
             if (Anchor.Parent is GlobalStatementSyntax global)
@@ -1088,13 +1146,20 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     /// <summary>The per-element repetition the fix supports and where its batch goes.</summary>
     private sealed class RepetitionShape
     {
-        public RepetitionShape(ISymbol element, string elementName, IOperation collection, StatementSyntax anchor)
+        public RepetitionShape(ISymbol element, string elementName, IOperation collection, StatementSyntax anchor, bool materialise = false)
         {
             Element = element;
             ElementName = elementName;
             Collection = collection;
             Anchor = anchor;
+            Materialise = materialise;
         }
+
+        /// <summary>
+        /// The <c>foreach</c> source is not a collection that can be read twice (a lazy sequence, a method result, a
+        /// property with logic): the fix enumerates it once into a list before the loop and iterates that list.
+        /// </summary>
+        public bool Materialise { get; }
 
         /// <summary>The iteration variable or lambda parameter.</summary>
         public ISymbol Element { get; }
@@ -1113,9 +1178,20 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         if (loop.Loop is IForEachLoopOperation { IsAsynchronous: false, Syntax: ForEachStatementSyntax syntax } forEach)
         {
             // foreach (var element in collection) with an identity element conversion.
-            if (forEach.Locals.Length != 1 || !IsStable(forEach.Collection, out var collection) || !IsInStatementList(syntax))
+            if (forEach.Locals.Length != 1 || !IsInStatementList(syntax))
             {
                 return false;
+            }
+
+            var materialise = false;
+            if (!IsStable(forEach.Collection, out var collection))
+            {
+                if (!IsMaterialisable(forEach.Collection, out collection))
+                {
+                    return false;
+                }
+
+                materialise = true;
             }
 
             var element = forEach.Locals[0];
@@ -1124,7 +1200,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 return false;
             }
 
-            repetition = new RepetitionShape(element, syntax.Identifier.ValueText, collection, syntax);
+            repetition = new RepetitionShape(element, syntax.Identifier.ValueText, collection, syntax, materialise);
             return true;
         }
 
@@ -1175,7 +1251,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             collection = Loops.Unwrap(conversion.Operand);
         }
 
-        if (collection is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }))
+        if (!IsStableReference(collection))
         {
             return false;
         }
@@ -1203,6 +1279,94 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
 
         return isCollection;
+    }
+
+    /// <summary>
+    /// A local, parameter, field, or a chain of fields and auto-properties (<c>@event.Items</c>, <c>this.Order.Lines</c>)
+    /// from one: reading it again just before the loop gives the same object. A property with a body could compute anew.
+    /// </summary>
+    private static bool IsStableReference(IOperation operation)
+    {
+        for (var depth = 0; depth < 8; depth++)
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation:
+                case IParameterReferenceOperation:
+                case IInstanceReferenceOperation:
+                    return true;
+                case IFieldReferenceOperation field:
+                    if (field.Instance is null)
+                    {
+                        return true;
+                    }
+
+                    operation = field.Instance;
+                    continue;
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property when IsAutoProperty(property.Property):
+                    if (property.Instance is null)
+                    {
+                        return true;
+                    }
+
+                    operation = property.Instance;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A property of the code base with a compiler-generated backing field (auto-property, record positional property).</summary>
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.IsIndexer || property.ContainingType is null)
+        {
+            return false;
+        }
+
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true } field && SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A <c>foreach</c> source the fix can enumerate once into a list before the loop: any in-memory sequence
+    /// (<c>IEnumerable&lt;T&gt;</c>, not a database query, not <c>IAsyncEnumerable</c>). It is evaluated at the same point as
+    /// before (just before the loop); only a lazy sequence's enumeration moves ahead of the loop body.
+    /// </summary>
+    private static bool IsMaterialisable(IOperation operation, out IOperation collection)
+    {
+        collection = Loops.Unwrap(operation);
+        while (collection is IConversionOperation { IsImplicit: true } conversion)
+        {
+            collection = Loops.Unwrap(conversion.Operand);
+        }
+
+        if (collection.Type is not INamedTypeSymbol type || collection.Syntax is not ExpressionSyntax || collection.Syntax.GetType().Name == "CollectionExpressionSyntax" ||
+            collection.Syntax.ContainsDiagnostics || ElementType(type) is null ||
+            type.TypeKind == TypeKind.Dynamic)
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented.Name is "IQueryable" or "IAsyncEnumerable")
+            {
+                return false;
+            }
+        }
+
+        return type.Name != "IQueryable";
     }
 
     private static bool IsGenericCollectionInterface(ITypeSymbol type) =>

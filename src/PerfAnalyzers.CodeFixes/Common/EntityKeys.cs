@@ -162,8 +162,18 @@ internal static class EntityKeys
             var entity = Builder(method);
             if (entity is null)
             {
-                Unreadable = true;
-                return;
+                // A migration snapshot's string-named builder: modelBuilder.Entity("Ns.Order", b => { b.HasKey("Id"); }).
+                switch (NamedBuilder(invocation, model))
+                {
+                    case (true, { } named):
+                        entity = named;
+                        break;
+                    case (true, null):
+                        return; // the key of an owned type (OwnsOne("Ns.Address", "Address", b1 => ...)): owned types have no key of their own to batch by
+                    default:
+                        Unreadable = true;
+                        return;
+                }
             }
 
             var key = ReadKey(entity, invocation, model, cancellationToken);
@@ -173,6 +183,51 @@ internal static class EntityKeys
             }
 
             Keys[entity] = key;
+        }
+
+        /// <summary>
+        /// For <c>b.HasKey(...)</c> on the parameter of the lambda in <c>Entity("Full.Type.Name", b =&gt; ...)</c>: (true, the
+        /// type named); in <c>OwnsOne/OwnsMany(..., b1 =&gt; ...)</c>: (true, null); otherwise (false, null): the entity cannot be told.
+        /// </summary>
+        private static (bool Known, ITypeSymbol? Entity) NamedBuilder(InvocationExpressionSyntax invocation, SemanticModel model)
+        {
+            if (invocation.Expression is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } ||
+                invocation.FirstAncestorOrSelf<LambdaExpressionSyntax>() is not { } lambda ||
+                lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } arguments })
+            {
+                return (false, null);
+            }
+
+            var parameter = lambda switch
+            {
+                SimpleLambdaExpressionSyntax simple => simple.Parameter.Identifier.ValueText,
+                ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0].Identifier.ValueText,
+                _ => null,
+            };
+            var callName = call.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                SimpleNameSyntax simpleName => simpleName.Identifier.ValueText,
+                _ => null,
+            };
+            if (parameter is null || receiver.Identifier.ValueText != parameter)
+            {
+                return (false, null);
+            }
+
+            if (callName is "OwnsOne" or "OwnsMany")
+            {
+                return (true, null);
+            }
+
+            if (callName != "Entity" || arguments.Arguments.Count != 2 ||
+                model.GetConstantValue(arguments.Arguments[0].Expression) is not { HasValue: true, Value: string typeName } ||
+                model.Compilation.GetTypeByMetadataName(typeName) is not { } type)
+            {
+                return (false, null);
+            }
+
+            return (true, type);
         }
 
         /// <summary>TEntity of EntityTypeBuilder&lt;TEntity&gt; (or the dependent of an owned builder).</summary>

@@ -26,12 +26,12 @@ internal enum SelfCallDepth
 /// not awaited), delegation to the same method on an object obtained from another service, and walks up a hierarchy.
 /// Only called for the few invocations that are self-calls, so it may walk the method body.
 /// </summary>
-internal static class RecursionDepth
+internal static partial class RecursionDepth
 {
     internal const string HierarchyMembersOption = "hierarchy_members";
 
     /// <summary>Default names of members that lead up a hierarchy; a member matches when its name equals or ends with one.</summary>
-    internal const string DefaultHierarchyMembers = "Parent,ParentId,ParentNode,BaseType,InnerException,InnerExceptions,DeclaringType,ContainingType,ContainingSymbol,ContainingNamespace";
+    internal const string DefaultHierarchyMembers = "Parent,ParentId,ParentNode,BaseType,InnerException,InnerExceptions,DeclaringType,ContainingType,ContainingSymbol,ContainingNamespace,Directory,DirectoryName";
 
     public static SelfCallDepth Classify(SelfCall call, RecursionInfo info, AnalyzerOptions options, string ruleId)
     {
@@ -41,7 +41,9 @@ internal static class RecursionDepth
             return SelfCallDepth.Bounded;
         }
 
-        return WalksHierarchy(call.Invocation, context, ReadHierarchyMembers(options, call.Invocation.Syntax.SyntaxTree, ruleId))
+        // An empty hierarchy_members turns off both kinds of shallow walk (the severity lowering's off switch).
+        var members = ReadHierarchyMembers(options, call.Invocation.Syntax.SyntaxTree, ruleId);
+        return WalksHierarchy(call.Invocation, context, members) || (members.Length > 0 && WalksCodeStructure(call, context))
             ? SelfCallDepth.Hierarchy
             : SelfCallDepth.GrowsWithInput;
     }
@@ -76,6 +78,8 @@ internal static class RecursionDepth
                IsBoundedFlag(call, context) ||
                IsBoundedCounter(call, context) ||
                SwitchesToFixedValue(call.Invocation, context) ||
+               SwitchesSign(call.Invocation, context) ||
+               RelooksUpSameKey(call.Invocation, context) ||
                IsDelegation(call.Invocation, context);
     }
 

@@ -372,6 +372,12 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
         }
 
         // A field written more than once in the method may hold something else when it is joined.
+        if (!startsAll && writes <= 1 && holder is IFieldSymbol heldIn && consumer is not null)
+        {
+            // Joined in another method of the type, the field written only here (issue #13).
+            startsAll = FieldTaskJoins.IsJoinedInAnotherMethod(consumer, heldIn, c => StartsAll(c, types) is not null, Parent);
+        }
+
         return startsAll && (holder is ILocalSymbol || writes <= 1) ? FormSelectThroughLocal : null;
     }
 
@@ -802,7 +808,7 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
     /// abstract classes) injected as <c>IEnumerable&lt;T&gt;</c> or named as observers. Their number is set by
     /// registrations, not by data, so a fan-out over them is reported as Info.
     /// </summary>
-    private static bool IsObserverSource(IOperation? source, KnownTypes types)
+    private static bool IsObserverSource(IOperation? source, KnownTypes types, int indirection = 0)
     {
         for (var depth = 0; depth < 4 && source is IInvocationOperation call; depth++)
         {
@@ -815,7 +821,7 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
             if (!KnownTypes.Is(call.TargetMethod.ContainingType, types.Enumerable) ||
                 call.TargetMethod.Name is not ("ToList" or "ToArray" or "Where" or "OfType" or "Cast" or "AsEnumerable"))
             {
-                return false;
+                return ObserverSources.IsObserverGetter(call.TargetMethod.Name);
             }
 
             source = call.Instance ?? (call.Arguments.Length > 0 ? Loops.Unwrap(call.Arguments[0].Value) : null);
@@ -834,7 +840,9 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
                 declaredType = property.Property.Type;
                 break;
             default:
-                return false;
+                // Through a local, a private method's parameter, or another object's handlers (issue #18).
+                return source is not null && indirection < 3 &&
+                       ObserverSources.IsIndirect(source, types, value => IsObserverSource(value, types, indirection + 1));
         }
 
         var element = types.ElementType(declaredType);

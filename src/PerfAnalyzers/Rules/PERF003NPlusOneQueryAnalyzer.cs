@@ -304,7 +304,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             found = loop;
-            if (isSmallConstant || IsOverServices(loop))
+            if (isSmallConstant || IsOverServices(loop) || SettingsCollections.IsOverSettings(loop))
             {
                 severity = DiagnosticSeverity.Info;
             }
@@ -573,7 +573,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             var name = argument.Parameter?.Name ?? string.Empty;
-            if (!IsPagingParameter(name))
+            if (!IsPagingParameter(name) && !PagingObjects.SetsOnlyPagingMembers(argument.Value, dependence.IsReferencedIn, IsPagingParameter))
             {
                 return false;
             }

@@ -588,7 +588,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_when_the_collection_is_a_query_or_a_call() => VerifyNoFix("""
+    public Task A_call_or_lazy_collection_is_listed_once_before_the_loop() => VerifyFix("""
         class C
         {
             IEnumerable<Order> Load() => new List<Order>();
@@ -603,6 +603,30 @@ public class PERF003FixTests
                 foreach (var order in lazy)
                 {
                     var customer = db.Customers.[|Find(order.CustomerId)|];
+                }
+            }
+        }
+        """, """
+        class C
+        {
+            IEnumerable<Order> Load() => new List<Order>();
+
+            void M(ShopContext db, IEnumerable<Order> lazy)
+            {
+                var load = Load().ToList();
+                var customerKeys = load.Select(order => order.CustomerId).Distinct().ToList();
+                var customersByKey = db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionary(c => c.Id);
+                foreach (var order in load)
+                {
+                    var customer = customersByKey.GetValueOrDefault(order.CustomerId);
+                }
+
+                var lazyList = lazy.ToList();
+                var customerKeys2 = lazyList.Select(order => order.CustomerId).Distinct().ToList();
+                var customersByKey2 = db.Customers.Where(c2 => customerKeys2.Contains(c2.Id)).ToDictionary(c2 => c2.Id);
+                foreach (var order in lazyList)
+                {
+                    var customer = customersByKey2.GetValueOrDefault(order.CustomerId);
                 }
             }
         }

@@ -406,7 +406,8 @@ public class PERF004PrecisionTests
         {
             Diag("PERF004").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning),
             Diag("PERF004").WithLocation(1).WithSeverity(DiagnosticSeverity.Info),
-            Diag("PERF004").WithLocation(2).WithSeverity(DiagnosticSeverity.Warning),
+            // BaseType is not listed, but a System.Type walk is over code structure (issue #18 s2): Info while the list is not empty.
+            Diag("PERF004").WithLocation(2).WithSeverity(DiagnosticSeverity.Info),
             Diag("PERF004").WithLocation(3).WithSeverity(DiagnosticSeverity.Info),
         },
     }.RunAsync();

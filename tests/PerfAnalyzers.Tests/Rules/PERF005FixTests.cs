@@ -218,7 +218,7 @@ public class PERF005FixTests
             {
                 public static int Length(string s, int start)
                 {
-                    if (start < 0) return [|Length(s, -start)|];
+                    if (start > s.Length) return [|Length(s, start - 1)|];
                     return Loop(start);
                     int Loop(int i) => i == s.Length ? i : [|Loop(i + 1)|];
                 }
@@ -240,9 +240,9 @@ public class PERF005FixTests
                 {
                     while (true)
                     {
-                        if (start < 0)
+                        if (start > s.Length)
                         {
-                            start = -start;
+                            start = start - 1;
                             continue;
                         }
 

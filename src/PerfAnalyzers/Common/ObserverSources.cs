@@ -1,0 +1,159 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using PerfAnalyzers.Rules;
+
+namespace PerfAnalyzers.Common;
+
+/// <summary>
+/// PERF002: observer sources reached through plumbing (issue #18 section 2), beyond a field or property of the type
+/// itself: a local assigned once from an observer source (filtered or copied: <c>providers.Where(..).ToArray()</c>) or
+/// from a call named like one (<c>_registry.GetConsumers(message)</c>); a parameter of a private method or local
+/// function that every call in the same file fills with the type's own observers; a field or property of another object
+/// named like observers whose elements are delegates or services (<c>subscribers._asyncHandlers</c>). Only asked for
+/// sources about to be reported, so it may walk the method and its type.
+/// </summary>
+internal static class ObserverSources
+{
+    private static readonly string[] Words =
+    {
+        "subscriber", "handler", "listener", "observer", "callback", "notifier", "sink", "hook", "plugin", "watcher",
+        "interceptor", "provider", "consumer",
+    };
+
+    /// <summary>
+    /// True when <paramref name="source"/> (a local, a parameter or another object's member) holds observers.
+    /// <paramref name="isObserverSource"/> is the rule's own test for a source (fields of the type, <c>Where</c>/<c>ToList</c> chains).
+    /// </summary>
+    public static bool IsIndirect(IOperation source, PERF002UnboundedTaskSpawningAnalyzer.KnownTypes types, Func<IOperation, bool> isObserverSource)
+    {
+        switch (source)
+        {
+            case ILocalReferenceOperation local:
+                if (SettingsCollections.SingleInitializer(local) is not { } value)
+                {
+                    return false;
+                }
+
+                value = Loops.Unwrap(value);
+                return isObserverSource(value);
+            case IParameterReferenceOperation parameter:
+                return IsFilledWithObservers(parameter, isObserverSource);
+            case IFieldReferenceOperation { Instance: not null } field:
+                return IsObserverMember(field.Field.Name, field.Field.Type, types);
+            case IPropertyReferenceOperation { Instance: not null, Property.Parameters.Length: 0 } property:
+                return IsObserverMember(property.Property.Name, property.Property.Type, types);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary><c>GetConsumers</c>, <c>GetHandlers</c>, <c>ResolveSubscribers</c>: a method whose name ends with an observer word in the plural.</summary>
+    public static bool IsObserverGetter(string name)
+    {
+        foreach (var word in Words)
+        {
+            if (name.EndsWith(word + "s", StringComparison.OrdinalIgnoreCase) && name.Length > word.Length + 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsObserverMember(string name, ITypeSymbol type, PERF002UnboundedTaskSpawningAnalyzer.KnownTypes types)
+    {
+        if (!HasObserverWord(name) || types.ElementType(type) is not { } element)
+        {
+            return false;
+        }
+
+        return element.TypeKind is TypeKind.Delegate or TypeKind.Interface || element.IsAbstract;
+    }
+
+    private static bool HasObserverWord(string name)
+    {
+        foreach (var word in Words)
+        {
+            if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A parameter of a private method or local function whose every call in the same file passes an observer source
+    /// (at least one call): <c>CollectAsync(_externalProviders, q)</c>, <c>CollectAsync(_internalProviders, q)</c>.
+    /// </summary>
+    private static bool IsFilledWithObservers(IParameterReferenceOperation reference, Func<IOperation, bool> isObserverSource)
+    {
+        var parameter = reference.Parameter;
+        if (parameter.ContainingSymbol is not IMethodSymbol method ||
+            (method.MethodKind != MethodKind.LocalFunction && method.DeclaredAccessibility != Accessibility.Private) ||
+            reference.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        SyntaxNode? scope = null;
+        foreach (var declaration in method.DeclaringSyntaxReferences)
+        {
+            if (declaration.SyntaxTree == reference.Syntax.SyntaxTree)
+            {
+                var node = declaration.GetSyntax();
+                scope = method.MethodKind == MethodKind.LocalFunction ? node.Parent : node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            }
+        }
+
+        if (scope is null)
+        {
+            return false;
+        }
+
+        var calls = 0;
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is not InvocationExpressionSyntax invocation || CalledName(invocation.Expression) != method.Name)
+            {
+                continue;
+            }
+
+            if (model.GetOperation(invocation) is not IInvocationOperation call ||
+                !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+            {
+                continue;
+            }
+
+            IOperation? passed = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, parameter.OriginalDefinition))
+                {
+                    passed = argument.Value;
+                }
+            }
+
+            if (passed is null || Loops.Unwrap(passed) is IParameterReferenceOperation || !isObserverSource(Loops.Unwrap(passed)))
+            {
+                return false;
+            }
+
+            calls++;
+        }
+
+        return calls > 0;
+    }
+
+    private static string? CalledName(ExpressionSyntax expression) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        GenericNameSyntax generic => generic.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        _ => null,
+    };
+}
