@@ -25,7 +25,7 @@ namespace PerfAnalyzers.CodeFixes;
 /// rewrite could change behaviour (the string is read in the loop, prepended to, a field or property, captured, ...).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PERF001UseStringBuilderCodeFix)), Shared]
-public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
+public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
 {
     internal const string UseStringBuilderKey = "PERF001_UseStringBuilder";
     internal const string UseStringJoinKey = "PERF001_UseStringJoin";
@@ -201,6 +201,15 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             }
         }
 
+        // Last, a string that may be null when the loop starts: a builder that is null exactly when the string is.
+        for (var i = loops.Count - 1; i >= 0; i--)
+        {
+            if (TryUseStringBuilderAround(root, model, loops[i], local, scope, initializer, stringBuilderType, types, materialise: false, cancellationToken, nullableStart: true) is { } fix)
+            {
+                return fix;
+            }
+        }
+
         return null;
     }
 
@@ -286,11 +295,14 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         INamedTypeSymbol stringBuilderType,
         Analyzer.KnownTypes types,
         bool materialise,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool nullableStart = false)
     {
         StatementSyntax? statement = loop.Loop is not null
             ? loop.Loop.Syntax as StatementSyntax
-            : loop.PerElementCall!.Syntax.Parent as ExpressionStatementSyntax;
+            : loop.PerElementCall!.TargetMethod.Name == "Select"
+                ? loop.PerElementCall.Syntax.FirstAncestorOrSelf<StatementSyntax>() // items.Select(..).ToList() in any statement
+                : loop.PerElementCall.Syntax.Parent as ExpressionStatementSyntax;
         while (statement?.Parent is LabeledStatementSyntax labeled)
         {
             statement = labeled;
@@ -309,7 +321,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         }
 
         if (!scope.Span.Contains(statement.Span) || EnclosingTryObservesFailure(statement, scope) ||
-            (local is IParameterSymbol parameter && !ParameterIsNonNullAtLoop(parameter, statement, scope, model, cancellationToken)))
+            (local is IParameterSymbol parameter && !nullableStart && !ParameterIsNonNullAtLoop(parameter, statement, scope, model, cancellationToken)))
         {
             return null;
         }
@@ -327,6 +339,17 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             (SyntaxNode?)statement.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is not GlobalStatementSyntax) ?? root,
             model,
             statement.SpanStart);
+        // The builder type: StringBuilder when it binds (or will, with a using directive), else fully qualified.
+        var visible = model.LookupNamespacesAndTypes(statement.SpanStart, name: "StringBuilder");
+        var typeName = visible.Length == 0 || (visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], stringBuilderType))
+            ? "StringBuilder"
+            : "global::System.Text.StringBuilder";
+        var nullStart = nullableStart ? NullStart.Create(statement, local, scope, initializer, model, cancellationToken) : null;
+        if (nullableStart && nullStart is null)
+        {
+            return null;
+        }
+
         var hasAppend = false;
         var hasPrepend = false;
         foreach (var candidate in statement.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>())
@@ -337,7 +360,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 continue;
             }
 
-            if (materialise && candidate.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+            if ((materialise || nullableStart) && candidate.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
                 model.GetOperation(candidate, cancellationToken) is { } assigned && !Analyzer.TryMatchAppend(assigned, out _, out _))
             {
                 // s = "" (not an append): a reset, rewritten by TryMaterialise or refused there.
@@ -362,7 +385,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             string? appendText = null;
             if (calls.Count > 0)
             {
-                var text = new System.Text.StringBuilder(builderName);
+                var text = new System.Text.StringBuilder(nullStart is null ? builderName : nullStart.Receiver(candidate, builderName, typeName));
                 foreach (var call in calls)
                 {
                     text.Append('.').Append(call);
@@ -402,17 +425,13 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             }
         }
 
-        if (replacements.Count == 0 || !ReferencesAllowFix(scope, statement, local, model, types, allowedReferences, initializer, materialise && hasAppend && !hasPrepend ? builderName : null, replacements, cancellationToken))
+        if (replacements.Count == 0 || (nullStart is not null && (hasPrepend || !hasAppend)) ||
+            !ReferencesAllowFix(scope, statement, local, model, types, allowedReferences, initializer, materialise && hasAppend && !hasPrepend ? builderName : null, replacements, cancellationToken, nullStart is null ? null : (builderName, typeName)))
         {
             return null;
         }
 
-        // The builder type: StringBuilder when it binds (or will, with a using directive), else fully qualified.
-        var visible = model.LookupNamespacesAndTypes(statement.SpanStart, name: "StringBuilder");
         var addUsing = hasAppend && visible.Length == 0;
-        var typeName = visible.Length == 0 || (visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], stringBuilderType))
-            ? "StringBuilder"
-            : "global::System.Text.StringBuilder";
 
         // The stack of prefixes: Stack<string> when it binds (or will, with a using directive), else fully qualified.
         var stackType = model.Compilation.GetTypeByMetadataName("System.Collections.Generic.Stack`1");
@@ -433,7 +452,9 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         var newStatements = new List<StatementSyntax>();
         if (hasAppend)
         {
-            newStatements.Add(SyntaxFactory.ParseStatement($"var {builderName} = new {typeName}({localName});"));
+            newStatements.Add(SyntaxFactory.ParseStatement(nullStart is null
+                ? $"var {builderName} = new {typeName}({localName});"
+                : nullStart.Declaration(builderName, typeName, localName)));
         }
 
         if (hasPrepend)
@@ -455,6 +476,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
             {
                 (true, true) => $"string.Concat({prefixesName}) + {builderName}.ToString()",
                 (false, true) => $"string.Concat({prefixesName}) + {localName}",
+                _ when nullStart is not null => $"{builderName}?.ToString()",
                 _ => $"{builderName}.ToString()",
             };
             newStatements.Add(SyntaxFactory.ParseStatement($"{localName} = {value};")
@@ -1023,10 +1045,11 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
         ExpressionSyntax? initializer,
         string? materialiseInto,
         Dictionary<SyntaxNode, SyntaxNode> replacements,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        (string Builder, string Type)? nullableBuilder = null)
     {
         var appends = replacements.Keys.ToList();
-        if (initializer is not null && !IsNonNull(initializer, model, cancellationToken))
+        if (initializer is not null && nullableBuilder is null && !IsNonNull(initializer, model, cancellationToken))
         {
             return false;
         }
@@ -1047,7 +1070,9 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 }
 
                 if (!allowedReferences.Contains(reference) &&
-                    (materialiseInto is null || !TryMaterialise(reference, local, materialiseInto, appends, model, replacements, cancellationToken)))
+                    (nullableBuilder is { } nullable
+                        ? !NullStart.TryRewriteReference(reference, local, nullable.Builder, nullable.Type, appends, model, replacements, cancellationToken)
+                        : materialiseInto is null || !TryMaterialise(reference, local, materialiseInto, appends, model, replacements, cancellationToken)))
                 {
                     return false;
                 }
@@ -1067,7 +1092,7 @@ public sealed class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression }:
                     return false;
                 case AssignmentExpressionSyntax assignment when assignment.Left == reference && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
-                    if (!IsNonNull(assignment.Right, model, cancellationToken))
+                    if (nullableBuilder is null && !IsNonNull(assignment.Right, model, cancellationToken))
                     {
                         return false;
                     }

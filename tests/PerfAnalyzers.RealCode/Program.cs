@@ -178,6 +178,38 @@ namespace PerfAnalyzers.RealCode
 
         public static FixProbe Create(Compilation compilation) => new(compilation);
 
+        private static async Task<string> ChangedLinesAsync(Document document, Microsoft.CodeAnalysis.CodeActions.CodeAction action)
+        {
+            var operations = await action.GetOperationsAsync(CancellationToken.None);
+            var changed = operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>().FirstOrDefault()?.ChangedSolution.GetDocument(document.Id);
+            if (changed is null)
+            {
+                return string.Empty;
+            }
+
+            var before = (await document.GetTextAsync()).ToString().Split('\n');
+            var after = (await changed.GetTextAsync()).ToString().Split('\n');
+            var start = 0;
+            while (start < before.Length && start < after.Length && before[start] == after[start])
+            {
+                start++;
+            }
+
+            var end = 0;
+            while (end < before.Length - start && end < after.Length - start && before[before.Length - 1 - end] == after[after.Length - 1 - end])
+            {
+                end++;
+            }
+
+            var text = new System.Text.StringBuilder();
+            for (var i = start; i < after.Length - end; i++)
+            {
+                text.Append("\n      + ").Append(after[i].TrimEnd('\r'));
+            }
+
+            return text.ToString();
+        }
+
         /// <summary>The title of the first fix any provider registers for the diagnostic, or null.</summary>
         public async Task<string?> FirstFixTitleAsync(Diagnostic diagnostic)
         {
@@ -197,7 +229,8 @@ namespace PerfAnalyzers.RealCode
                 }
 
                 string? title = null;
-                var context = new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, moved, (action, _) => title ??= action.Title, CancellationToken.None);
+                Microsoft.CodeAnalysis.CodeActions.CodeAction? first = null;
+                var context = new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, moved, (action, _) => { title ??= action.Title; first ??= action; }, CancellationToken.None);
                 try
                 {
                     await provider.RegisterCodeFixesAsync(context);
@@ -209,6 +242,12 @@ namespace PerfAnalyzers.RealCode
 
                 if (title is not null)
                 {
+                    // PERFANALYZERS_SHOW_FIXES=1: also print the lines the fix changes (for reviewing fixes on real code).
+                    if (Environment.GetEnvironmentVariable("PERFANALYZERS_SHOW_FIXES") == "1" && first is not null)
+                    {
+                        title += await ChangedLinesAsync(document, first);
+                    }
+
                     return title;
                 }
             }

@@ -62,4 +62,35 @@ internal static class LineWrapping
             .WithTrailingTrivia(argumentList.GetTrailingTrivia());
         return replacement.ReplaceNode(argumentList, wrapped);
     }
+
+    /// <summary>
+    /// Puts each element of a tuple (the values of a parameter reassignment, <c>(a, b) = (x, y);</c>) on its own line,
+    /// one indentation deeper than the line the tuple starts on, when that line (of <paramref name="written"/>, the same
+    /// tuple as written and formatted, maybe in another order) is longer than <see cref="MaxLineLength"/> characters.
+    /// The tuple is returned unchanged otherwise.
+    /// </summary>
+    public static TupleExpressionSyntax WrapTupleIfLong(TupleExpressionSyntax tuple, TupleExpressionSyntax written, SyntaxNode root)
+    {
+        var text = written.SyntaxTree.GetText();
+        var line = text.Lines.GetLineFromPosition(written.SpanStart);
+        if (line.End - line.Start <= MaxLineLength || tuple.Arguments.Count < 2)
+        {
+            return tuple;
+        }
+
+        var lineText = text.ToString(line.Span);
+        var indentation = lineText.Substring(0, lineText.Length - lineText.TrimStart().Length) + "    ";
+        var endOfLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        if (endOfLine == default)
+        {
+            endOfLine = SyntaxFactory.EndOfLine("\n");
+        }
+
+        var arguments = tuple.Arguments.Select(a => a.WithLeadingTrivia(SyntaxFactory.Whitespace(indentation)).WithTrailingTrivia());
+        var separators = Enumerable.Repeat(SyntaxFactory.Token(SyntaxKind.CommaToken).WithTrailingTrivia(endOfLine), tuple.Arguments.Count - 1);
+        return tuple
+            .WithOpenParenToken(tuple.OpenParenToken.WithTrailingTrivia(endOfLine))
+            .WithArguments(SyntaxFactory.SeparatedList(arguments, separators))
+            .WithCloseParenToken(tuple.CloseParenToken.WithLeadingTrivia());
+    }
 }

@@ -127,6 +127,7 @@ internal static partial class RecursionToLoop
         var check = new SyntaxAnnotation();
         var converted = state.Value.Document.WithSyntaxRoot(state.Value.Root.ReplaceNode(state.Value.Method, rewrittenMethod.WithAdditionalAnnotations(check)));
         converted = await CleanUpAsync(converted, cancellationToken).ConfigureAwait(false);
+        converted = await ReorderWarningReassignmentsAsync(converted, check, cancellationToken).ConfigureAwait(false);
 
         // The last safety net: a conversion that would not compile is not offered.
         var newRoot = await converted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
@@ -143,8 +144,9 @@ internal static partial class RecursionToLoop
 
     /// <summary>
     /// Marks the reassignment of the parameters. The compiler's nullable analysis of a tuple assignment can warn on an
-    /// argument that the original call passed without a warning (<c>(node, acc) = (node.Next, acc + node.Value)</c>): the
-    /// expressions are the call's own, evaluated in the same state, so nullable warnings there are not counted as new.
+    /// argument that the original call passed without a warning (<c>(node, acc) = (node.Next, acc + node.Value)</c>):
+    /// such a reassignment is reordered where that keeps behaviour (<see cref="ReorderWarningReassignmentsAsync"/>);
+    /// a warning that stays blocks the fix like any other.
     /// </summary>
     private static readonly SyntaxAnnotation ReassignmentAnnotation = new("PerfAnalyzers.RecursionToLoop.Reassignment");
 
@@ -152,12 +154,8 @@ internal static partial class RecursionToLoop
     private static int CountErrors(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
         model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
 
-    private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
-    {
-        var reassignments = method.GetAnnotatedNodes(ReassignmentAnnotation).Select(n => n.Span).ToList();
-        return model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Warning &&
-            !(d.Id.StartsWith("CS86", System.StringComparison.Ordinal) && reassignments.Any(r => r.Contains(d.Location.SourceSpan))));
-    }
+    private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
+        model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Warning);
 
     internal enum ConversionKind
     {
@@ -395,7 +393,9 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        if (symbol.IsAsync || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly)
+        // async: only tail calls (`return await F(..)`, or `await F(..);` last in an async Task method). The loop runs
+        // the same statements in the same order; each awaited call ran its body before the caller went on anyway.
+        if ((symbol.IsAsync && info.Calls.Any(c => !c.IsTail)) || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly)
         {
             return null;
         }
@@ -445,7 +445,7 @@ internal static partial class RecursionToLoop
         {
             statements = rewriter.RewriteStatements(block.Statements);
         }
-        else if (symbol.ReturnsVoid)
+        else if (symbol.ReturnsVoid || ReturnsBareTask(symbol))
         {
             statements = rewriter.RewriteStatements(List<StatementSyntax>(new[] { ExpressionStatement(arrow!.Expression) }));
         }
@@ -466,7 +466,7 @@ internal static partial class RecursionToLoop
             last--;
         }
 
-        if (symbol.ReturnsVoid && (last < 0 || !EndsInJump(statements[last])))
+        if ((symbol.ReturnsVoid || ReturnsBareTask(symbol)) && (last < 0 || !EndsInJump(statements[last])))
         {
             statements.Insert(last + 1, ReturnStatement());
         }
@@ -565,6 +565,10 @@ internal static partial class RecursionToLoop
 
         return true;
     }
+
+    /// <summary>async Task / async ValueTask: like void, falling off the end returns.</summary>
+    private static bool ReturnsBareTask(IMethodSymbol method) =>
+        method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false, Name: "Task" or "ValueTask" };
 
     private static string UniqueName(SyntaxNode method, string baseName) =>
         UniqueNames.Pick(baseName, UniqueNames.IdentifiersIn(method).Contains);
@@ -731,6 +735,18 @@ internal static partial class RecursionToLoop
                     continue;
                 }
 
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue && argument.Parameter is { } optional)
+                {
+                    // An omitted optional argument: the parameter takes its default value in the call.
+                    if (DefaultValueSyntax(optional, argument.Value) is not { } defaultValue)
+                    {
+                        return false;
+                    }
+
+                    assignments.Add((optional.Name, defaultValue));
+                    continue;
+                }
+
                 if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null || argument.Syntax is not ArgumentSyntax argumentSyntax || argumentSyntax.RefKindKeyword != default)
                 {
                     return false;
@@ -767,7 +783,8 @@ internal static partial class RecursionToLoop
                     return false;
                 }
             }
-            else if (syntax.Parent is not (ReturnStatementSyntax or ExpressionStatementSyntax or ConditionalExpressionSyntax or ParenthesizedExpressionSyntax or ArrowExpressionClauseSyntax))
+            else if ((syntax.Parent is AwaitExpressionSyntax awaited && Method.IsAsync ? awaited.Parent : syntax.Parent) is not
+                (ReturnStatementSyntax or ExpressionStatementSyntax or ConditionalExpressionSyntax or ParenthesizedExpressionSyntax or ArrowExpressionClauseSyntax))
             {
                 return false;
             }
@@ -846,7 +863,7 @@ internal static partial class RecursionToLoop
             return true;
         }
 
-        private static bool IsPure(IOperation operation, bool allowReads)
+        internal static bool IsPure(IOperation operation, bool allowReads)
         {
             if (operation.ConstantValue.HasValue)
             {
@@ -991,7 +1008,8 @@ internal static partial class RecursionToLoop
                     replacement = TransformReturnedExpression(expression);
                     replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
                     return true;
-                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } when _plan.Calls.TryGetValue(invocation, out var call):
+                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax { Expression: InvocationExpressionSyntax } } expressionStatement
+                    when _plan.Calls.TryGetValue(expressionStatement.Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax awaitedCall } ? awaitedCall : (InvocationExpressionSyntax)expressionStatement.Expression, out var call):
                     replacement = Reassign(call);
                     replacement[0] = replacement[0].WithLeadingTrivia(statement.GetLeadingTrivia());
                     return true;
@@ -1027,6 +1045,8 @@ internal static partial class RecursionToLoop
             {
                 case InvocationExpressionSyntax invocation when _plan.Calls.TryGetValue(invocation, out var call) && call.Binary is null:
                     return Reassign(call);
+                case AwaitExpressionSyntax { Expression: InvocationExpressionSyntax awaitedCall } when _plan.Calls.TryGetValue(awaitedCall, out var awaitedPlan) && awaitedPlan.Binary is null:
+                    return Reassign(awaitedPlan);
                 case BinaryExpressionSyntax binary when _byBinary.TryGetValue(binary, out var accumulated):
                     return Reassign(accumulated);
                 case ConditionalExpressionSyntax conditional when ContainsPlannedCall(conditional.WhenTrue) || ContainsPlannedCall(conditional.WhenFalse) ||

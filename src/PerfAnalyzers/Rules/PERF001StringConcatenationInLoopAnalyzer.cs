@@ -91,6 +91,11 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         private bool IsPerElementCallCore(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
+            if (method.Name == "Select")
+            {
+                return IsMaterialisedSelect(invocation, Enumerable);
+            }
+
             if (method.Name != "ForEach")
             {
                 return false;
@@ -99,6 +104,30 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             var type = method.ContainingType.OriginalDefinition;
             return SymbolEqualityComparer.Default.Equals(type, List) || SymbolEqualityComparer.Default.Equals(type, Array);
         }
+    }
+
+    /// <summary>
+    /// <c>Enumerable.Select(source, selector)</c> whose result goes straight into <c>ToList()</c> or <c>ToArray()</c>: the
+    /// selector runs once per element, there and then (a captured accumulator, <c>items.Select(i =&gt; { s += i; .. }).ToList()</c>,
+    /// is a loop). A Select that is returned, stored or enumerated later is lazy and is not counted.
+    /// </summary>
+    internal static bool IsMaterialisedSelect(IInvocationOperation invocation, INamedTypeSymbol? enumerable)
+    {
+        if (enumerable is null || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType.OriginalDefinition, enumerable) ||
+            invocation.Arguments.Length != 2)
+        {
+            return false;
+        }
+
+        IOperation current = invocation;
+        while (current.Parent is IConversionOperation { IsImplicit: true } conversion)
+        {
+            current = conversion;
+        }
+
+        return current.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" } materialise } argument &&
+               materialise.Arguments.Length == 1 && ReferenceEquals(materialise.Arguments[0], argument) &&
+               SymbolEqualityComparer.Default.Equals(materialise.TargetMethod.ContainingType.OriginalDefinition, enumerable);
     }
 
     private static void AnalyzeAssignment(OperationAnalysisContext context, KnownTypes types)

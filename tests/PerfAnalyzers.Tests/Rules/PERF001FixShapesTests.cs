@@ -336,7 +336,7 @@ public class PERF001FixShapesTests
         {
             string M(string[] items, string? a, ref string b, string c, string d, string e)
             {
-                foreach (var item in items) [|a += item|];
+                // string? a: fixed since issue #17 (PERF001NullStartFixTests.String_that_may_be_null_without_null_tests).
                 foreach (var item in items) [|b += item|];
                 Func<int> f = () => c.Length;
                 foreach (var item in items) [|c += item|];

@@ -986,7 +986,7 @@ public class PERF001FixTests
         """);
 
     [Fact]
-    public Task No_fix_when_the_string_may_be_null() => Verify.VerifyNoFixAsync("""
+    public Task String_that_may_be_null_gets_a_builder_that_is_null_when_it_is() => Verify.VerifyFixAsync("""
         #nullable enable
         class C
         {
@@ -994,6 +994,21 @@ public class PERF001FixTests
             {
                 var s = start;
                 foreach (var item in items) [|s += item|];
+                return s;
+            }
+        }
+        """, """
+        #nullable enable
+        using System.Text;
+
+        class C
+        {
+            string? M(string[] items, string? start)
+            {
+                var s = start;
+                var sBuilder = s is null ? null : new StringBuilder(s);
+                foreach (var item in items) (sBuilder ??= new StringBuilder()).Append(item);
+                s = sBuilder?.ToString();
                 return s;
             }
         }

@@ -522,7 +522,9 @@ public class PERF001Tests
             {
                 var s = "";
                 Action<string> add = item => s += item;
-                var lengths = items.Select(item => (s += item).Length).ToList();
+                // Select straight into ToList() runs its selector once per element: a loop, reported (issue #17).
+                var lengths = items.Select(item => ([|s += item|]).Length).ToList();
+                var lazy = items.Select(item => (s += item).Length);
                 return s;
             }
         }

@@ -58,7 +58,7 @@ public class PERF005FixShapesTests
                             (n, acc) = (n.Next, acc + 100);
                             continue;
                         default:
-                            (n, acc) = (n.Next, acc + n.Value);
+                            (acc, n) = (acc + n.Value, n.Next);
                             continue;
                     }
                 }

@@ -406,7 +406,7 @@ public class PERF005FixTests
         """);
 
     [Fact]
-    public Task No_fix_in_async_methods() => Verify.VerifyNoFixAsync("""
+    public Task Async_tail_call_is_converted() => Verify.VerifyFixAsync("""
         using System.Threading.Tasks;
         static class M
         {
@@ -414,6 +414,24 @@ public class PERF005FixTests
             {
                 await Task.Yield();
                 return n == 0 ? 0 : await [|CountAsync(n - 1)|];
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+        static class M
+        {
+            public static async Task<int> CountAsync(int n)
+            {
+                while (true)
+                {
+                    await Task.Yield();
+                    if (n == 0)
+                    {
+                        return 0;
+                    }
+
+                    n = n - 1;
+                }
             }
         }
         """);

@@ -98,7 +98,7 @@ public partial class PERF005RunTests
                         return acc;
                     }
 
-                    (node, acc) = (node.Next, acc + node.Value);
+                    (acc, node) = (acc + node.Value, node.Next);
                 }
             }
 
