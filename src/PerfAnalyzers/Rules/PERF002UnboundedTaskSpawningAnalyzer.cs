@@ -233,13 +233,15 @@ public sealed class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAnalyzer
             AnalyzeIteratorArguments(context, invocation, types);
         }
 
-        var spawn = types.SpawnName(method);
-        if (spawn is null && !types.IsTaskLike(method.ReturnType))
+        // The enclosing-loop walk first (cost, issue #18): most calls are in no loop, and asking a call for its return
+        // type builds a new type symbol each time. Both tests are pure, so the order does not change what is reported.
+        if (!Loops.TryGetEnclosingLoop(invocation, types.IsPerElementCall, out var loop))
         {
             return;
         }
 
-        if (!Loops.TryGetEnclosingLoop(invocation, types.IsPerElementCall, out var loop))
+        var spawn = types.SpawnName(method);
+        if (spawn is null && !types.IsTaskLike(method.ReturnType))
         {
             return;
         }
