@@ -7,7 +7,8 @@ namespace PerfAnalyzers.Orleans;
 /// <see cref="StateMachineGrainFactoryExtensions.GetStateMachine{TMachine}(IGrainFactory, string)"/>, which returns a
 /// <see cref="StateMachineReference{TMachine}"/> with the local machine's calls (<c>AskAsync</c>, <c>TryPostAsync</c>,
 /// <c>PostAsync</c>); this interface is the wire contract. Messages and replies travel as <see cref="object"/>: their
-/// types need Orleans serialization (<c>[GenerateSerializer]</c>, or a registered serializer).
+/// types need Orleans serialization (<c>[GenerateSerializer]</c>, or a registered serializer). Within a silo they are
+/// not deep-copied (<see cref="ImmutableAttribute"/>): as with a local machine, do not change a message after sending it.
 /// </summary>
 /// <typeparam name="TMachine">A generated <c>[StateMachine]</c> class.</typeparam>
 [Alias("PerfAnalyzers.Orleans.IStateMachineGrain`1")]
@@ -16,19 +17,30 @@ public interface IStateMachineGrain<TMachine> : IGrainWithStringKey
 {
     /// <summary>A request: the machine's <c>AskAsync(message, timeout)</c>; the outcome travels as data.</summary>
     [Alias("Ask")]
-    Task<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default);
+    ValueTask<RemoteReply> AskAsync([Immutable] object message, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A request that cannot be canceled: the same without a <see cref="CancellationToken"/> parameter, which costs Orleans
+    /// about 180 B per call even when the token cannot be canceled (Orleans 10.4.2).
+    /// </summary>
+    [Alias("AskUncancelable")]
+    ValueTask<RemoteReply> AskAsync([Immutable] object message, TimeSpan timeout);
 
     /// <summary>A cast that never waits for room: the machine's <c>TryPost(message)</c>.</summary>
     [Alias("TryPost")]
-    Task<RemotePostStatus> TryPostAsync(object message);
+    ValueTask<RemotePostStatus> TryPostAsync([Immutable] object message);
 
     /// <summary>A cast that waits for room (<see cref="MailboxFullMode.Wait"/>): the machine's <c>PostAsync(message)</c>.</summary>
     [Alias("Post")]
-    Task<RemotePostStatus> PostAsync(object message, CancellationToken cancellationToken = default);
+    ValueTask<RemotePostStatus> PostAsync([Immutable] object message, CancellationToken cancellationToken = default);
+
+    /// <summary>A cast that waits for room and cannot be canceled (no <see cref="CancellationToken"/> on the wire).</summary>
+    [Alias("PostUncancelable")]
+    ValueTask<RemotePostStatus> PostAsync([Immutable] object message);
 
     /// <summary>The hosted machine's status, state, mailbox depth and silo.</summary>
     [Alias("GetStatus")]
-    Task<RemoteMachineStatus> GetStatusAsync();
+    ValueTask<RemoteMachineStatus> GetStatusAsync();
 }
 
 /// <summary>How a remote request ended; <see cref="StateMachineReference{TMachine}"/> turns it back into the local exception.</summary>
@@ -67,6 +79,7 @@ public enum RemoteOutcome
 /// <param name="Error">The exception's message for the other outcomes (for <see cref="RemoteOutcome.Unhandled"/>, the machine's state).</param>
 /// <param name="Silo">The silo that hosted the machine.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("PerfAnalyzers.Orleans.RemoteReply")]
 public readonly record struct RemoteReply(
     [property: Id(0)] RemoteOutcome Outcome,

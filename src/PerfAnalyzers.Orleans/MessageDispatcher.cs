@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using PerfAnalyzers.Runtime.StateMachines;
@@ -19,6 +20,9 @@ internal abstract class MessageDispatcher<TMachine>
     /// <summary>The message type's name, as the generated machine names it in its <c>statemachine.message</c> tag.</summary>
     public string MessageName { get; private init; } = "";
 
+    /// <summary>Whether this message type's requests may run on the activation's turn (see <see cref="TurnTrust"/>).</summary>
+    public TurnTrust Trust { get; } = new();
+
     /// <summary>The dispatcher for a message's runtime type (or a base type / interface the machine takes), or null.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The generated machine's public methods are kept by the grain's reference to TMachine.")]
     public static MessageDispatcher<TMachine>? For(Type messageType)
@@ -31,7 +35,26 @@ internal abstract class MessageDispatcher<TMachine>
         return Cache.GetOrAdd(messageType, static type => Create(type));
     }
 
-    public abstract ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>
+    /// A remote request: on this thread (<paramref name="hop"/> false; an idle machine runs the handler here) or on the
+    /// thread pool; the outcome as <paramref name="host"/> turns it into a <see cref="RemoteReply"/>. A request handled at
+    /// once allocates nothing here but the boxed reply; one that waits uses a pooled <see cref="RemoteAsk{TMachine, TMessage, TReply}"/>.
+    /// With a <paramref name="budgetTicks"/> above 0, the time until the machine returned is reported to <see cref="Trust"/>.
+    /// </summary>
+    public abstract ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks);
+
+    private protected void ObserveOnTurn(long start, long budgetTicks)
+    {
+        if (budgetTicks != 0)
+        {
+            Trust.ObserveOnTurn(Stopwatch.GetTimestamp() - start, budgetTicks);
+        }
+    }
+
+    private protected static ValueTask<RemoteReply> FailedAtOnce(IAskHost<TMachine> host, Exception exception, TMachine machine, string messageName, long start, CancellationToken cancellationToken)
+        => host.Failed(exception, machine, messageName, start, cancellationToken) is { } reply
+            ? new ValueTask<RemoteReply>(reply)
+            : ValueTask.FromException<RemoteReply>(exception);
 
     public abstract PostStatus TryPost(TMachine machine, object message);
 
@@ -110,41 +133,83 @@ internal abstract class MessageDispatcher<TMachine>
             => _post(machine, (TMessage)message, cancellationToken);
     }
 
-    private sealed class ReplyDispatcher<TMessage, TReply>(MethodInfo tryPost, MethodInfo post, MethodInfo ask) : Typed<TMessage>(tryPost, post)
+    private class ReplyDispatcher<TMessage, TReply> : Typed<TMessage>
     {
-        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask =
-            ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>();
+        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> _ask;
 
-        public override ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        public ReplyDispatcher(MethodInfo tryPost, MethodInfo post, MethodInfo ask)
+            : this(tryPost, post, ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>>>())
         {
-            var pending = _ask(machine, (TMessage)message, timeout, cancellationToken);
-            return pending.IsCompletedSuccessfully ? new ValueTask<object?>(pending.Result) : Await(pending);
+        }
 
-            static async ValueTask<object?> Await(ValueTask<TReply> pending) => await pending.ConfigureAwait(false);
+        protected ReplyDispatcher(MethodInfo tryPost, MethodInfo post, Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<TReply>> ask)
+            : base(tryPost, post)
+        {
+            _ask = ask;
+        }
+
+        public override ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks)
+        {
+            var typed = (TMessage)message;
+            if (hop)
+            {
+                return RemoteAsk<TMachine, TMessage, TReply>.Hop(host, _ask, machine, typed, MessageName, timeout, cancellationToken, start, budgetTicks == 0 ? null : Trust, budgetTicks);
+            }
+
+            ValueTask<TReply> pending;
+            try
+            {
+                pending = _ask(machine, typed, timeout, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                ObserveOnTurn(start, budgetTicks);
+                return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+            }
+
+            ObserveOnTurn(start, budgetTicks);
+
+            if (pending.IsCompleted)
+            {
+                // Handled inline and synchronously (an idle machine), or refused at once: no async state machine, no pooled request.
+                TReply reply;
+                try
+                {
+                    reply = pending.GetAwaiter().GetResult();
+                }
+                catch (Exception e)
+                {
+                    return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
+                }
+
+                return new ValueTask<RemoteReply>(host.Handled(machine, MessageName, reply, start));
+            }
+
+            return RemoteAsk<TMachine, TMessage, TReply>.Await(host, pending, machine, MessageName, cancellationToken, start);
         }
     }
 
-    private sealed class NoReplyDispatcher<TMessage>(MethodInfo tryPost, MethodInfo post, MethodInfo ask) : Typed<TMessage>(tryPost, post)
+    // A handler without a reply: its ValueTask as a ValueTask<object?> (null), with no allocation when it completed at once.
+    private sealed class NoReplyDispatcher<TMessage>(MethodInfo tryPost, MethodInfo post, MethodInfo ask)
+        : ReplyDispatcher<TMessage, object?>(tryPost, post, Adapt(ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>()))
     {
-        private readonly Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> _ask =
-            ask.CreateDelegate<Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask>>();
+        private static Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask<object?>> Adapt(Func<TMachine, TMessage, TimeSpan, CancellationToken, ValueTask> ask)
+            => (machine, message, timeout, cancellationToken) =>
+            {
+                var pending = ask(machine, message, timeout, cancellationToken);
+                if (pending.IsCompletedSuccessfully)
+                {
+                    pending.GetAwaiter().GetResult();
+                    return default;
+                }
 
-        public override ValueTask<object?> AskAsync(TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken)
+                return Await(pending);
+            };
+
+        private static async ValueTask<object?> Await(ValueTask pending)
         {
-            var pending = _ask(machine, (TMessage)message, timeout, cancellationToken);
-            if (pending.IsCompletedSuccessfully)
-            {
-                pending.GetAwaiter().GetResult();
-                return default;
-            }
-
-            return Await(pending);
-
-            static async ValueTask<object?> Await(ValueTask pending)
-            {
-                await pending.ConfigureAwait(false);
-                return null;
-            }
+            await pending.ConfigureAwait(false);
+            return null;
         }
     }
 }

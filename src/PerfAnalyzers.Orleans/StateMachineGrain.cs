@@ -17,7 +17,7 @@ namespace PerfAnalyzers.Orleans;
 /// </remarks>
 /// <typeparam name="TMachine">A generated <c>[StateMachine]</c> class.</typeparam>
 [Reentrant]
-public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMachine>
+public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMachine>, IAskHost<TMachine>
     where TMachine : class, IStateMachine
 {
     private static readonly bool InlineCasts = typeof(TMachine).GetCustomAttribute<StateMachineAttribute>()?.InlineCasts ?? false;
@@ -26,6 +26,7 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     private readonly SiloStateMachines _silo;
     private readonly IServiceProvider _services;
     private TMachine? _machine;
+    private TaskScheduler _turn = TaskScheduler.Default;
 
     /// <summary>Created by Orleans.</summary>
     public StateMachineGrain(StateMachineHostingOptions options, SiloStateMachines silo, IServiceProvider services)
@@ -40,6 +41,7 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _turn = TaskScheduler.Current;
         var machine = _options.Create<TMachine>(_services, this.GetPrimaryKeyString());
         machine.Start();
         _machine = machine;
@@ -73,7 +75,13 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     }
 
     /// <inheritdoc />
-    public Task<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public ValueTask<RemoteReply> AskAsync(object message, TimeSpan timeout) => AskAsync(message, timeout, CancellationToken.None);
+
+    /// <inheritdoc />
+    public ValueTask<RemotePostStatus> PostAsync(object message) => PostAsync(message, CancellationToken.None);
+
+    /// <inheritdoc />
+    public ValueTask<RemoteReply> AskAsync(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var start = Stopwatch.GetTimestamp();
@@ -81,82 +89,60 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         var dispatcher = MessageDispatcher<TMachine>.For(message.GetType());
         if (dispatcher is null)
         {
-            return Task.FromResult(Reply(RemoteOutcome.UnknownMessage, $"State machine '{machine.MachineType}' takes no message of type '{message.GetType().FullName}'."));
+            return new ValueTask<RemoteReply>(Reply(RemoteOutcome.UnknownMessage, $"State machine '{machine.MachineType}' takes no message of type '{message.GetType().FullName}'."));
         }
 
-        if (_options.RunHandlersOffActivationTurn)
+        // Off the activation's turn (the default): an idle machine runs a request on its caller's thread, and a handler
+        // running on the grain's scheduler would hold every other call in Orleans' queue instead of the machine's mailbox.
+        // The hop is a pooled thread-pool work item; a message type whose handler has proven fast skips it (TurnTrust).
+        // A request handled on the turn allocates only its boxed reply.
+        if (!_options.RunHandlersOffActivationTurn)
         {
-            // Off the activation's turn: an idle machine runs a request on its caller's thread, and a handler running on
-            // the grain's scheduler would hold every other call in Orleans' queue instead of the machine's mailbox.
-            return Complete(Task.Run(() => dispatcher.AskAsync(machine, message, timeout, cancellationToken).AsTask(), CancellationToken.None), machine, dispatcher, start, cancellationToken);
+            return dispatcher.AskRemote(this, machine, message, timeout, cancellationToken, start, hop: false, budgetTicks: 0);
         }
 
-        ValueTask<object?> pending;
-        try
-        {
-            pending = dispatcher.AskAsync(machine, message, timeout, cancellationToken);
-        }
-        catch (Exception e) when (Outcome(e, machine, dispatcher, start, cancellationToken) is { } reply)
-        {
-            return Task.FromResult(reply);
-        }
-
-        // Handled inline and synchronously (an idle machine): no async state machine.
-        if (pending.IsCompletedSuccessfully)
-        {
-            _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
-            return Task.FromResult(new RemoteReply(RemoteOutcome.Handled, pending.Result, null, _silo.Silo));
-        }
-
-        return Complete(pending.AsTask(), machine, dispatcher, start, cancellationToken);
+        var budget = _options.FastHandlerBudgetTicks;
+        return dispatcher.AskRemote(this, machine, message, timeout, cancellationToken, start, hop: budget == 0 || !dispatcher.Trust.Trusted, budget);
     }
 
-    private async Task<RemoteReply> Complete(Task<object?> pending, TMachine machine, MessageDispatcher<TMachine> dispatcher, long start, CancellationToken cancellationToken)
+    RemoteReply IAskHost<TMachine>.Handled(TMachine machine, string messageName, object? value, long start)
     {
-        try
-        {
-            var value = await pending;
-            _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
-            return new RemoteReply(RemoteOutcome.Handled, value, null, _silo.Silo);
-        }
-        catch (Exception e) when (Outcome(e, machine, dispatcher, start, cancellationToken) is { } reply)
-        {
-            return reply;
-        }
+        _silo.RecordRequest(machine.MachineType, messageName, start);
+        return new RemoteReply(RemoteOutcome.Handled, value, null, _silo.Silo);
     }
 
     // The runtime's own exceptions become data (the caller re-throws them); null for the handler's own exception, which
-    // Orleans carries to the caller (supervision has already applied).
-    private RemoteReply? Outcome(Exception exception, TMachine machine, MessageDispatcher<TMachine> dispatcher, long start, CancellationToken cancellationToken)
+    // Orleans carries to the caller (supervision has already applied). May run off the activation's turn.
+    RemoteReply? IAskHost<TMachine>.Failed(Exception exception, TMachine machine, string messageName, long start, CancellationToken cancellationToken)
     {
         switch (exception)
         {
             case MailboxFullException e:
-                _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "full");
+                _silo.RecordRefused(machine.MachineType, messageName, "full");
                 return Reply(RemoteOutcome.MailboxFull, e.Message);
             case MessageDroppedException e:
-                _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "dropped");
+                _silo.RecordRefused(machine.MachineType, messageName, "dropped");
                 return Reply(RemoteOutcome.Dropped, e.Message);
             case StateMachineStoppedException e:
-                _silo.RecordRefused(machine.MachineType, dispatcher.MessageName, "stopped");
+                _silo.RecordRefused(machine.MachineType, messageName, "stopped");
                 DeactivateIfDead(machine);
                 return Reply(RemoteOutcome.Stopped, e.Message);
             case UnhandledMessageException e:
-                _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
+                _silo.RecordRequest(machine.MachineType, messageName, start);
                 return Reply(RemoteOutcome.Unhandled, e.State);
             case TimeoutException e:
                 return Reply(RemoteOutcome.TimedOut, e.Message);
             case OperationCanceledException e when cancellationToken.IsCancellationRequested:
                 return Reply(RemoteOutcome.Canceled, e.Message);
             default:
-                _silo.RecordRequest(machine.MachineType, dispatcher.MessageName, start);
+                _silo.RecordRequest(machine.MachineType, messageName, start);
                 DeactivateIfDead(machine);
                 return null;
         }
     }
 
     /// <inheritdoc />
-    public Task<RemotePostStatus> TryPostAsync(object message)
+    public ValueTask<RemotePostStatus> TryPostAsync(object message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var machine = Machine;
@@ -164,14 +150,14 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         if (InlineCasts && _options.RunHandlersOffActivationTurn)
         {
             // [StateMachine(InlineCasts = true)] runs a cast to an idle machine on the sender's thread: not the grain's.
-            return Task.Run(() => Posted(machine, dispatcher, dispatcher.TryPost(machine, message)));
+            return new ValueTask<RemotePostStatus>(Task.Run(() => Posted(machine, dispatcher, dispatcher.TryPost(machine, message))));
         }
 
-        return Task.FromResult(Posted(machine, dispatcher, dispatcher.TryPost(machine, message)));
+        return new ValueTask<RemotePostStatus>(Posted(machine, dispatcher, dispatcher.TryPost(machine, message)));
     }
 
     /// <inheritdoc />
-    public async Task<RemotePostStatus> PostAsync(object message, CancellationToken cancellationToken = default)
+    public async ValueTask<RemotePostStatus> PostAsync(object message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var machine = Machine;
@@ -183,10 +169,10 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     }
 
     /// <inheritdoc />
-    public Task<RemoteMachineStatus> GetStatusAsync()
+    public ValueTask<RemoteMachineStatus> GetStatusAsync()
     {
         var machine = Machine;
-        return Task.FromResult(new RemoteMachineStatus(this.GetPrimaryKeyString(), _silo.Silo, machine.Status.ToString(), machine.StateName, machine.MailboxDepth));
+        return new ValueTask<RemoteMachineStatus>(new RemoteMachineStatus(this.GetPrimaryKeyString(), _silo.Silo, machine.Status.ToString(), machine.StateName, machine.MailboxDepth));
     }
 
     private static ArgumentException UnknownMessage(TMachine machine, object message)
@@ -217,9 +203,19 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
     // call gets a fresh machine (from the initial state).
     private void DeactivateIfDead(TMachine machine)
     {
-        if (machine.Status is StateMachineStatus.Faulted or StateMachineStatus.Stopped)
+        if (machine.Status is not (StateMachineStatus.Faulted or StateMachineStatus.Stopped))
+        {
+            return;
+        }
+
+        if (TaskScheduler.Current == _turn)
         {
             DeactivateOnIdle();
+        }
+        else
+        {
+            // A request that completed off the activation's turn: deactivate on it.
+            _ = Task.Factory.StartNew(static grain => ((StateMachineGrain<TMachine>)grain!).DeactivateOnIdle(), this, CancellationToken.None, TaskCreationOptions.None, _turn);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using PerfAnalyzers.Runtime.StateMachines;
 
@@ -7,6 +8,7 @@ namespace PerfAnalyzers.Orleans;
 public sealed class StateMachineHostingOptions
 {
     private readonly Dictionary<Type, Func<IServiceProvider, string, object>> _factories = new();
+    private TimeSpan _fastHandlerBudget = TimeSpan.FromMilliseconds(1);
 
     /// <summary>The SLO window (default 60 seconds, the seed's one-minute check).</summary>
     public TimeSpan SloWindow { get; set; } = TimeSpan.FromSeconds(60);
@@ -24,10 +26,30 @@ public sealed class StateMachineHostingOptions
     /// Whether requests and inline casts run on the thread pool rather than on the grain activation's turn (default
     /// <see langword="true"/>). An idle machine runs a request's handler on its caller's thread: on the activation's turn,
     /// a slow synchronous handler would hold every other call in Orleans' own (unbounded) queue instead of letting it
-    /// reach the machine's bounded mailbox. Set <see langword="false"/> only when every handler is short (microseconds)
-    /// and never blocks: each request then saves a thread-pool hop.
+    /// reach the machine's bounded mailbox. Message types whose handler has proven fast skip the hop (see
+    /// <see cref="FastHandlerBudget"/>). Set <see langword="false"/> only when every handler is short (microseconds) and
+    /// never blocks: no request then hops.
     /// </summary>
     public bool RunHandlersOffActivationTurn { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="RunHandlersOffActivationTurn"/>, the hop is skipped for a message type whose handler has proven fast:
+    /// once it ran within this time 16 times in a row on the thread pool, its requests run on the activation's turn, until
+    /// one of them takes longer there; then that message type hops again and needs a run twice as long to come back (a
+    /// handler that is slow every time never runs on the turn). Default 1 ms; <see cref="TimeSpan.Zero"/>: always hop.
+    /// </summary>
+    public TimeSpan FastHandlerBudget
+    {
+        get => _fastHandlerBudget;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _fastHandlerBudget = value;
+            FastHandlerBudgetTicks = (long)(value.TotalSeconds * Stopwatch.Frequency);
+        }
+    }
+
+    internal long FastHandlerBudgetTicks { get; private set; } = (long)(0.001 * Stopwatch.Frequency);
 
     /// <summary>
     /// Creates <typeparamref name="TMachine"/> instances from the grain key with <paramref name="factory"/>. Without a

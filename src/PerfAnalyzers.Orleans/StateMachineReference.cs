@@ -61,13 +61,23 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
         => AskAsync<TReply>(message, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>A request whose reply is <typeparamref name="TReply"/>, failing with <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public async Task<TReply> AskAsync<TReply>(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<TReply> AskAsync<TReply>(object message, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var call = Grain.AskAsync(message, timeout, cancellationToken);
-        var reply = timeout == Timeout.InfiniteTimeSpan
-            ? await call.ConfigureAwait(false)
-            : await call.WaitAsync(timeout + TimeoutAllowance, cancellationToken).ConfigureAwait(false);
+        // A token that cannot be canceled stays off the wire (Orleans pays for a CancellationToken parameter on every call).
+        var call = cancellationToken.CanBeCanceled ? Grain.AskAsync(message, timeout, cancellationToken) : Grain.AskAsync(message, timeout);
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            call = new ValueTask<RemoteReply>(call.AsTask().WaitAsync(timeout + TimeoutAllowance, cancellationToken));
+        }
+
+        // One small async state machine (the caller's Task) holding only what the reply needs.
+        return Unwrap<TReply>(call, message, cancellationToken);
+    }
+
+    private static async Task<TReply> Unwrap<TReply>(ValueTask<RemoteReply> call, object message, CancellationToken cancellationToken)
+    {
+        var reply = await call.ConfigureAwait(false);
         return reply.Outcome == RemoteOutcome.Handled ? (TReply)reply.Value! : throw ToException(reply, message, cancellationToken);
     }
 
@@ -88,10 +98,10 @@ public readonly struct StateMachineReference<TMachine> : IEquatable<StateMachine
 
     /// <summary>A cast that waits for room in a <see cref="MailboxFullMode.Wait"/> mailbox (in the hosting silo; FIFO among waiting senders).</summary>
     public async Task<PostStatus> PostAsync(object message, CancellationToken cancellationToken = default)
-        => (PostStatus)await Grain.PostAsync(message, cancellationToken).ConfigureAwait(false);
+        => (PostStatus)await (cancellationToken.CanBeCanceled ? Grain.PostAsync(message, cancellationToken) : Grain.PostAsync(message)).ConfigureAwait(false);
 
     /// <summary>The machine's status, state, mailbox depth and hosting silo.</summary>
-    public Task<RemoteMachineStatus> GetStatusAsync() => Grain.GetStatusAsync();
+    public Task<RemoteMachineStatus> GetStatusAsync() => Grain.GetStatusAsync().AsTask();
 
     /// <inheritdoc />
     public bool Equals(StateMachineReference<TMachine> other) => Key == other.Key;
