@@ -89,7 +89,19 @@ internal sealed class DataAccessCalls
             parent = parent.Parent;
         }
 
-        return parent is IArgumentOperation { Parameter.Type: INamedTypeSymbol parameterType } && IsExpressionType(parameterType);
+        return parent is IArgumentOperation { Parameter: { } parameter } && DeclaredType(parameter) is INamedTypeSymbol parameterType && IsExpressionType(parameterType);
+    }
+
+    /// <summary>
+    /// A parameter's type as its generic definition declares it when that is a named type (<c>Expression&lt;Func&lt;TSource, bool&gt;&gt;</c>
+    /// is an expression type exactly when the constructed one is), built once; a constructed method's own parameter
+    /// types are built anew at every call site (issue #18). A declared type parameter can become anything: the
+    /// constructed type is used then.
+    /// </summary>
+    private static ITypeSymbol DeclaredType(IParameterSymbol parameter)
+    {
+        var declared = parameter.OriginalDefinition.Type;
+        return declared is INamedTypeSymbol ? declared : parameter.Type;
     }
 
     /// <summary>True when any lambda enclosing <paramref name="operation"/> (within its method) is an expression tree.</summary>
@@ -221,7 +233,7 @@ internal sealed class DataAccessCalls
             return true;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
             {
@@ -463,7 +475,7 @@ internal sealed class TypePatterns
             }
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (MatchesOne(implemented))
             {

@@ -225,15 +225,42 @@ internal sealed class DatabaseApis
 
         if (SymbolEqualityComparer.Default.Equals(type, _queryable) || SymbolEqualityComparer.Default.Equals(type, _enumerable))
         {
-            return !IsLazySequence(method.ReturnType);
+            return !IsLazySequence(ReturnTypeOf(method));
         }
 
-        if (method.IsExtensionMethod && IsEntityFrameworkNamespace(type.ContainingNamespace) && method.Parameters.Length > 0 && IsQueryable(method.Parameters[0].Type))
+        if (method.IsExtensionMethod && IsEntityFrameworkNamespace(type.ContainingNamespace) && IsQueryable(FirstParameterType(method)))
         {
-            return method.Name != "ToQueryString" && !IsLazySequence(method.ReturnType);
+            return method.Name != "ToQueryString" && !IsLazySequence(ReturnTypeOf(method));
         }
 
         return false;
+    }
+
+    // Cost (issue #18): a generic method's constructed form is a new symbol at every call site, and asking it for its
+    // parameters, return type or their interfaces builds them anew each time. Where the generic definition declares a
+    // named type (IQueryable<TSource>, IEnumerable<TSource>), that type is a query or a lazy sequence exactly when the
+    // constructed one is (type arguments cannot add or remove the non-generic IQueryable interface), and the
+    // definition's symbols are built once. A declared type parameter (TSource) can become anything: the constructed
+    // type is used then.
+
+    /// <summary>The first parameter's type, from the generic definition where it declares a named type (see above).</summary>
+    private static ITypeSymbol? FirstParameterType(IMethodSymbol method)
+    {
+        var definition = method.OriginalDefinition;
+        if (definition.Parameters.Length == 0)
+        {
+            return null;
+        }
+
+        var declared = definition.Parameters[0].Type;
+        return declared is INamedTypeSymbol ? declared : method.Parameters[0].Type;
+    }
+
+    /// <summary>The return type, from the generic definition where it declares a named type (see above).</summary>
+    private static ITypeSymbol ReturnTypeOf(IMethodSymbol method)
+    {
+        var declared = method.OriginalDefinition.ReturnType;
+        return declared is INamedTypeSymbol ? declared : method.ReturnType;
     }
 
     /// <summary>
@@ -276,11 +303,11 @@ internal sealed class DatabaseApis
                 if (!method.IsStatic)
                 {
                     // context.Set<T>(), a DbContext method returning a query, entry.Collection(...).Query().
-                    return IsLazySequence(method.ReturnType) &&
+                    return IsLazySequence(ReturnTypeOf(method)) &&
                            (IsDbContext(type) || (_navigationEntry is not null && DerivesFrom(type, _navigationEntry)));
                 }
 
-                if (!IsLazySequence(method.ReturnType))
+                if (!IsLazySequence(ReturnTypeOf(method)))
                 {
                     return false;
                 }
@@ -403,7 +430,7 @@ internal sealed class DatabaseApis
             return true;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (SymbolEqualityComparer.Default.Equals(implemented, _iQueryable))
             {

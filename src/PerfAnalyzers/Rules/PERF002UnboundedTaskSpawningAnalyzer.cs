@@ -58,7 +58,9 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated code is not analysed (the driver skips it); ReportDiagnostics spares the per-tree [GeneratedCode] lookup on
+        // the first diagnostic of each tree. The diagnostics lie in the analysed operation, so the same are reported (issue #18).
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterCompilationStartAction(Start);
     }
 
@@ -236,13 +238,15 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             return;
         }
 
-        var spawn = types.SpawnName(method);
-        if (spawn is null && !types.IsTaskLike(method.ReturnType))
+        // The enclosing-loop walk first (cost, issue #18): most calls are in no loop, and asking a call for its return
+        // type builds a new type symbol each time. Both tests are pure, so the order does not change what is reported.
+        if (!Loops.TryGetEnclosingLoop(invocation, types.IsPerElementCall, out var loop))
         {
             return;
         }
 
-        if (!Loops.TryGetEnclosingLoop(invocation, types.IsPerElementCall, out var loop))
+        var spawn = types.SpawnName(method);
+        if (spawn is null && !types.IsTaskLike(method.ReturnType))
         {
             return;
         }

@@ -759,7 +759,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (implemented.SpecialType == SpecialType.System_Collections_IEnumerable)
             {

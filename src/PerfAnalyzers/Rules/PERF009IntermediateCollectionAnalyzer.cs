@@ -38,7 +38,9 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // Generated code is not analysed (the driver skips it); ReportDiagnostics spares the per-tree [GeneratedCode] lookup on
+        // the first diagnostic of each tree. The diagnostics lie in the analysed operation, so the same are reported (issue #18).
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterCompilationStartAction(Start);
     }
 
@@ -313,7 +315,7 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (SymbolEqualityComparer.Default.Equals(implemented, known.Queryable))
             {
@@ -336,7 +338,7 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, known.AsyncEnumerable))
             {
@@ -371,7 +373,7 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             }
 
             if (current is IInvocationOperation call && call.TargetMethod.ContainingType is { Name: "Queryable" } queryableType &&
-                queryableType.ContainingNamespace?.ToDisplayString() == "System.Linq")
+                IsSystemLinq(queryableType.ContainingNamespace))
             {
                 return true;
             }
@@ -572,7 +574,11 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool IsLinqOperator(IMethodSymbol method) =>
-        method.ContainingType is { Name: "Enumerable" } type && type.ContainingNamespace?.ToDisplayString() == "System.Linq";
+        method.ContainingType is { Name: "Enumerable" } type && IsSystemLinq(type.ContainingNamespace);
+
+    /// <summary>The namespace <c>System.Linq</c> (what <c>ToDisplayString() == "System.Linq"</c> tested, without building the string: issue #18).</summary>
+    private static bool IsSystemLinq(INamespaceSymbol? ns) =>
+        ns is { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static bool IsWrite(IOperation reference)
     {
@@ -672,7 +678,8 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
     {
         var name = local.Name;
         IdentifierNameSyntax? only = null;
-        foreach (var token in block.Syntax.DescendantTokens())
+        var ambiguous = false;
+        foreach (var token in TokensNamed(block.Syntax, name))
         {
             if (!token.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) || token.ValueText != name ||
                 token.Parent is not IdentifierNameSyntax identifier)
@@ -688,13 +695,14 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
 
             if (only is not null)
             {
-                return null;
+                ambiguous = true;
+                break;
             }
 
             only = identifier;
         }
 
-        if (only is null)
+        if (ambiguous || only is null)
         {
             return null;
         }
@@ -716,6 +724,42 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// In text order, every token of <paramref name="node"/> (trivia not entered) that may be an identifier spelled
+    /// <paramref name="name"/>: the tokens at the places where the node's text holds <paramref name="name"/>, found
+    /// without creating the red nodes of the whole block (issue #18, most of PERF009's time on EF-heavy code). A token
+    /// can be named <paramref name="name"/> only where its text holds it, unless an identifier is written with a Unicode
+    /// escape (<c>\u0069tems</c>): when the text holds a backslash, every token is returned, as before. The caller
+    /// keeps its own test on each token, so the answer is the one the full scan gave.
+    /// </summary>
+    private static IEnumerable<SyntaxToken> TokensNamed(SyntaxNode node, string name)
+    {
+        var span = node.Span;
+        var text = node.SyntaxTree.GetText().ToString(span);
+        if (text.IndexOf('\\') >= 0)
+        {
+            foreach (var token in node.DescendantTokens())
+            {
+                yield return token;
+            }
+
+            yield break;
+        }
+
+        var last = default(SyntaxToken);
+        for (var index = text.IndexOf(name, System.StringComparison.Ordinal); index >= 0; index = text.IndexOf(name, index + 1, System.StringComparison.Ordinal))
+        {
+            var token = node.FindToken(span.Start + index);
+            if (token == last || !token.Span.Contains(span.Start + index))
+            {
+                continue; // the same token again, or the name inside trivia (a comment), which the full scan never visited
+            }
+
+            last = token;
+            yield return token;
+        }
     }
 
     private static bool IsInCollection(IForEachLoopOperation forEach, IOperation child) => child == forEach.Collection;
