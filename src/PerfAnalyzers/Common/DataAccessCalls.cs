@@ -89,7 +89,10 @@ internal sealed class DataAccessCalls
             parent = parent.Parent;
         }
 
-        return parent is IArgumentOperation { Parameter: { } parameter } && DeclaredType(parameter) is INamedTypeSymbol parameterType && IsExpressionType(parameterType);
+        // A lambda passed to a call that does not bind (half-typed code, or a type the compilation cannot see) has no known
+        // target: it may be an expression tree that runs as SQL, so nothing in it is taken for per-element work.
+        return parent is IInvalidOperation ||
+            (parent is IArgumentOperation { Parameter: { } parameter } && DeclaredType(parameter) is INamedTypeSymbol parameterType && IsExpressionType(parameterType));
     }
 
     /// <summary>
