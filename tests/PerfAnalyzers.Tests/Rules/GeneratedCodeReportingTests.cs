@@ -74,6 +74,14 @@ public class GeneratedCodeReportingTests
             @@List<int> M(List<int> items) => items.Where(i => i > 0).ToList().Select(i => i * 2).ToList();
         """;
 
+    private const string Perf010 = """
+            @@async Task<string> M(string url)
+            {
+                using var client = new System.Net.Http.HttpClient();
+                return await client.GetStringAsync(url);
+            }
+        """;
+
     /// <summary>A body wrapped in a local function, optionally marked, inside a hand-written method.</summary>
     private static string InLocalFunction(string body, string attribute) =>
         "void Outer()\n{\n" + body.Replace("@@", attribute, StringComparison.Ordinal) + "\n}\n";
@@ -153,6 +161,9 @@ public class GeneratedCodeReportingTests
 
     [Fact]
     public Task PERF009() => VerifySameAsWithNone<PERF009IntermediateCollectionAnalyzer>(Perf009);
+
+    [Fact]
+    public Task PERF010() => VerifySameAsWithNone<PERF010NewHttpClientPerCallAnalyzer>(Perf010);
 
     /// <summary>The wrapped analyzer as it was configured before: <c>GeneratedCodeAnalysisFlags.None</c>, whatever it asks for.</summary>
 #pragma warning disable RS1001, RS1025, RS1026, RS1036, RS1038, RS1041 // Test-only wrapper.
