@@ -166,8 +166,62 @@ internal static partial class RecursionToLoop
             BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.LogicalAndExpression) || binary.IsKind(SyntaxKind.LogicalOrExpression) =>
                 HasSelfCall(binary.Right) && IsBuiltInBoolean(binary),
             SwitchExpressionSyntax switchExpression => switchExpression.Arms.Any(a => HasSelfCall(a.Expression)),
+            AwaitExpressionSyntax awaited => AwaitedChoice(awaited) is not null,
             _ => false,
         };
+
+        /// <summary>
+        /// <c>await (c ? x : F(..))</c> in an async method: the awaited conditional whose branches each have the
+        /// conditional's own type (so <c>await x</c> and <c>await F(..)</c> await the same values), or a <c>throw</c>.
+        /// </summary>
+        private ConditionalExpressionSyntax? AwaitedChoice(AwaitExpressionSyntax awaited) => AwaitedChoice(awaited.Expression);
+
+        private ConditionalExpressionSyntax? AwaitedChoice(ExpressionSyntax operand)
+        {
+            if (Strip(operand) is not ConditionalExpressionSyntax conditional ||
+                !(HasSelfCall(conditional.WhenTrue) || HasSelfCall(conditional.WhenFalse)) ||
+                _model.GetTypeInfo(conditional, _cancellationToken).Type is not { TypeKind: not TypeKind.Error } type)
+            {
+                return null;
+            }
+
+            foreach (var branch in new[] { conditional.WhenTrue, conditional.WhenFalse })
+            {
+                if (Strip(branch) is not ThrowExpressionSyntax &&
+                    !SymbolEqualityComparer.IncludeNullability.Equals(_model.GetTypeInfo(branch, _cancellationToken).Type, type))
+                {
+                    return null;
+                }
+            }
+
+            return conditional;
+        }
+
+        /// <summary>Statements that do what <c>return await operand;</c> does (operand is a node of the original tree).</summary>
+        private List<StatementSyntax> ReturnAwaited(ExpressionSyntax operand)
+        {
+            var stripped = Strip(operand);
+            if (stripped is ThrowExpressionSyntax thrown)
+            {
+                return new List<StatementSyntax> { ThrowStatement(thrown.Expression.WithoutTrivia()) };
+            }
+
+            if (AwaitedChoice(stripped) is { } choice)
+            {
+                // return await (c ? x : F(..)) => if (c) { return await x; } return await F(..);
+                var result = new List<StatementSyntax> { IfStatement(choice.Condition.WithoutTrivia(), MultiLineBlock(ReturnAwaited(choice.WhenTrue))) };
+                result.AddRange(ReturnAwaited(choice.WhenFalse));
+                return result;
+            }
+
+            var bare = stripped.WithoutTrivia();
+            return new List<StatementSyntax>
+            {
+                ReturnStatement(AwaitExpression(bare is InvocationExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax or ElementAccessExpressionSyntax
+                    ? bare
+                    : ParenthesizedExpression(bare))),
+            };
+        }
 
         private bool IsBuiltInBoolean(BinaryExpressionSyntax binary) =>
             _model.GetOperation(binary, _cancellationToken) is IBinaryOperation { OperatorMethod: null, Type.SpecialType: SpecialType.System_Boolean };
@@ -221,6 +275,8 @@ internal static partial class RecursionToLoop
 
                 case SwitchExpressionSyntax switchExpression when Needs(switchExpression):
                     return new List<StatementSyntax> { SwitchStatement(switchExpression) };
+                case AwaitExpressionSyntax awaited when AwaitedChoice(awaited) is not null:
+                    return ReturnAwaited(awaited.Expression);
                 default:
                     return new List<StatementSyntax> { ReturnStatement(expression.WithoutTrivia()) };
             }
