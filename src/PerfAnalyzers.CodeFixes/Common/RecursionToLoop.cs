@@ -75,6 +75,16 @@ internal static partial class RecursionToLoop
             }
         }
 
+        // A lambda that reads a parameter the self-call changes gets a per-round copy of it.
+        if (CopyCapturedParameters(state.Value.Model, state.Value.Method, cancellationToken) is { } withCopies)
+        {
+            state = await ReplaceAsync(state.Value, withCopies, annotations: null, cancellationToken).ConfigureAwait(false);
+            if (state is null)
+            {
+                return (null, ConversionKind.None);
+            }
+        }
+
         string? selfName = null;
         if (NeedsSelf(state.Value.Model, state.Value.Method, cancellationToken))
         {
