@@ -19,6 +19,15 @@ namespace PerfAnalyzers.CodeFixes.Common;
 /// </summary>
 internal static partial class RecursionToLoop
 {
+    private static readonly SyntaxAnnotation CopyAnnotation = new("PerfAnalyzers.RecursionToLoop.Copy");
+
+    /// <summary>
+    /// A copy made here: never assigned after its declaration, so a lambda after the call may capture it when the
+    /// explicit stack restores it from the frame (a new variable each round of the unwinding loop).
+    /// </summary>
+    private static bool IsParameterCopy(ILocalSymbol local) =>
+        local.DeclaringSyntaxReferences.Length == 1 && local.DeclaringSyntaxReferences[0].GetSyntax().HasAnnotation(CopyAnnotation);
+
     /// <summary>The method with copies for its captured, varying parameters; null when none is needed or possible.</summary>
     private static SyntaxNode? CopyCapturedParameters(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
     {
@@ -111,7 +120,7 @@ internal static partial class RecursionToLoop
         var replaced = block.ReplaceNodes(uses.Keys, (original, _) => IdentifierName(uses[original]).WithTriviaFrom(original));
         var declarations = copied.Select(p => (StatementSyntax)LocalDeclarationStatement(VariableDeclaration(
             IdentifierName("var"),
-            SingletonSeparatedList(VariableDeclarator(Identifier(copyNames[p])).WithInitializer(EqualsValueClause(IdentifierName(p.Name)))))));
+            SingletonSeparatedList(VariableDeclarator(Identifier(copyNames[p])).WithInitializer(EqualsValueClause(IdentifierName(p.Name))).WithAdditionalAnnotations(CopyAnnotation)))));
         var statements = replaced.Statements.InsertRange(0, declarations);
         return method.ReplaceNode(block, replaced.WithStatements(statements));
     }

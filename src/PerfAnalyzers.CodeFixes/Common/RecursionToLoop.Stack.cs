@@ -710,7 +710,7 @@ internal static partial class RecursionToLoop
                                 continue;
                             }
 
-                            if (local.IsConst || local.IsRef || !CanKeep(local.Type) || _flow.Captured.Contains(local))
+                            if (local.IsConst || local.IsRef || !CanKeep(local.Type) || (_flow.Captured.Contains(local) && !IsParameterCopy(local)))
                             {
                                 return false;
                             }

@@ -379,8 +379,9 @@ public class PERF005FixTests
         }
         """);
 
+    /// <summary>A lambda that reads a changed parameter now reads a per-round copy (was: no fix).</summary>
     [Fact]
-    public Task No_fix_when_a_parameter_is_captured() => Verify.VerifyNoFixAsync("""
+    public Task A_captured_parameter_gets_a_copy_per_round() => Verify.VerifyFixAsync("""
         using System;
         using System.Collections.Generic;
         static class M
@@ -389,6 +390,39 @@ public class PERF005FixTests
             {
                 if (n == 0) return;
                 work.Add(() => n);
+                [|Schedule(work, n - 1)|];
+            }
+        }
+        """, """
+        using System;
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Schedule(List<Func<int>> work, int n)
+            {
+                while (true)
+                {
+                    var nCopy = n;
+                    if (n == 0) return;
+                    work.Add(() => nCopy);
+                    n = n - 1;
+                }
+            }
+        }
+        """);
+
+    /// <summary>A local function that reads the changed parameter: no copy, no fix.</summary>
+    [Fact]
+    public Task No_fix_when_a_parameter_is_captured_by_a_local_function() => Verify.VerifyNoFixAsync("""
+        using System;
+        using System.Collections.Generic;
+        static class M
+        {
+            public static void Schedule(List<Func<int>> work, int n)
+            {
+                if (n == 0) return;
+                int Get() => n;
+                work.Add(Get);
                 [|Schedule(work, n - 1)|];
             }
         }

@@ -5,7 +5,7 @@ namespace PerfAnalyzers.Tests.Rules;
 
 /// <summary>
 /// PERF004 explicit stack where a lambda reads a parameter the self-call changes (Sonarr's <c>CreateFolder</c>:
-/// <c>Ensure.That(directoryName, () => directoryName)</c> before the call). Exact output, Fix All, a throwing branch,
+/// <c>Ensure.That(directoryName, () => directoryName)</c> before the call; <c>WithExistingFolder</c>: a Moq setup after it). Exact output, Fix All, a throwing branch,
 /// original and fixed code run and compared (the stored lambdas run after the recursion ended).
 /// </summary>
 public class RecursionCapturedParameterStackTests
@@ -90,13 +90,7 @@ public class RecursionCapturedParameterStackTests
         }
     }
 
-    /// <summary>
-    /// The lambda reads the parameter after the call (Sonarr's <c>WithExistingFolder</c>, a Moq <c>Setup(v =>
-    /// v.FolderExists(path))</c> after <c>WithExistingFolder(dir)</c>): the copy would have to live in the unwinding
-    /// loop's frame; not done, no fix.
-    /// </summary>
-    [Fact]
-    public Task No_fix_when_the_lambda_is_after_the_call() => Verify4.VerifyNoFixAsync("""
+    internal const string AfterSource = """
         using System;
         using System.Collections.Generic;
 
@@ -104,6 +98,11 @@ public class RecursionCapturedParameterStackTests
         {
             public static void Exists(string path, List<Func<string>> setups, bool exists = true)
             {
+                if (path.Contains("!"))
+                {
+                    throw new ArgumentException("bad path " + path);
+                }
+
                 var slash = path.LastIndexOf('/');
                 if (exists && slash > 0)
                 {
@@ -113,7 +112,82 @@ public class RecursionCapturedParameterStackTests
                 setups.Add(() => path + " " + exists);
             }
         }
-        """);
+        """;
+
+    internal const string AfterFixed = """
+        using System;
+        using System.Collections.Generic;
+
+        public static class Folders
+        {
+            public static void Exists(string path, List<Func<string>> setups, bool exists = true)
+            {
+                var frames = new Stack<(string pathCopy, bool existsCopy)>();
+                while (true)
+                {
+                    var pathCopy = path;
+                    var existsCopy = exists;
+                    if (path.Contains("!"))
+                    {
+                        throw new ArgumentException("bad path " + path);
+                    }
+
+                    var slash = path.LastIndexOf('/');
+                    if (exists && slash > 0)
+                    {
+                        frames.Push((pathCopy, existsCopy));
+                        (exists, path) = (true, path.Substring(0, slash));
+                        continue;
+                    }
+
+                    setups.Add(() => pathCopy + " " + existsCopy);
+                    break;
+                }
+
+                while (frames.Count > 0)
+                {
+                    var (pathCopy, existsCopy) = frames.Pop();
+                    setups.Add(() => pathCopy + " " + existsCopy);
+                }
+            }
+        }
+        """;
+
+    /// <summary>
+    /// The lambda reads the parameter after the call (Sonarr's <c>WithExistingFolder</c>, a Moq <c>Setup(v =>
+    /// v.FolderExists(path))</c> after <c>WithExistingFolder(dir)</c>): the copy goes into the frame and is declared
+    /// anew in each round of the unwinding loop.
+    /// </summary>
+    [Fact]
+    public Task Lambda_after_the_call_reads_the_copy_restored_from_the_frame() => Verify4.VerifyFixAsync(AfterSource, AfterFixed);
+
+    [Fact]
+    public void After_original_and_fixed_code_give_the_same_results()
+    {
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(AfterSource));
+        var after = TestCompiler.CompileAndLoad(AfterFixed);
+        foreach (var path in new[] { "a", "/a", "/a/b", "/a/b/c/d", "/a/b!/c", "x!/y", "/a/b/c" })
+        {
+            Assert.Equal(RunExists(before, path), RunExists(after, path));
+        }
+    }
+
+    private static string RunExists(System.Reflection.Assembly assembly, string path)
+    {
+        var setups = new List<Func<string>>();
+        string outcome;
+        try
+        {
+            TestCompiler.Invoke(assembly, "Folders", "Exists", path, setups, true);
+            outcome = "ok";
+        }
+        catch (Exception exception)
+        {
+            outcome = exception.GetType().Name + ": " + exception.Message;
+        }
+
+        return outcome + " | " + string.Join(",", setups.Select(c => c()));
+    }
 
     private static string Run(System.Reflection.Assembly assembly, string path)
     {
