@@ -170,6 +170,14 @@ public abstract partial class StateMachineCore<TValues> : IThreadPoolWorkItem
         }
 
         FailAll(failed, StateMachineStatus.Stopped, null);
+
+        // A consumer that let go while a partial batch waits for its delay is woken, so that a graceful stop hands the
+        // batch over now instead of when the batch timer fires (the consumer takes a short batch at once once stopping).
+        if (QueuedCount != 0)
+        {
+            ScheduleIfIdle();
+        }
+
         TryCompleteStop();
         return result;
     }
