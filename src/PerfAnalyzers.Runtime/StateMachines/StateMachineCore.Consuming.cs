@@ -394,25 +394,36 @@ public abstract partial class StateMachineCore<TValues>
 
         var delay = _type.BatchDelayTicks[kind];
         var mailbox = OpenMailbox;
-        while (run < batchSize && run == queue.Count && mailbox.IngressHasItems)
+        while (true)
         {
-            // Accepted messages still in the ingress (the consumer moves at most a few chunks at a time, and lock-free
-            // senders append meanwhile): bring them in, so a partial batch does not leave early without them.
-            MoveIngressLocked(mailbox, limit: MaxChunkSize * 4);
-            while (run < batchSize && run < queue.Count && queue.At(run).Kind == kind)
+            while (run < batchSize && run == queue.Count && mailbox.IngressHasItems)
             {
-                run++;
+                // Accepted messages still in the ingress (the consumer moves at most a few chunks at a time, and lock-free
+                // senders append meanwhile): bring them in, so a partial batch does not leave early without them.
+                MoveIngressLocked(mailbox, limit: MaxChunkSize * 4);
+                while (run < batchSize && run < queue.Count && queue.At(run).Kind == kind)
+                {
+                    run++;
+                }
             }
-        }
 
-        if (allowDelay && run < batchSize && delay != 0 && run == mailbox.Normal.Count + mailbox.High.Count && !mailbox.IngressHasItems && _status == (int)StateMachineStatus.Running)
-        {
-            var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;
-            if (waited < delay)
+            if (allowDelay && run < batchSize && delay != 0 && run == mailbox.Normal.Count + mailbox.High.Count && _status == (int)StateMachineStatus.Running)
             {
-                waitTicks = delay - waited;
-                return 0;
+                if (mailbox.IngressHasItems)
+                {
+                    // A sender appended after the loop above looked: bring it in too rather than leave with part.
+                    continue;
+                }
+
+                var waited = Stopwatch.GetTimestamp() - queue.PeekFront().EnqueuedAt;
+                if (waited < delay)
+                {
+                    waitTicks = delay - waited;
+                    return 0;
+                }
             }
+
+            break;
         }
 
         var buffer = _batch is { } existing && existing.Length >= run ? existing : (_batch = new Envelope<TValues>[Math.Max(run, Math.Min(batchSize, 16))]);
