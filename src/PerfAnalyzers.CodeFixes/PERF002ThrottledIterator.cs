@@ -79,7 +79,7 @@ internal static class PERF002ThrottledIterator
 
         // Blocking on the tasks anywhere near (the caller or the iterator): the slot is awaited with ConfigureAwait(false).
         var caller = PERF002ThrottledSelector.EnclosingFunction(call) ?? call.SyntaxTree.GetRoot(cancellationToken);
-        var blocking = ContainsBlockingWait(caller) || ContainsBlockingWait(body);
+        var blocking = PERF002ThrottledSelector.ContainsBlockingWait(caller) || PERF002ThrottledSelector.ContainsBlockingWait(body);
 
         var eol = PERF002ThrottledSelector.LineEnd(call);
         var position = body.OpenBraceToken.Span.End;
@@ -113,13 +113,13 @@ internal static class PERF002ThrottledIterator
     internal static StatementSyntax Runner(SemanticModel model, int position, INamedTypeSymbol task, string runner, string throttle, string start, bool blocking, SyntaxTrivia eol)
     {
         var configure = blocking ? ".ConfigureAwait(false)" : string.Empty;
-        var taskName = ShortName(model, position, "System.Threading.Tasks", "Task");
+        var taskName = PERF002ThrottledSelector.TypeName(model, position, "System.Threading.Tasks", "Task");
         var taskType = task.IsGenericType
             ? taskName + "<" + task.TypeArguments[0].ToMinimalDisplayString(model, position) + ">"
             : taskName;
         var run = task.IsGenericType ? $"return await {start}(){configure};" : $"await {start}(){configure};";
         var text = (
-            $"async {taskType} {runner}({ShortName(model, position, "System", "Func")}<{taskType}> {start})\n" +
+            $"async {taskType} {runner}({PERF002ThrottledSelector.TypeName(model, position, "System", "Func")}<{taskType}> {start})\n" +
             "{\n" +
             $"    await {throttle}.WaitAsync(){configure};\n" +
             "    try\n" +
@@ -199,16 +199,4 @@ internal static class PERF002ThrottledIterator
 
         return false;
     }
-
-    /// <summary>The short name when every type of that name visible at <paramref name="position"/> is in <paramref name="ns"/>, else the <c>global::</c> name.</summary>
-    private static string ShortName(SemanticModel model, int position, string ns, string name)
-    {
-        var found = model.LookupNamespacesAndTypes(position, name: name);
-        return found.Length > 0 && found.All(t => t is INamedTypeSymbol { ContainingNamespace: { } containing } && containing.ToDisplayString() == ns)
-            ? name
-            : "global::" + ns + "." + name;
-    }
-
-    internal static bool ContainsBlockingWait(SyntaxNode scope) =>
-        scope.DescendantNodes().Any(n => n is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAll" or "WaitAny" or "Wait" or "Result" or "GetResult" });
 }

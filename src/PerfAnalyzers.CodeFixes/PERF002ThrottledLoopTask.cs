@@ -89,7 +89,7 @@ internal static class PERF002ThrottledLoopTask
         var throttle = PERF002ThrottledSelector.Pick("throttle", function, model, position, reserved);
         var runner = PERF002ThrottledSelector.Pick("Throttled", function, model, position, reserved);
         var start = UniqueNames.Pick("start", candidate => model.LookupSymbols(position, name: candidate).Length > 0);
-        var blocking = PERF002ThrottledIterator.ContainsBlockingWait(function);
+        var blocking = PERF002ThrottledSelector.ContainsBlockingWait(function);
         var localFunction = PERF002ThrottledIterator.Runner(model, position, task, runner, throttle, start, blocking, eol);
         var semaphore = PERF002ThrottledSelector.Declaration(throttle, maxConcurrency, eol, model, position);
         var throttled = SyntaxFactory.ParseExpression($"{runner}(() => {work.WithoutTrivia().ToFullString()})")

@@ -165,7 +165,7 @@ internal static class PERF002ThrottledSelector
     }
 
     /// <summary>Code that blocks on tasks (<c>WaitAll</c>, <c>Wait</c>, <c>Result</c>): the slot is awaited with ConfigureAwait(false).</summary>
-    private static bool ContainsBlockingWait(SyntaxNode scope)
+    internal static bool ContainsBlockingWait(SyntaxNode scope)
     {
         foreach (var node in scope.DescendantNodes())
         {
@@ -216,12 +216,18 @@ internal static class PERF002ThrottledSelector
         editor.InsertBefore(target, target is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(declaration) : declaration);
     }
 
-    /// <summary>The short name when it binds to that type where the fix writes it, else the <c>global::</c> name (the simplifier does not always reduce it).</summary>
-    internal static string TypeName(SemanticModel model, int position, string ns, string name) =>
-        model.LookupNamespacesAndTypes(position, name: name) is { Length: 1 } found &&
-        found[0] is INamedTypeSymbol { ContainingNamespace: { } containing } && containing.ToDisplayString() == ns
+    /// <summary>
+    /// The short name when it binds to that type where the fix writes it (every type of that name in scope is in
+    /// <paramref name="ns"/>: <c>Func</c> finds all its arities), else the <c>global::</c> name (the simplifier does not
+    /// always reduce it).
+    /// </summary>
+    internal static string TypeName(SemanticModel model, int position, string ns, string name)
+    {
+        var found = model.LookupNamespacesAndTypes(position, name: name);
+        return found.Length > 0 && found.All(t => t is INamedTypeSymbol { ContainingNamespace: { } containing } && containing.ToDisplayString() == ns)
             ? name
             : "global::" + ns + "." + name;
+    }
 
     /// <summary>The document's line end (its first), else CRLF.</summary>
     internal static SyntaxTrivia LineEnd(SyntaxNode node)
