@@ -43,6 +43,13 @@ public static class Program
             return;
         }
 
+        if (args.Length >= 1 && args[0] == "cast-profile")
+        {
+            // Casts from one producer, generated machine and Channel actor in alternating rounds (for perf record).
+            StateMachines.CastProfile.Run(args.Length >= 2 && double.TryParse(args[1], out var seconds) ? seconds : 10, args.Contains("otel"), args.Contains("machine-only"));
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
