@@ -43,12 +43,17 @@ internal abstract class MessageDispatcher<TMachine>
     /// </summary>
     public abstract ValueTask<RemoteReply> AskRemote(IAskHost<TMachine> host, TMachine machine, object message, TimeSpan timeout, CancellationToken cancellationToken, long start, bool hop, long budgetTicks);
 
-    private protected void ObserveOnTurn(long start, long budgetTicks)
+    /// <summary>Reports a run on the turn to <see cref="Trust"/>; returns the clock read that ended it (0 when not timed).</summary>
+    private protected long ObserveOnTurn(long start, long budgetTicks)
     {
-        if (budgetTicks != 0)
+        if (budgetTicks == 0)
         {
-            Trust.ObserveOnTurn(Stopwatch.GetTimestamp() - start, budgetTicks);
+            return 0;
         }
+
+        var end = Stopwatch.GetTimestamp();
+        Trust.ObserveOnTurn(end - start, budgetTicks);
+        return end;
     }
 
     private protected static ValueTask<RemoteReply> FailedAtOnce(IAskHost<TMachine> host, Exception exception, TMachine machine, string messageName, long start, CancellationToken cancellationToken)
@@ -167,7 +172,8 @@ internal abstract class MessageDispatcher<TMachine>
                 return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
             }
 
-            ObserveOnTurn(start, budgetTicks);
+            // One clock read ends both the trust observation and, for a request handled at once, its recorded time.
+            var end = ObserveOnTurn(start, budgetTicks);
 
             if (pending.IsCompleted)
             {
@@ -182,7 +188,7 @@ internal abstract class MessageDispatcher<TMachine>
                     return FailedAtOnce(host, e, machine, MessageName, start, cancellationToken);
                 }
 
-                return new ValueTask<RemoteReply>(host.Handled(machine, MessageName, reply, start));
+                return new ValueTask<RemoteReply>(host.Handled(machine, MessageName, reply, start, end));
             }
 
             return RemoteAsk<TMachine, TMessage, TReply>.Await(host, pending, machine, MessageName, cancellationToken, start);

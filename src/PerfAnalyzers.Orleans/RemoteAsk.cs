@@ -9,8 +9,8 @@ namespace PerfAnalyzers.Orleans;
 internal interface IAskHost<TMachine>
     where TMachine : class, IStateMachine
 {
-    /// <summary>The reply of a handled request (telemetry recorded).</summary>
-    RemoteReply Handled(TMachine machine, string messageName, object? value, long start);
+    /// <summary>The reply of a handled request (telemetry recorded; <paramref name="end"/>: the clock read that ended it, 0 to read it now).</summary>
+    RemoteReply Handled(TMachine machine, string messageName, object? value, long start, long end = 0);
 
     /// <summary>The reply for a runtime exception, or null for the handler's own exception (Orleans carries it to the caller).</summary>
     RemoteReply? Failed(Exception exception, TMachine machine, string messageName, long start, CancellationToken cancellationToken);

@@ -41,7 +41,10 @@ public sealed class SiloStateMachines : IDisposable
     private static readonly Counter<long> RemoteRejected = Meter.CreateCounter<long>(
         RemoteRejectedInstrument, "{message}", "Remote state machine messages refused by the hosting silo's machine.");
 
+    private const int RecentEntries = 16;
+
     private readonly ConcurrentDictionary<(string Machine, string Message), Entry> _entries = new();
+    private RecentEntry[] _recent = [];
     private readonly ConcurrentDictionary<string, LatencyHistogram> _machineHistograms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, bool> _trackedTypes = new();
     private readonly KeyValuePair<string, object?> _siloTag;
@@ -117,10 +120,11 @@ public sealed class SiloStateMachines : IDisposable
 
     internal void Deactivated(IStateMachine machine) => Machines.Unregister(machine);
 
-    internal void RecordRequest(string machine, string message, long startTimestamp)
+    /// <summary>A remote request answered: from <paramref name="startTimestamp"/> to <paramref name="endTimestamp"/> (0: now).</summary>
+    internal void RecordRequest(string machine, string message, long startTimestamp, long endTimestamp = 0)
     {
         Interlocked.Increment(ref _requests);
-        Record(machine, message, startTimestamp);
+        Record(machine, message, startTimestamp, endTimestamp);
     }
 
     internal void RecordCast() => Interlocked.Increment(ref _casts);
@@ -135,10 +139,10 @@ public sealed class SiloStateMachines : IDisposable
         }
     }
 
-    private void Record(string machine, string message, long startTimestamp)
+    private void Record(string machine, string message, long startTimestamp, long endTimestamp)
     {
-        var ticks = Stopwatch.GetTimestamp() - startTimestamp;
-        var entry = _entries.GetOrAdd((machine, message), static (key, self) => new Entry(key.Machine, key.Message, self), this);
+        var ticks = (endTimestamp != 0 ? endTimestamp : Stopwatch.GetTimestamp()) - startTimestamp;
+        var entry = EntryFor(machine, message);
         entry.Histogram.RecordStopwatchTicks(ticks);
         entry.MachineHistogram.RecordStopwatchTicks(ticks);
         foreach (var tracker in entry.Trackers(Slo))
@@ -151,6 +155,35 @@ public sealed class SiloStateMachines : IDisposable
             RemoteDuration.Record(ticks / (double)Stopwatch.Frequency, entry.MachineTag, entry.MessageTag, _siloTag);
         }
     }
+
+    /// <summary>
+    /// The (machine, message) row of a request. The names come from the machine's type info and the grain's dispatcher,
+    /// the same string instances on every call: a short list remembers the rows found by those instances, so that a
+    /// request does not hash both names for the dictionary (the silo's bookkeeping is all that a request on the turn pays
+    /// beyond Orleans' own call).
+    /// </summary>
+    private Entry EntryFor(string machine, string message)
+    {
+        var recent = Volatile.Read(ref _recent);
+        foreach (var hit in recent)
+        {
+            if (ReferenceEquals(hit.Machine, machine) && ReferenceEquals(hit.Message, message))
+            {
+                return hit.Entry;
+            }
+        }
+
+        var entry = _entries.GetOrAdd((machine, message), static (key, self) => new Entry(key.Machine, key.Message, self), this);
+        if (recent.Length < RecentEntries)
+        {
+            // Copy on write; a lost race only leaves one name pair out until its next request.
+            Interlocked.CompareExchange(ref _recent, [.. recent, new RecentEntry(machine, message, entry)], recent);
+        }
+
+        return entry;
+    }
+
+    private sealed record RecentEntry(string Machine, string Message, Entry Entry);
 
     private sealed class Entry(string machine, string message, SiloStateMachines silo)
     {

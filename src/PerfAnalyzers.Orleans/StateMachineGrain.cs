@@ -105,9 +105,9 @@ public sealed class StateMachineGrain<TMachine> : Grain, IStateMachineGrain<TMac
         return dispatcher.AskRemote(this, machine, message, timeout, cancellationToken, start, hop: budget == 0 || !dispatcher.Trust.Trusted, budget);
     }
 
-    RemoteReply IAskHost<TMachine>.Handled(TMachine machine, string messageName, object? value, long start)
+    RemoteReply IAskHost<TMachine>.Handled(TMachine machine, string messageName, object? value, long start, long end)
     {
-        _silo.RecordRequest(machine.MachineType, messageName, start);
+        _silo.RecordRequest(machine.MachineType, messageName, start, end);
         return new RemoteReply(RemoteOutcome.Handled, value, null, _silo.Silo);
     }
 
