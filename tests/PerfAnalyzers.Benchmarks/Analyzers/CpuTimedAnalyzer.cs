@@ -64,6 +64,15 @@ public sealed class CpuTimedAnalyzer : DiagnosticAnalyzer
         return time.Seconds * 1_000_000_000 + time.Nanoseconds;
     }
 
+    private const int ClockProcessCpuTime = 2;
+
+    /// <summary>CPU time of the whole process, all threads (<c>CLOCK_PROCESS_CPUTIME_ID</c>, Linux), in nanoseconds.</summary>
+    public static long ProcessCpuNanoseconds()
+    {
+        ClockGetTime(ClockProcessCpuTime, out var time);
+        return time.Seconds * 1_000_000_000 + time.Nanoseconds;
+    }
+
     /// <summary>The CPU cost of one pair of clock reads with nothing between them, measured once.</summary>
     private static readonly long ClockPairCost = MeasureClockPair();
 

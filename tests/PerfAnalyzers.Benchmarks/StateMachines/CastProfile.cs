@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using PerfAnalyzers.Benchmarks.Analyzers;
 using PerfAnalyzers.Benchmarks.Telemetry;
 using PerfAnalyzers.Runtime.StateMachines;
 
@@ -85,29 +85,12 @@ internal static class CastProfile
 
     private static double Time(List<double> cpu, Action round)
     {
-        var cpuStart = ProcessCpuNanoseconds();
+        var cpuStart = CpuTimedAnalyzer.ProcessCpuNanoseconds();
         var start = Stopwatch.GetTimestamp();
         round();
         var elapsed = (Stopwatch.GetTimestamp() - start) * 1e9 / Stopwatch.Frequency / Messages;
-        cpu.Add((double)(ProcessCpuNanoseconds() - cpuStart) / Messages);
+        cpu.Add((double)(CpuTimedAnalyzer.ProcessCpuNanoseconds() - cpuStart) / Messages);
         return elapsed;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    /// <summary>CPU time of the whole process (<c>CLOCK_PROCESS_CPUTIME_ID</c>, Linux), in nanoseconds.</summary>
-    private static long ProcessCpuNanoseconds()
-    {
-        ClockGetTime(2, out var time);
-        return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
     }
 
     private static double Median(List<double> values)
