@@ -81,6 +81,14 @@ namespace PerfAnalyzers.RealCode
                     var id = match.Groups["id"].Value.TrimEnd('.');
                     if (!wanted.TryGetValue(id, out var version))
                     {
+                        // A dependency of a wanted package failed: drop the wanted packages that bring it in.
+                        foreach (var parent in WantedParents(assets, id, wanted))
+                        {
+                            dropped.Add($"{parent} {wanted[parent]}: its dependency {id} failed ({match.Groups["code"].Value})");
+                            wanted.Remove(parent);
+                            changed = true;
+                        }
+
                         continue;
                     }
 
@@ -108,6 +116,63 @@ namespace PerfAnalyzers.RealCode
             }
 
             return null;
+        }
+
+        // The failed restore still writes the assets file with the graph it resolved: walk up from the failed package.
+        private static List<string> WantedParents(string assetsPath, string failed, SortedDictionary<string, string> wanted)
+        {
+            var result = new List<string>();
+            if (!File.Exists(assetsPath))
+            {
+                return result;
+            }
+
+            var parents = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+            using (var document = JsonDocument.Parse(File.ReadAllText(assetsPath)))
+            {
+                foreach (var target in document.RootElement.GetProperty("targets").EnumerateObject())
+                {
+                    foreach (var entry in target.Value.EnumerateObject())
+                    {
+                        if (entry.Value.TryGetProperty("dependencies", out var deps))
+                        {
+                            foreach (var dependency in deps.EnumerateObject())
+                            {
+                                if (!parents.TryGetValue(dependency.Name, out var list))
+                                {
+                                    parents[dependency.Name] = list = new List<string>();
+                                }
+
+                                list.Add(entry.Name.Split('/')[0]);
+                            }
+                        }
+                    }
+                }
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var stack = new Stack<string>();
+            stack.Push(failed);
+            while (stack.Count > 0)
+            {
+                var id = stack.Pop();
+                if (!seen.Add(id) || !parents.TryGetValue(id, out var list))
+                {
+                    continue;
+                }
+
+                foreach (var parent in list)
+                {
+                    if (wanted.ContainsKey(parent))
+                    {
+                        result.Add(parent);
+                    }
+
+                    stack.Push(parent);
+                }
+            }
+
+            return result.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         }
 
         /// <summary>The compile-time assemblies of a project's packages and everything they depend on.</summary>

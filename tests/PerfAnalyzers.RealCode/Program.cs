@@ -14,7 +14,7 @@ using PerfAnalyzers.RealCode;
 // packages that are not there stay unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART]");
     return 2;
 }
 
@@ -24,6 +24,7 @@ HashSet<string>? only = null;
 var showTimes = false;
 var showFixes = false;
 var restore = false;
+string? errorsIn = null;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,6 +34,7 @@ for (var i = 1; i < args.Length; i++)
         case "--times": showTimes = true; break;
         case "--fixes": showFixes = true; break;
         case "--restore": restore = true; break;
+        case "--errors": errorsIn = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -73,6 +75,18 @@ foreach (var project in projects.InBuildOrder())
         concurrentAnalysis: true,
         logAnalyzerExecutionTime: showTimes,
         reportSuppressedDiagnostics: false);
+    if (errorsIn is not null)
+    {
+        // --errors: the compiler errors in matching files, to see what the rules saw unresolved there.
+        foreach (var tree in compilation.SyntaxTrees.Where(t => t.FilePath.Contains(errorsIn, StringComparison.Ordinal)))
+        {
+            foreach (var error in compilation.GetSemanticModel(tree).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                output.AppendLine($"error {Path.GetRelativePath(root, tree.FilePath)}:{error.Location.GetLineSpan().StartLinePosition.Line + 1}: {error.Id} {error.GetMessage()}");
+            }
+        }
+    }
+
     var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
     var fixes = showFixes ? FixProbe.Create(compilation) : null;
@@ -526,11 +540,18 @@ namespace PerfAnalyzers.RealCode
                 all.AddRange(packages.ReferencesFor(this, references.Names));
             }
 
-            foreach (var reference in ProjectReferences)
+            // Project references flow transitively in MSBuild: a project sees its references' references too.
+            var visited = new HashSet<RealProject> { this };
+            var pending = new Stack<string>(ProjectReferences);
+            while (pending.Count > 0)
             {
-                if (projects.Find(reference) is { } dependency && dependency != this)
+                if (projects.Find(pending.Pop()) is { } dependency && visited.Add(dependency))
                 {
                     all.Add(dependency.Compile(references, projects).ToMetadataReference());
+                    foreach (var next in dependency.ProjectReferences)
+                    {
+                        pending.Push(next);
+                    }
                 }
             }
 
