@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace PerfAnalyzers.Runtime.StateMachines;
@@ -29,33 +27,19 @@ internal sealed class Mailbox<T>
     /// <summary>The message count in <see cref="Reserved"/>, without the flags.</summary>
     public const long CountMask = WaitersFlag - 1;
 
-    // What a sender touches per message — Reserved and the two ingress queue references — on a cache line of their own:
-    // the consumer writes the lock word (in this object's header), Held and the rings per chunk, and while those shared
-    // the senders' line, each send after a take waited for the line to come back (the hottest instructions of a
-    // one-producer cast profile were the loads right after the reservation).
-    private SenderLine _senders;
-
     /// <summary>
     /// Messages accepted and not started (in the ingress queues, in the rings, in the consumer's chunk — see
     /// <see cref="Held"/> —, or reserved by a sender that has not appended yet), plus the flags above. A sender on the
     /// lock-free path accepts a message only by raising it from a value below the capacity, which the flags never are.
     /// Starts closed: <c>Start</c> opens it.
     /// </summary>
-    public ref long Reserved => ref _senders.Reserved;
+    public long Reserved = ClosedFlag;
 
     /// <summary>Normal-priority messages appended without the lock, oldest first (multi-producer, single consumer).</summary>
-    public ConcurrentQueue<T> Ingress
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Unsafe.As<ConcurrentQueue<T>>(_senders.Ingress)!;
-    }
+    public readonly ConcurrentQueue<T> Ingress = new();
 
     /// <summary>High-priority messages appended without the lock; null when the machine has no high-priority kind.</summary>
-    public ConcurrentQueue<T>? HighIngress
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Unsafe.As<ConcurrentQueue<T>?>(_senders.HighIngress);
-    }
+    public readonly ConcurrentQueue<T>? HighIngress;
 
     /// <summary>
     /// Normal-priority messages moved out of <see cref="Ingress"/> under the lock, oldest first: they are older than
@@ -81,11 +65,9 @@ internal sealed class Mailbox<T>
 
     public Mailbox(bool hasHighPriority)
     {
-        _senders.Reserved = ClosedFlag;
-        _senders.Ingress = new ConcurrentQueue<T>();
         if (hasHighPriority)
         {
-            _senders.HighIngress = new ConcurrentQueue<T>();
+            HighIngress = new ConcurrentQueue<T>();
         }
     }
 
@@ -94,23 +76,6 @@ internal sealed class Mailbox<T>
 
     /// <summary>Whether a message was appended without the lock and not moved yet (a snapshot).</summary>
     public bool IngressHasItems => !Ingress.IsEmpty || (HighIngress is { IsEmpty: false });
-}
-
-/// <summary>
-/// The fields of a <see cref="Mailbox{T}"/> that senders use per message, alone on their 64-byte cache line: 56 bytes of
-/// padding before them and 64 after. Non-generic (explicit layout), so the queues are typed by <see cref="Mailbox{T}"/>.
-/// </summary>
-[StructLayout(LayoutKind.Explicit, Size = 144)]
-internal struct SenderLine
-{
-    [FieldOffset(56)]
-    public long Reserved;
-
-    [FieldOffset(64)]
-    public object? Ingress;
-
-    [FieldOffset(72)]
-    public object? HighIngress;
 }
 
 /// <summary>
