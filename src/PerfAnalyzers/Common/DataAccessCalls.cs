@@ -41,7 +41,7 @@ internal readonly struct RoundTripCall
 /// </summary>
 internal sealed class DataAccessCalls
 {
-    private const int MaxCallDepth = 5;
+    private const int MaxCallDepth = 3;
     private const int MaxBodyOperations = 4000;
 
     private readonly Compilation _compilation;
@@ -167,7 +167,14 @@ internal sealed class DataAccessCalls
             var implementations = _dispatch.Resolve(method, invocation.Instance?.Type);
             if (implementations.Length > 0)
             {
-                return WithCalleeKind(FromImplementations(implementations), method);
+                var found = FromImplementations(implementations, out var unknown);
+                if (found.IsRoundTrip || !unknown)
+                {
+                    return WithCalleeKind(found, method);
+                }
+
+                // An implementation whose body does not bind (a package the compilation cannot see, half-typed code) cannot
+                // say it makes no round-trip: the receiver's name decides, as for a body not visible.
             }
         }
 
@@ -272,19 +279,28 @@ internal sealed class DataAccessCalls
             : found;
 
     /// <summary>Every implementation reaches a round-trip: the first one's answer; otherwise none.</summary>
-    private RoundTripCall FromImplementations(ImmutableArray<IMethodSymbol> implementations)
+    private RoundTripCall FromImplementations(ImmutableArray<IMethodSymbol> implementations, out bool unknown)
     {
+        unknown = false;
         var first = RoundTripCall.None;
         foreach (var implementation in implementations)
         {
             if (!HasVisibleBody(implementation) || !_names.Value.MayReachDatabase(SyntaxName(implementation)))
             {
+                unknown = false;
                 return RoundTripCall.None;
             }
 
             var result = FromBody(implementation, 0);
             if (!result.IsRoundTrip)
             {
+                if (FactsOf(Normalize(implementation)).HasInvalid)
+                {
+                    unknown = true; // its body does not bind everywhere: neither yes nor no
+                    continue;
+                }
+
+                unknown = false;
                 return RoundTripCall.None;
             }
 
@@ -294,7 +310,7 @@ internal sealed class DataAccessCalls
             }
         }
 
-        return first;
+        return unknown ? RoundTripCall.None : first;
     }
 
     /// <summary>The name a method has in its declaration (an explicit interface implementation's symbol name is qualified).</summary>
@@ -346,8 +362,9 @@ internal sealed class DataAccessCalls
         for (var depth = 0; depth <= MaxCallDepth && level.Count > 0; depth++)
         {
             var next = new List<IMethodSymbol>();
-            foreach (var method in level)
+            for (var i = 0; i < level.Count; i++)
             {
+                var method = level[i];
                 var facts = FactsOf(method);
                 if (facts.Direct.IsRoundTrip)
                 {
@@ -359,14 +376,16 @@ internal sealed class DataAccessCalls
                 {
                     if (visited.Add(callee))
                     {
-                        next.Add(callee);
+                        // A repository's own helpers (Sonarr's BasicRepository<T>.Get -> Find -> Query(where) -> Query(builder))
+                        // are one step of the caller's: only calls outside data-access types count towards the depth.
+                        (_defaultPatterns.Matches(callee.ContainingType) ? level : next).Add(callee);
                     }
                 }
 
                 foreach (var group in facts.Groups)
                 {
                     // A virtual call inside the body with several implementations: a round-trip when every one runs one.
-                    var grouped = FromImplementations(group);
+                    var grouped = FromImplementations(group, out _);
                     if (grouped.IsRoundTrip)
                     {
                         return grouped;
@@ -386,14 +405,18 @@ internal sealed class DataAccessCalls
 
     private sealed class BodyFacts
     {
-        public static readonly BodyFacts Empty = new(RoundTripCall.None, Array.Empty<IMethodSymbol>(), Array.Empty<ImmutableArray<IMethodSymbol>>());
+        public static readonly BodyFacts Empty = new(RoundTripCall.None, Array.Empty<IMethodSymbol>(), Array.Empty<ImmutableArray<IMethodSymbol>>(), hasInvalid: false);
 
-        public BodyFacts(RoundTripCall direct, IReadOnlyList<IMethodSymbol> callees, IReadOnlyList<ImmutableArray<IMethodSymbol>> groups)
+        public BodyFacts(RoundTripCall direct, IReadOnlyList<IMethodSymbol> callees, IReadOnlyList<ImmutableArray<IMethodSymbol>> groups, bool hasInvalid)
         {
             Direct = direct;
             Callees = callees;
             Groups = groups;
+            HasInvalid = hasInvalid;
         }
+
+        /// <summary>The body holds code that does not bind (an unresolved call or type): what it runs is not fully known.</summary>
+        public bool HasInvalid { get; }
 
         /// <summary>A database API the body calls itself.</summary>
         public RoundTripCall Direct { get; }
@@ -448,8 +471,8 @@ internal sealed class DataAccessCalls
             }
         }
 
-        return found.Direct.IsRoundTrip || found.Callees is not null || found.Groups is not null
-            ? new BodyFacts(found.Direct, (IReadOnlyList<IMethodSymbol>?)found.Callees ?? Array.Empty<IMethodSymbol>(), (IReadOnlyList<ImmutableArray<IMethodSymbol>>?)found.Groups ?? Array.Empty<ImmutableArray<IMethodSymbol>>())
+        return found.Direct.IsRoundTrip || found.Callees is not null || found.Groups is not null || found.HasInvalid
+            ? new BodyFacts(found.Direct, (IReadOnlyList<IMethodSymbol>?)found.Callees ?? Array.Empty<IMethodSymbol>(), (IReadOnlyList<ImmutableArray<IMethodSymbol>>?)found.Groups ?? Array.Empty<ImmutableArray<IMethodSymbol>>(), found.HasInvalid)
             : BodyFacts.Empty;
     }
 
@@ -458,6 +481,7 @@ internal sealed class DataAccessCalls
         public RoundTripCall Direct;
         public List<IMethodSymbol>? Callees;
         public List<ImmutableArray<IMethodSymbol>>? Groups;
+        public bool HasInvalid;
     }
 
     private void Scan(IOperation body, ScanResult found)
@@ -542,6 +566,9 @@ internal sealed class DataAccessCalls
                 case IForEachLoopOperation forEach when _apis.IsDatabaseQuery(forEach.Collection):
                     found.Direct = new RoundTripCall(DatabaseCallKind.Read, "foreach");
                     return;
+                case IInvalidOperation:
+                    found.HasInvalid = true;
+                    break;
             }
 
             foreach (var child in operation.ChildOperations)

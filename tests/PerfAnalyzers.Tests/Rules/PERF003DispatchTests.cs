@@ -569,6 +569,63 @@ public class PERF003DispatchTests
     // ---- Odd and broken code ----
 
     [Fact]
+    public Task Implementation_that_does_not_bind_leaves_the_decision_to_the_repository_name()
+    {
+        // Kavita's repositories, analysed without AutoMapper: ProjectTo does not bind, so the body cannot say it makes no
+        // round-trip; the *Repository name with a Task result decides, as for a body that is not visible.
+        var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer>
+        {
+            Sources =
+            {
+                Usings + """
+                    public class CustomerDto { public int Id { get; set; } }
+
+                    public interface ICustomerRepository
+                    {
+                        Task<CustomerDto?> GetDtoAsync(int id);
+                    }
+
+                    public sealed class CustomerRepository : ICustomerRepository
+                    {
+                        private readonly ShopContext _context;
+                        private readonly object _mapper = new();
+
+                        public CustomerRepository(ShopContext context) => _context = context;
+
+                        public async Task<CustomerDto?> GetDtoAsync(int id) =>
+                            await _context.Customers.Where(c => c.Id == id).ProjectTo<CustomerDto>(_mapper).SingleOrDefaultAsync();
+                    }
+
+                    public interface IPriceLookup
+                    {
+                        Task<decimal> PriceAsync(int id);
+                    }
+
+                    public sealed class PriceLookup : IPriceLookup
+                    {
+                        public Task<decimal> PriceAsync(int id) => Task.FromResult(Unknown.Price(id));
+                    }
+
+                    class C
+                    {
+                        async Task M(ICustomerRepository repository, IPriceLookup prices, List<Order> orders)
+                        {
+                            foreach (var order in orders)
+                            {
+                                await repository.[|GetDtoAsync(order.CustomerId)|];
+                                await prices.PriceAsync(order.Id);
+                            }
+                        }
+                    }
+                    """,
+                PERF003Model.Source,
+            },
+            AllowCompilerErrors = true,
+        };
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task Recursion_through_interfaces_and_broken_implementations_do_not_throw()
     {
         var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer>
