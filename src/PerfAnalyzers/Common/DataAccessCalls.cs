@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -56,10 +57,13 @@ internal sealed class DataAccessCalls
     private readonly Lazy<SyntaxNameIndex> _names;
     private readonly TypePatterns _defaultPatterns;
 
-    public DataAccessCalls(Compilation compilation, DatabaseApis apis)
+    private readonly DispatchTargets _dispatch;
+
+    public DataAccessCalls(Compilation compilation, DatabaseApis apis, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions? options = null)
     {
         _compilation = compilation;
         _apis = apis;
+        _dispatch = new DispatchTargets(compilation, options);
         _expressionOfT = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
         _task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         _taskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
@@ -147,10 +151,31 @@ internal sealed class DataAccessCalls
             return RoundTripCall.None; // not EF Core's (DatabaseApis classifies that one): a unit of work's own save
         }
 
-        if (!method.IsVirtualDispatch(invocation) && HasVisibleBody(method))
+        if (!method.IsVirtualDispatch(invocation))
         {
-            // The syntax index says, by name alone, which bodies may reach the database: the others are never bound.
-            return _names.Value.MayReachDatabase(method.Name) ? FromBody(method, 0) : RoundTripCall.None;
+            if (HasVisibleBody(method))
+            {
+                // The syntax index says, by name alone, which bodies may reach the database: the others are never bound.
+                return _names.Value.MayReachDatabase(SyntaxName(method)) ? WithCalleeKind(FromBody(method, 0), method) : RoundTripCall.None;
+            }
+        }
+        else if (_names.Value.MayReachDatabase(method.Name) || IsDataAccessCall(invocation, patterns))
+        {
+            // Virtual dispatch: the implementations this compilation holds (a repository behind its interface, the generic
+            // base's method). A round-trip only when every one of them runs one: an implementation that reads a cache, or
+            // does no I/O, makes the call not a round-trip per element (its body is visible).
+            var implementations = _dispatch.Resolve(method, invocation.Instance?.Type);
+            if (implementations.Length > 0)
+            {
+                var found = FromImplementations(implementations, out var unknown);
+                if (found.IsRoundTrip || !unknown)
+                {
+                    return WithCalleeKind(found, method);
+                }
+
+                // An implementation whose body does not bind (a package the compilation cannot see, half-typed code) cannot
+                // say it makes no round-trip: the receiver's name decides, as for a body not visible.
+            }
         }
 
         return IsDataAccessCall(invocation, patterns) ? new RoundTripCall(ReturnsSequence(method.ReturnType) ? DatabaseCallKind.Read : GuessKind(method), null) : RoundTripCall.None;
@@ -247,6 +272,51 @@ internal sealed class DataAccessCalls
         return false;
     }
 
+    /// <summary>A write-named callee (<c>Insert</c>, <c>Delete</c>) that reaches a query API (Dapper's <c>QuerySingle</c> returning the new key) is a write.</summary>
+    private static RoundTripCall WithCalleeKind(RoundTripCall found, IMethodSymbol callee) =>
+        found.Kind == DatabaseCallKind.Read && GuessKind(callee) == DatabaseCallKind.Write
+            ? new RoundTripCall(DatabaseCallKind.Write, found.InnerCall)
+            : found;
+
+    /// <summary>Every implementation reaches a round-trip: the first one's answer; otherwise none.</summary>
+    private RoundTripCall FromImplementations(ImmutableArray<IMethodSymbol> implementations, out bool unknown)
+    {
+        unknown = false;
+        var first = RoundTripCall.None;
+        foreach (var implementation in implementations)
+        {
+            if (!HasVisibleBody(implementation) || !_names.Value.MayReachDatabase(SyntaxName(implementation)))
+            {
+                unknown = false;
+                return RoundTripCall.None;
+            }
+
+            var result = FromBody(implementation, 0);
+            if (!result.IsRoundTrip)
+            {
+                if (FactsOf(Normalize(implementation)).HasInvalid)
+                {
+                    unknown = true; // its body does not bind everywhere: neither yes nor no
+                    continue;
+                }
+
+                unknown = false;
+                return RoundTripCall.None;
+            }
+
+            if (!first.IsRoundTrip)
+            {
+                first = result;
+            }
+        }
+
+        return unknown ? RoundTripCall.None : first;
+    }
+
+    /// <summary>The name a method has in its declaration (an explicit interface implementation's symbol name is qualified).</summary>
+    private static string SyntaxName(IMethodSymbol method) =>
+        method.ExplicitInterfaceImplementations.Length > 0 ? method.ExplicitInterfaceImplementations[0].Name : method.Name;
+
     private static bool HasVisibleBody(IMethodSymbol method) =>
         !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0;
 
@@ -263,9 +333,27 @@ internal sealed class DataAccessCalls
             return cached;
         }
 
-        var result = Search(method);
-        return _byMethod.GetOrAdd(method, result);
+        // A search that reaches a dispatch group asks for each implementation's answer, which may lead back here (a
+        // recursive repository helper): a method already being searched on this thread counts as no round-trip.
+        var inProgress = s_inProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!inProgress.Add(method))
+        {
+            return RoundTripCall.None;
+        }
+
+        try
+        {
+            var result = Search(method);
+            return _byMethod.GetOrAdd(method, result);
+        }
+        finally
+        {
+            inProgress.Remove(method);
+        }
     }
+
+    [ThreadStatic]
+    private static HashSet<IMethodSymbol>? s_inProgress;
 
     private RoundTripCall Search(IMethodSymbol start)
     {
@@ -274,8 +362,9 @@ internal sealed class DataAccessCalls
         for (var depth = 0; depth <= MaxCallDepth && level.Count > 0; depth++)
         {
             var next = new List<IMethodSymbol>();
-            foreach (var method in level)
+            for (var i = 0; i < level.Count; i++)
             {
+                var method = level[i];
                 var facts = FactsOf(method);
                 if (facts.Direct.IsRoundTrip)
                 {
@@ -287,7 +376,19 @@ internal sealed class DataAccessCalls
                 {
                     if (visited.Add(callee))
                     {
-                        next.Add(callee);
+                        // A repository's own helpers (Sonarr's BasicRepository<T>.Get -> Find -> Query(where) -> Query(builder))
+                        // are one step of the caller's: only calls outside data-access types count towards the depth.
+                        (_defaultPatterns.Matches(callee.ContainingType) ? level : next).Add(callee);
+                    }
+                }
+
+                foreach (var group in facts.Groups)
+                {
+                    // A virtual call inside the body with several implementations: a round-trip when every one runs one.
+                    var grouped = FromImplementations(group, out _);
+                    if (grouped.IsRoundTrip)
+                    {
+                        return grouped;
                     }
                 }
             }
@@ -304,19 +405,27 @@ internal sealed class DataAccessCalls
 
     private sealed class BodyFacts
     {
-        public static readonly BodyFacts Empty = new(RoundTripCall.None, Array.Empty<IMethodSymbol>());
+        public static readonly BodyFacts Empty = new(RoundTripCall.None, Array.Empty<IMethodSymbol>(), Array.Empty<ImmutableArray<IMethodSymbol>>(), hasInvalid: false);
 
-        public BodyFacts(RoundTripCall direct, IReadOnlyList<IMethodSymbol> callees)
+        public BodyFacts(RoundTripCall direct, IReadOnlyList<IMethodSymbol> callees, IReadOnlyList<ImmutableArray<IMethodSymbol>> groups, bool hasInvalid)
         {
             Direct = direct;
             Callees = callees;
+            Groups = groups;
+            HasInvalid = hasInvalid;
         }
+
+        /// <summary>The body holds code that does not bind (an unresolved call or type): what it runs is not fully known.</summary>
+        public bool HasInvalid { get; }
 
         /// <summary>A database API the body calls itself.</summary>
         public RoundTripCall Direct { get; }
 
-        /// <summary>Methods of this compilation the body calls without virtual dispatch.</summary>
+        /// <summary>Methods of this compilation the body calls without virtual dispatch, or through virtual dispatch with one implementation here.</summary>
         public IReadOnlyList<IMethodSymbol> Callees { get; }
+
+        /// <summary>Virtual calls of the body with several implementations here: each group is a round-trip when all of its members are.</summary>
+        public IReadOnlyList<ImmutableArray<IMethodSymbol>> Groups { get; }
     }
 
     /// <summary>The facts of one method's own body, computed once. A body whose syntax calls nothing is not bound.</summary>
@@ -337,12 +446,11 @@ internal sealed class DataAccessCalls
             return BodyFacts.Empty;
         }
 
-        RoundTripCall direct = RoundTripCall.None;
-        List<IMethodSymbol>? callees = null;
+        var found = new ScanResult();
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax();
-            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || !_names.Value.MayReachDatabase(method.Name))
+            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || !_names.Value.MayReachDatabase(SyntaxName(method)))
             {
                 continue;
             }
@@ -356,17 +464,27 @@ internal sealed class DataAccessCalls
                 continue;
             }
 
-            Scan(body, ref direct, ref callees);
-            if (direct.IsRoundTrip)
+            Scan(body, found);
+            if (found.Direct.IsRoundTrip)
             {
                 break;
             }
         }
 
-        return direct.IsRoundTrip || callees is not null ? new BodyFacts(direct, (IReadOnlyList<IMethodSymbol>?)callees ?? Array.Empty<IMethodSymbol>()) : BodyFacts.Empty;
+        return found.Direct.IsRoundTrip || found.Callees is not null || found.Groups is not null || found.HasInvalid
+            ? new BodyFacts(found.Direct, (IReadOnlyList<IMethodSymbol>?)found.Callees ?? Array.Empty<IMethodSymbol>(), (IReadOnlyList<ImmutableArray<IMethodSymbol>>?)found.Groups ?? Array.Empty<ImmutableArray<IMethodSymbol>>(), found.HasInvalid)
+            : BodyFacts.Empty;
     }
 
-    private void Scan(IOperation body, ref RoundTripCall direct, ref List<IMethodSymbol>? callees)
+    private sealed class ScanResult
+    {
+        public RoundTripCall Direct;
+        public List<IMethodSymbol>? Callees;
+        public List<ImmutableArray<IMethodSymbol>>? Groups;
+        public bool HasInvalid;
+    }
+
+    private void Scan(IOperation body, ScanResult found)
     {
         var pending = new Stack<IOperation>();
         pending.Push(body);
@@ -383,22 +501,74 @@ internal sealed class DataAccessCalls
                     var kind = _apis.Classify(invocation);
                     if (kind != DatabaseCallKind.None)
                     {
-                        direct = new RoundTripCall(kind, invocation.TargetMethod.Name);
+                        found.Direct = new RoundTripCall(kind, invocation.TargetMethod.Name);
                         return;
                     }
 
                     var target = invocation.TargetMethod;
-                    if (target.Name is not ("SaveChanges" or "SaveChangesAsync") && HasVisibleBody(target) && !target.IsVirtualDispatch(invocation))
+                    if (target.Name is not ("SaveChanges" or "SaveChangesAsync"))
                     {
-                        (callees ??= new List<IMethodSymbol>()).Add(Normalize(target));
+                        if (!target.IsVirtualDispatch(invocation))
+                        {
+                            if (HasVisibleBody(target))
+                            {
+                                (found.Callees ??= new List<IMethodSymbol>()).Add(Normalize(target));
+                            }
+                        }
+                        else
+                        {
+                            var implementations = _names.Value.MayReachDatabase(target.Name)
+                                ? _dispatch.Resolve(target, invocation.Instance?.Type)
+                                : ImmutableArray<IMethodSymbol>.Empty;
+                            if (implementations.Length == 1)
+                            {
+                                (found.Callees ??= new List<IMethodSymbol>()).Add(implementations[0]);
+                            }
+                            else if (implementations.Length > 1)
+                            {
+                                (found.Groups ??= new List<ImmutableArray<IMethodSymbol>>()).Add(implementations);
+                            }
+                            else if (IsDataAccessCall(invocation, _defaultPatterns))
+                            {
+                                // A repository whose implementation this compilation does not hold (another project's).
+                                found.Direct = new RoundTripCall(ReturnsSequence(target.ReturnType) ? DatabaseCallKind.Read : GuessKind(target), target.Name);
+                                return;
+                            }
+                        }
+                    }
+
+                    if (CacheLookups.IsCacheCall(invocation))
+                    {
+                        // GetOrAdd(key, () => load(key)), _cache.Get(key, () => ...): the factory runs on a miss only.
+                        CacheLookups.PushAllButFactories(invocation, pending);
+                        continue;
                     }
 
                     break;
                 }
 
+                case IConditionalOperation conditional when CacheLookups.IsCacheTest(conditional.Condition):
+                    // if (!_cache.TryGetValue(key, out var value)) { value = load(key); ... }: the load runs on a miss only.
+                    pending.Push(conditional.Condition);
+                    continue;
+                case IBlockOperation block:
+                    // if (_cache.TryGetValue(key, out var value)) return value; ... load: what follows the test is the miss path.
+                    foreach (var statement in block.Operations)
+                    {
+                        pending.Push(statement);
+                        if (statement is IConditionalOperation test && CacheLookups.IsCacheTest(test.Condition))
+                        {
+                            break;
+                        }
+                    }
+
+                    continue;
                 case IForEachLoopOperation forEach when _apis.IsDatabaseQuery(forEach.Collection):
-                    direct = new RoundTripCall(DatabaseCallKind.Read, "foreach");
+                    found.Direct = new RoundTripCall(DatabaseCallKind.Read, "foreach");
                     return;
+                case IInvalidOperation:
+                    found.HasInvalid = true;
+                    break;
             }
 
             foreach (var child in operation.ChildOperations)

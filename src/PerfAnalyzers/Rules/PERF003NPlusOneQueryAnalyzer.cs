@@ -69,7 +69,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var state = new State(apis, new PerElementCalls(start.Compilation), new DataAccessCalls(start.Compilation, apis));
+            var state = new State(apis, new PerElementCalls(start.Compilation), new DataAccessCalls(start.Compilation, apis, start.Options));
             start.RegisterOperationAction(c => AnalyzeInvocation(c, state), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeForEach(c, state), OperationKind.Loop);
         });

@@ -29,12 +29,16 @@ public class AnalyzerThroughputBenchmarks
 
     public const string Mixed = "Mixed";
     public const string EfHeavy = "EfHeavy";
+    public const string RepositoryHeavy = "RepositoryHeavy";
 
     /// <summary>Modules of about 500 lines each: a little over 100,000 lines in all.</summary>
     private const int Modules = 200;
 
     /// <summary>EF-heavy modules of about 310 lines each: a little over 100,000 lines in all.</summary>
     private const int EfModules = 330;
+
+    /// <summary>Repository-heavy modules of about 330 lines each: a little over 100,000 lines in all.</summary>
+    private const int RepositoryModules = 300;
 
     private CSharpCompilation _compilation = null!;
     private ImmutableArray<DiagnosticAnalyzer> _analyzers;
@@ -49,13 +53,13 @@ public class AnalyzerThroughputBenchmarks
         return lines;
     });
 
-    /// <summary>The code base: <c>Mixed</c> or <c>EfHeavy</c>. PERFANALYZERS_BENCHMARK_CODEBASES (commas or semicolons) selects some.</summary>
+    /// <summary>The code base: <c>Mixed</c>, <c>EfHeavy</c> or <c>RepositoryHeavy</c>. PERFANALYZERS_BENCHMARK_CODEBASES (commas or semicolons) selects some.</summary>
     [ParamsSource(nameof(CodebaseNames))]
     public string Codebase { get; set; } = Mixed;
 
     public static IEnumerable<string> CodebaseNames()
     {
-        string[] names = [Mixed, EfHeavy];
+        string[] names = [Mixed, EfHeavy, RepositoryHeavy];
         var selection = Environment.GetEnvironmentVariable("PERFANALYZERS_BENCHMARK_CODEBASES");
         if (string.IsNullOrWhiteSpace(selection))
         {
@@ -75,6 +79,7 @@ public class AnalyzerThroughputBenchmarks
     private static CSharpCompilation CreateCompilation(string codebase, out int lines) => codebase switch
     {
         EfHeavy => SyntheticEfCodebase.Create(ModuleCount(EfModules), out lines),
+        RepositoryHeavy => SyntheticRepositoryCodebase.Create(ModuleCount(RepositoryModules), out lines),
         _ => SyntheticCodebase.Create(ModuleCount(Modules), out lines),
     };
 

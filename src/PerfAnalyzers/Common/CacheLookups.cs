@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.Common;
+
+/// <summary>
+/// Cache-first shapes in a method body (PERF003 through calls, issue #13): a load that runs only on a cache miss is not a
+/// round-trip per call. Recognised: a factory passed to a get-or-add call (<c>_cache.GetOrCreateAsync(key, e =&gt; load())</c>,
+/// <c>dictionary.GetOrAdd(key, load)</c>, Sonarr's <c>_cache.Get(key, () =&gt; load())</c> on an <c>ICached&lt;T&gt;</c>), and
+/// a branch on a lookup in state kept across calls (<c>if (_cache.TryGetValue(key, out var v)) return v;</c>,
+/// <c>if (!_byId.ContainsKey(id)) { ... }</c>).
+/// </summary>
+internal static class CacheLookups
+{
+    /// <summary>A get-or-add call that takes a factory: the factory's body runs on a miss only.</summary>
+    public static bool IsCacheCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        var getOrAdd = name.StartsWith("GetOr", StringComparison.Ordinal) || name is "AddOrGetExisting";
+        if (!getOrAdd && !(name.StartsWith("Get", StringComparison.Ordinal) && IsCacheType(ReceiverType(invocation))))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (IsDelegate(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Visits the receiver and the arguments that are not factories.</summary>
+    public static void PushAllButFactories(IInvocationOperation invocation, Stack<IOperation> pending)
+    {
+        if (invocation.Instance is { } instance)
+        {
+            pending.Push(instance);
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (!IsDelegate(argument.Value))
+            {
+                pending.Push(argument);
+            }
+        }
+    }
+
+    /// <summary>A condition that tests a lookup in a cache or in state the type keeps (<c>_cache.TryGetValue(..)</c>, <c>_byId.ContainsKey(..)</c>).</summary>
+    public static bool IsCacheTest(IOperation condition)
+    {
+        var seen = 0;
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (++seen > 64)
+            {
+                return false;
+            }
+
+            if (operation is not IInvocationOperation call)
+            {
+                continue;
+            }
+
+            var name = call.TargetMethod.Name;
+            if (!(name.StartsWith("TryGet", StringComparison.Ordinal) || name is "ContainsKey"))
+            {
+                continue;
+            }
+
+            var receiver = call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            if (receiver is null)
+            {
+                continue;
+            }
+
+            receiver = Loops.Unwrap(receiver);
+            while (receiver is IConversionOperation conversion)
+            {
+                receiver = Loops.Unwrap(conversion.Operand);
+            }
+
+            if (receiver is IFieldReferenceOperation or IPropertyReferenceOperation || IsCacheType(receiver.Type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ITypeSymbol? ReceiverType(IInvocationOperation invocation) =>
+        invocation.Instance?.Type ??
+        (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.Type : invocation.TargetMethod.ContainingType);
+
+    /// <summary>A type named like a cache (<c>IMemoryCache</c>, <c>ICacheManager</c>, <c>ICached&lt;T&gt;</c>, <c>HybridCache</c>).</summary>
+    private static bool IsCacheType(ITypeSymbol? type) =>
+        type is not null && (type.Name.IndexOf("Cache", StringComparison.Ordinal) >= 0 || type.Name.IndexOf("Cached", StringComparison.Ordinal) >= 0);
+
+    private static bool IsDelegate(IOperation value)
+    {
+        value = Loops.Unwrap(value);
+        while (value is IConversionOperation conversion)
+        {
+            value = Loops.Unwrap(conversion.Operand);
+        }
+
+        return value is IAnonymousFunctionOperation or IDelegateCreationOperation or IMethodReferenceOperation;
+    }
+}
