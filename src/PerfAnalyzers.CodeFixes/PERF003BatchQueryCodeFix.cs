@@ -76,7 +76,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
-            ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken);
+            (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
+            CommandReusePlan.TryCreate(model, invocation, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
