@@ -285,7 +285,7 @@ public sealed partial class PERF003BatchQueryCodeFix
         }
 
         /// <summary>Locals declared in the loop, and locals, parameters and fields written in it.</summary>
-        private static HashSet<ISymbol> WrittenOrDeclaredIn(ILoopOperation loop)
+        internal static HashSet<ISymbol> WrittenOrDeclaredIn(ILoopOperation loop)
         {
             var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var local in loop.Locals)
@@ -339,7 +339,7 @@ public sealed partial class PERF003BatchQueryCodeFix
         }
 
         /// <summary>A value that is the same in every iteration: constants, and locals, parameters and fields the loop neither declares nor writes.</summary>
-        private static bool IsInvariant(IOperation value, HashSet<ISymbol> written)
+        internal static bool IsInvariant(IOperation value, HashSet<ISymbol> written)
         {
             foreach (var operation in value.DescendantsAndSelf())
             {
@@ -547,9 +547,9 @@ public sealed partial class PERF003BatchQueryCodeFix
         /// has no <c>return</c>, <c>goto</c> or <c>yield</c> (each would leave the loop without the commit). The transaction
         /// type <c>BeginTransaction()</c> returns must be assignable to the command's <c>Transaction</c>.
         /// </summary>
-        private static bool CanAddTransaction(
+        internal static bool CanAddTransaction(
             SemanticModel model, ILoopOperation loop, StatementSyntax loopSyntax, SyntaxNode member, IInvocationOperation execution,
-            IOperation creation, IOperation connection, ILocalSymbol command, CancellationToken cancellationToken)
+            IOperation creation, IOperation connection, ILocalSymbol? command, CancellationToken cancellationToken)
         {
             var connectionSymbol = Loops.Unwrap(connection) switch
             {
@@ -614,9 +614,14 @@ public sealed partial class PERF003BatchQueryCodeFix
                 return false;
             }
 
-            // BeginTransaction()'s result fits the command's Transaction property.
+            // BeginTransaction()'s result fits the command's Transaction property (Dapper takes any IDbTransaction).
             var connectionType = connection.Type;
             var begin = FindMember<IMethodSymbol>(connectionType, "BeginTransaction", m => m.Parameters.Length == 0);
+            if (command is null)
+            {
+                return begin is not null;
+            }
+
             var transactionProperty = FindMember<IPropertySymbol>(command.Type, "Transaction", p => p.SetMethod is not null);
             return begin is not null && transactionProperty is not null &&
                 model.Compilation.ClassifyConversion(begin.ReturnType, transactionProperty.Type).IsImplicit;

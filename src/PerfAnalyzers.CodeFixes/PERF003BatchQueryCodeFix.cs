@@ -77,7 +77,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
             (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
-            CommandReusePlan.TryCreate(model, invocation, cancellationToken);
+            (IFixPlan?)CommandReusePlan.TryCreate(model, invocation, cancellationToken) ??
+            DapperExecutePlan.TryCreate(model, invocation, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
