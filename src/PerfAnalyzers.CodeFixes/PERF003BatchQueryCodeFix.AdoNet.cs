@@ -597,11 +597,16 @@ public sealed partial class PERF003BatchQueryCodeFix
                         return false;
                     case IReturnOperation:
                     case IBranchOperation { BranchKind: BranchKind.GoTo }:
-                        return false;
+                        if (!IncludePlan.IsInNestedFunction(operation, loop))
+                        {
+                            return false;
+                        }
+
+                        break;
                 }
             }
 
-            foreach (var node in loopSyntax.DescendantNodes())
+            foreach (var node in loopSyntax.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
                 if (node is YieldStatementSyntax or ReturnStatementSyntax or GotoStatementSyntax)
                 {

@@ -78,7 +78,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
             (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)CommandReusePlan.TryCreate(model, invocation, cancellationToken) ??
-            DapperExecutePlan.TryCreate(model, invocation, cancellationToken);
+            (IFixPlan?)DapperExecutePlan.TryCreate(model, invocation, cancellationToken) ??
+            IncludePlan.TryCreate(model, invocation, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
