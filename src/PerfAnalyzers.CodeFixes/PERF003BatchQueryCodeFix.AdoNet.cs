@@ -127,8 +127,9 @@ public sealed partial class PERF003BatchQueryCodeFix
                     return null;
             }
 
-            if (loopBody.Parent is not (ForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax) ||
-                loopBody.Parent is not StatementSyntax loopSyntax ||
+            // The nearest loop around the command's block (the block may be a branch inside the loop body: creating the
+            // command there unconditionally is harmless, it makes no round-trip).
+            if (EnclosingLoop(loopBody) is not { } loopSyntax ||
                 model.GetOperation(loopSyntax, cancellationToken) is not ILoopOperation loop ||
                 !IsExecutedOncePerIteration(syntax, loopBody, creation))
             {
@@ -267,6 +268,30 @@ public sealed partial class PERF003BatchQueryCodeFix
 
             static bool IsIDbCommand(ITypeSymbol t) =>
                 t is { Name: "IDbCommand", ContainingNamespace: { Name: "Data", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+        }
+
+        /// <summary>The nearest <c>foreach</c>/<c>for</c>/<c>while</c>/<c>do</c> whose body holds the block, with no lambda or local function between.</summary>
+        private static StatementSyntax? EnclosingLoop(BlockSyntax block)
+        {
+            for (SyntaxNode? node = block, child = null; node is not null; child = node, node = node.Parent)
+            {
+                switch (node)
+                {
+                    case ForEachStatementSyntax forEach when child == forEach.Statement:
+                        return forEach;
+                    case ForStatementSyntax @for when child == @for.Statement:
+                        return @for;
+                    case WhileStatementSyntax @while when child == @while.Statement:
+                        return @while;
+                    case DoStatementSyntax @do when child == @do.Statement:
+                        return @do;
+                    case ForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                        return null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The execution is in the command's scope, not inside a nested loop, lambda or local function.</summary>

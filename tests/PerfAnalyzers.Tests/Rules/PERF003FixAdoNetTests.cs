@@ -387,6 +387,52 @@ public class PERF003FixAdoNetTests
         }
         """);
 
+    [Fact]
+    public Task Command_created_in_a_branch_of_the_loop_body_is_created_once_before_the_loop() => VerifyFix("""
+        public static class Migration
+        {
+            public static void Run(IDbConnection conn, IDbTransaction tran, Dictionary<int, string> settings)
+            {
+                foreach (var pair in settings)
+                {
+                    if (pair.Value.Length > 0)
+                    {
+                        using (var updateCmd = conn.CreateCommand())
+                        {
+                            updateCmd.Transaction = tran;
+                            updateCmd.CommandText = "UPDATE Items SET Name = @name WHERE Id = @id";
+                            updateCmd.AddParameter("@name", pair.Value);
+                            updateCmd.AddParameter("@id", pair.Key);
+                            updateCmd.[|ExecuteNonQuery()|];
+                        }
+                    }
+                }
+            }
+        }
+        """, """
+        public static class Migration
+        {
+            public static void Run(IDbConnection conn, IDbTransaction tran, Dictionary<int, string> settings)
+            {
+                using (var updateCmd = conn.CreateCommand())
+                {
+                    updateCmd.Transaction = tran;
+                    updateCmd.CommandText = "UPDATE Items SET Name = @name WHERE Id = @id";
+                    foreach (var pair in settings)
+                    {
+                        if (pair.Value.Length > 0)
+                        {
+                            updateCmd.Parameters.Clear();
+                            updateCmd.AddParameter("@name", pair.Value);
+                            updateCmd.AddParameter("@id", pair.Key);
+                            updateCmd.[|ExecuteNonQuery()|];
+                        }
+                    }
+                }
+            }
+        }
+        """);
+
     private static async Task<(string Rows, int Commands, int Created, int Transactions, object? Result)> RunAsync(string source, string type, Func<PERF003FixDapperTests.CountingConnection, object?[]> arguments)
     {
         var assembly = TestCompiler.CompileAndLoad(Usings + TestCompiler.StripMarkup(source));
