@@ -16,6 +16,7 @@ public class Order
     public int Id { get; set; }
     public int CustomerId { get; set; }
     public string Status { get; set; } = "";
+    public List<OrderLine> Lines { get; set; } = new();
 }
 
 public class OrderLine
@@ -107,7 +108,7 @@ public class InvoiceService(ShopContext db)
         }
     }
 
-    // PERF003 (no fix): Dapper query per element.
+    // PERF003 (with a fix): Dapper query per element.
     public List<Customer> WithDapper(DbConnection connection, List<Order> orders)
     {
         var result = new List<Customer>();
@@ -117,6 +118,52 @@ public class InvoiceService(ShopContext db)
         }
 
         return result;
+    }
+
+    // PERF003 (with a fix): one Dapper write per order; the fix passes all rows to one Execute, in one transaction.
+    public int ShipWithDapper(DbConnection connection, List<Order> orders)
+    {
+        connection.Open();
+        var updated = 0;
+        foreach (var order in orders)
+        {
+            updated += connection.Execute("update Orders set Status = @Status where Id = @Id", new { Status = "shipped", order.Id });
+        }
+
+        return updated;
+    }
+
+    // PERF003 (with a fix): a command created per order; the fix creates it once and reuses it in one transaction.
+    public int ShipWithAdoNet(DbConnection connection, List<Order> orders)
+    {
+        connection.Open();
+        var updated = 0;
+        foreach (var order in orders)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "update Orders set Status = 'shipped' where Id = @id";
+            var id = command.CreateParameter();
+            id.ParameterName = "@id";
+            id.Value = order.Id;
+            command.Parameters.Add(id);
+            updated += command.ExecuteNonQuery();
+        }
+
+        return updated;
+    }
+
+    // PERF003 (with a fix): explicit loading per order; the fix puts an Include on the query.
+    public async Task<int> LoadLines(CancellationToken ct)
+    {
+        var orders = await db.Orders.Where(o => o.Status == "open").ToListAsync(ct);
+        var total = 0;
+        foreach (var order in orders)
+        {
+            await db.Entry(order).Collection(o => o.Lines).LoadAsync(ct);
+            total += order.Lines.Sum(l => l.Quantity);
+        }
+
+        return total;
     }
 
     // Not reported: keyset paging fetches 500 rows per round-trip.

@@ -76,7 +76,10 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
-            ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken);
+            (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
+            (IFixPlan?)CommandReusePlan.TryCreate(model, invocation, cancellationToken) ??
+            (IFixPlan?)DapperExecutePlan.TryCreate(model, invocation, cancellationToken) ??
+            IncludePlan.TryCreate(model, invocation, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>

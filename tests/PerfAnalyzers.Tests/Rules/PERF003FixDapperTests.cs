@@ -178,10 +178,14 @@ public class PERF003FixDapperTests
         }
         """);
 
-    /// <summary>Counts the commands Dapper runs (each is a round-trip).</summary>
-    private sealed class CountingConnection(SqliteConnection inner) : DbConnection
+    /// <summary>Counts the commands Dapper or ADO.NET code runs (each is a round-trip), the commands created and the transactions begun.</summary>
+    internal sealed class CountingConnection(SqliteConnection inner) : DbConnection
     {
         public int Commands { get; private set; }
+
+        public int Created { get; private set; }
+
+        public int Transactions { get; private set; }
 
         [AllowNull]
         public override string ConnectionString { get => inner.ConnectionString; set => inner.ConnectionString = value; }
@@ -200,9 +204,17 @@ public class PERF003FixDapperTests
 
         public override void Open() => inner.Open();
 
-        protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => inner.BeginTransaction(isolationLevel);
+        protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
+        {
+            Transactions++;
+            return inner.BeginTransaction(isolationLevel);
+        }
 
-        protected override DbCommand CreateDbCommand() => new CountingCommand(this, inner.CreateCommand());
+        protected override DbCommand CreateDbCommand()
+        {
+            Created++;
+            return new CountingCommand(this, inner.CreateCommand());
+        }
 
         private sealed class CountingCommand(CountingConnection owner, DbCommand command) : DbCommand
         {
