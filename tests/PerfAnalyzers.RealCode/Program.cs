@@ -337,6 +337,7 @@ namespace PerfAnalyzers.RealCode
         public required bool IsTestProject { get; init; }
         public required bool IsWeb { get; init; }
         public required bool ImplicitUsings { get; init; }
+        public required NullableContextOptions Nullable { get; init; }
         public long LineCount { get; private set; }
 
         public static RealProject Read(string file, HashSet<string> projectDirs)
@@ -368,7 +369,48 @@ namespace PerfAnalyzers.RealCode
                 IsTestProject = isTest,
                 IsWeb = text.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal) || text.Contains("Microsoft.NET.Sdk.Razor", StringComparison.Ordinal),
                 ImplicitUsings = text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase) || InheritsImplicitUsings(dir),
+                Nullable = NullableSetting(text) ?? InheritedNullable(dir) ?? NullableContextOptions.Disable,
             };
+        }
+
+        // <Nullable> as the build sees it: the project's own setting, else the nearest Directory.Build.props (the SDK's
+        // default is off). Nullable warnings the build would not give must not block a fix here either.
+        private static NullableContextOptions? NullableSetting(string text)
+        {
+            var start = text.IndexOf("<Nullable>", StringComparison.OrdinalIgnoreCase);
+            if (start < 0)
+            {
+                return null;
+            }
+
+            var value = text.Substring(start + "<Nullable>".Length);
+            return value.StartsWith("enable", StringComparison.OrdinalIgnoreCase) ? NullableContextOptions.Enable
+                : value.StartsWith("warnings", StringComparison.OrdinalIgnoreCase) ? NullableContextOptions.Warnings
+                : value.StartsWith("annotations", StringComparison.OrdinalIgnoreCase) ? NullableContextOptions.Annotations
+                : NullableContextOptions.Disable;
+        }
+
+        private static NullableContextOptions? InheritedNullable(string dir)
+        {
+            for (var current = dir; current is not null; current = Path.GetDirectoryName(current))
+            {
+                var props = Path.Combine(current, "Directory.Build.props");
+                if (File.Exists(props))
+                {
+                    var text = File.ReadAllText(props);
+                    if (NullableSetting(text) is { } setting)
+                    {
+                        return setting;
+                    }
+
+                    if (!text.Contains("GetPathOfFileAbove", StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return null;
         }
 
         // ImplicitUsings is often set once for a whole repository in a Directory.Build.props above the project.
@@ -451,12 +493,20 @@ namespace PerfAnalyzers.RealCode
                 trees.Add(CSharpSyntaxTree.ParseText(usings, parse, Path.Combine(Directory, "obj", "GlobalUsings.g.cs")));
             }
 
+            // Project references are transitive in the build (a test project referencing the host sees the host's
+            // own references too): the closure is referenced, each project once.
             var all = new List<MetadataReference>(references.Metadata);
-            foreach (var reference in ProjectReferences)
+            var seen = new HashSet<RealProject> { this };
+            var pending = new Stack<string>(ProjectReferences);
+            while (pending.Count > 0)
             {
-                if (projects.Find(reference) is { } dependency && dependency != this)
+                if (projects.Find(pending.Pop()) is { } dependency && seen.Add(dependency))
                 {
                     all.Add(dependency.Compile(references, projects).ToMetadataReference());
+                    foreach (var next in dependency.ProjectReferences)
+                    {
+                        pending.Push(next);
+                    }
                 }
             }
 
@@ -464,7 +514,7 @@ namespace PerfAnalyzers.RealCode
                 Name,
                 trees,
                 all,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: Nullable, allowUnsafe: true));
             return _compilation;
         }
     }

@@ -1,0 +1,526 @@
+using PerfAnalyzers.Tests.Verifiers;
+using Verify4 = PerfAnalyzers.Tests.Verifiers.CodeFixVerifier<PerfAnalyzers.Rules.PERF004NonTailRecursionAnalyzer, PerfAnalyzers.CodeFixes.PERF004IntroduceAccumulatorCodeFix>;
+using Verify5 = PerfAnalyzers.Tests.Verifiers.CodeFixVerifier<PerfAnalyzers.Rules.PERF005TailRecursionAnalyzer, PerfAnalyzers.CodeFixes.PERF005ConvertTailRecursionToLoopCodeFix>;
+
+namespace PerfAnalyzers.Tests.Rules;
+
+/// <summary>
+/// Shapes from real code that got no PERF004/PERF005 fix (issue #17): a self-call in a <c>switch</c> section
+/// (btcpayserver's <c>ExecuteCommand</c>, Newtonsoft.Json's schema generator), an assignment to a member of a property
+/// (<c>CurrentSchema.AdditionalProperties = GenerateInternal(..)</c>), an <c>out</c> parameter passed on as itself
+/// (jellyfin's <c>TryParseHost</c>), and a method with types that do not bind (a package that is not restored: Sonarr's
+/// Moq setups). Exact output and Fix All through the testing library, which also checks that the fixed code compiles;
+/// each has a throwing branch. The run tests compile the original and the fixed code and compare results, exceptions
+/// and side effects.
+/// </summary>
+public class RecursionRealCodeFixShapesTests
+{
+    private const string SwitchSource = """
+        using System;
+        using System.Collections.Generic;
+
+        static class Plugins
+        {
+            public static bool Execute(string command, string name, List<string> log)
+            {
+                if (name.Length == 0)
+                {
+                    throw new ArgumentException("no name");
+                }
+
+                var dir = "/plugins/" + name;
+                switch (command)
+                {
+                    case "delete":
+                        [|Execute("enable", name.Trim(), log)|];
+                        log.Add("delete " + dir);
+                        break;
+                    case "install":
+                        var file = dir + ".zip";
+                        if (name != "x")
+                        {
+                            [|Execute("delete", name.ToLowerInvariant(), log)|];
+                            log.Add("unpack " + file);
+                        }
+
+                        log.Add("installed " + dir);
+                        break;
+                    case "enable":
+                        log.Add("enable " + dir);
+                        break;
+                    default:
+                        throw new InvalidOperationException("unknown " + command);
+                }
+
+                log.Add("done " + command);
+                return true;
+            }
+        }
+        """;
+
+    private const string SwitchFixed = """
+        using System;
+        using System.Collections.Generic;
+
+        static class Plugins
+        {
+            public static bool Execute(string command, string name, List<string> log)
+            {
+                var frames = new Stack<(int site, string dir, string command, string file)>();
+                bool result;
+                while (true)
+                {
+                    if (name.Length == 0)
+                    {
+                        throw new ArgumentException("no name");
+                    }
+
+                    var dir = "/plugins/" + name;
+                    switch (command)
+                    {
+                        case "delete":
+                            frames.Push((0, dir, command, default!));
+                            (command, name) = ("enable", name.Trim());
+                            continue;
+                        case "install":
+                            var file = dir + ".zip";
+                            if (name != "x")
+                            {
+                                frames.Push((1, dir, command, file));
+                                (command, name) = ("delete", name.ToLowerInvariant());
+                                continue;
+                            }
+
+                            log.Add("installed " + dir);
+                            break;
+                        case "enable":
+                            log.Add("enable " + dir);
+                            break;
+                        default:
+                            throw new InvalidOperationException("unknown " + command);
+                    }
+
+                    log.Add("done " + command);
+                    result = true;
+                    break;
+                }
+
+                while (frames.Count > 0)
+                {
+                    var frame = frames.Pop();
+                    if (frame.site == 0)
+                    {
+                        var dir = frame.dir;
+                        command = frame.command;
+                        log.Add("delete " + dir);
+
+                        log.Add("done " + command);
+                        result = true;
+                    }
+                    else
+                    {
+                        var file = frame.file;
+                        var dir = frame.dir;
+                        command = frame.command;
+                        log.Add("unpack " + file);
+
+                        log.Add("installed " + dir);
+
+                        log.Add("done " + command);
+                        result = true;
+                    }
+                }
+
+                return result;
+            }
+        }
+        """;
+
+    /// <summary>The call in a switch section: the rest of the section (without its break) and what follows the switch run when unwinding.</summary>
+    [Fact]
+    public Task Switch_sections_get_the_explicit_stack() => Verify4.VerifyFixAsync(SwitchSource, SwitchFixed);
+
+    [Fact]
+    public void Switch_sections_original_and_fixed_code_give_the_same_results()
+    {
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(SwitchSource));
+        var after = TestCompiler.CompileAndLoad(SwitchFixed);
+        foreach (var command in new[] { "delete", "install", "enable", "other" })
+        {
+            foreach (var name in new[] { "a", "x", "", " X ", "Ab " })
+            {
+                Assert.Equal(Run(before, "Plugins", "Execute", command, name), Run(after, "Plugins", "Execute", command, name));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A statement that does not bind (Sonarr's Moq setup, <c>Mocker.GetMock&lt;IDiskProvider&gt;()</c>, with the package
+    /// not restored) runs in two places in the explicit stack (the path without the call and the unwinding loop), so its
+    /// error shows twice; an error the method already had is not a new one, and the fix is offered.
+    /// </summary>
+    [Fact]
+    public Task Errors_the_method_already_had_do_not_block_the_fix() => Verify4.VerifyFixAsync("""
+        static class Fixture
+        {
+            public static void WithFolder(string path, bool exists = true)
+            {
+                var slash = path.LastIndexOf('/');
+                if (path.Length == 0)
+                {
+                    throw new System.ArgumentException("empty");
+                }
+
+                if (exists && slash > 0)
+                {
+                    [|WithFolder(path.Substring(0, slash))|];
+                }
+
+                {|CS0103:Mocker|}.Setup(path, exists);
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+
+        static class Fixture
+        {
+            public static void WithFolder(string path, bool exists = true)
+            {
+                var frames = new Stack<(string path, bool exists)>();
+                while (true)
+                {
+                    var slash = path.LastIndexOf('/');
+                    if (path.Length == 0)
+                    {
+                        throw new System.ArgumentException("empty");
+                    }
+
+                    if (exists && slash > 0)
+                    {
+                        frames.Push((path, exists));
+                        (exists, path) = (true, path.Substring(0, slash));
+                        continue;
+                    }
+
+                    {|CS0103:Mocker|}.Setup(path, exists);
+                    break;
+                }
+
+                while (frames.Count > 0)
+                {
+                    (path, exists) = frames.Pop();
+                    {|CS0103:Mocker|}.Setup(path, exists);
+                }
+            }
+        }
+        """);
+
+
+    private const string TargetSource = """
+        using System;
+        using System.Collections.Generic;
+
+        sealed class Schema
+        {
+            public Schema? Items;
+            public List<Schema> All = new();
+            public string Name = "";
+        }
+
+        sealed class Generator
+        {
+            private readonly List<Schema> _stack = new();
+
+            private Schema Current => _stack[_stack.Count - 1];
+
+            public Schema Generate(string type)
+            {
+                if (type.StartsWith("!"))
+                {
+                    throw new FormatException("bad type " + type);
+                }
+
+                _stack.Add(new Schema { Name = type });
+                if (type.EndsWith("[]"))
+                {
+                    Current.Items = [|Generate(type.Substring(0, type.Length - 2))|];
+                }
+                else if (type.EndsWith("*"))
+                {
+                    Current.All.Add([|Generate(type.Substring(0, type.Length - 1))|]);
+                }
+
+                var done = Current;
+                _stack.RemoveAt(_stack.Count - 1);
+                return done;
+            }
+        }
+        """;
+
+    private const string TargetFixed = """
+        using System;
+        using System.Collections.Generic;
+
+        sealed class Schema
+        {
+            public Schema? Items;
+            public List<Schema> All = new();
+            public string Name = "";
+        }
+
+        sealed class Generator
+        {
+            private readonly List<Schema> _stack = new();
+
+            private Schema Current => _stack[_stack.Count - 1];
+
+            public Schema Generate(string type)
+            {
+                var frames = new Stack<(int site, Schema current, List<Schema> all)>();
+                Schema result;
+                while (true)
+                {
+                    if (type.StartsWith("!"))
+                    {
+                        throw new FormatException("bad type " + type);
+                    }
+
+                    _stack.Add(new Schema { Name = type });
+                    if (type.EndsWith("[]"))
+                    {
+                        var current = Current;
+                        frames.Push((0, current, default!));
+                        type = type.Substring(0, type.Length - 2);
+                        continue;
+                    }
+                    else if (type.EndsWith("*"))
+                    {
+                        var all = Current.All;
+                        frames.Push((1, default!, all));
+                        type = type.Substring(0, type.Length - 1);
+                        continue;
+                    }
+
+                    var done = Current;
+                    _stack.RemoveAt(_stack.Count - 1);
+                    result = done;
+                    break;
+                }
+
+                while (frames.Count > 0)
+                {
+                    var frame = frames.Pop();
+                    if (frame.site == 0)
+                    {
+                        var current = frame.current;
+                        current.Items = result;
+
+                        var done = Current;
+                        _stack.RemoveAt(_stack.Count - 1);
+                        result = done;
+                    }
+                    else
+                    {
+                        var all = frame.all;
+                        all.Add(result);
+
+                        var done = Current;
+                        _stack.RemoveAt(_stack.Count - 1);
+                        result = done;
+                    }
+                }
+
+                return result;
+            }
+        }
+        """;
+
+    /// <summary>
+    /// <c>Current.Items = F(..)</c>: C# evaluates the receiver <c>Current</c> before the call, so it is kept in the frame
+    /// (the deeper calls change what <c>Current</c> returns until they pop).
+    /// </summary>
+    [Fact]
+    public Task Assignment_to_a_member_of_a_property_keeps_the_receiver() => Verify4.VerifyFixAsync(TargetSource, TargetFixed);
+
+    [Fact]
+    public void Assignment_target_original_and_fixed_code_give_the_same_results()
+    {
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(TargetSource));
+        var after = TestCompiler.CompileAndLoad(TargetFixed);
+        foreach (var type in new[] { "int", "int[]", "int[][]*", "a*[]*", "!x[]", "b[]!*", "c**[]" })
+        {
+            Assert.Equal(RunGenerator(before, type), RunGenerator(after, type));
+        }
+    }
+
+    private const string OutSource = """
+        using System;
+
+        static class Hosts
+        {
+            public static bool TryParse(string host, out string[]? parts, bool keepEmpty = true, int depth = 0)
+            {
+                host = host.Trim();
+                if (host.Length == 0)
+                {
+                    parts = null;
+                    return false;
+                }
+
+                if (host == "!")
+                {
+                    throw new FormatException("bad host");
+                }
+
+                if (host[0] == '[')
+                {
+                    var i = host.IndexOf(']');
+                    if (i != -1)
+                    {
+                        return [|TryParse(host.Substring(1, i - 1), out parts)|];
+                    }
+
+                    parts = Array.Empty<string>();
+                    return false;
+                }
+
+                parts = host.Split(':', keepEmpty ? StringSplitOptions.None : StringSplitOptions.RemoveEmptyEntries);
+                return depth >= 0;
+            }
+        }
+        """;
+
+    private const string OutFixed = """
+        using System;
+
+        static class Hosts
+        {
+            public static bool TryParse(string host, out string[]? parts, bool keepEmpty = true, int depth = 0)
+            {
+                while (true)
+                {
+                    host = host.Trim();
+                    if (host.Length == 0)
+                    {
+                        parts = null;
+                        return false;
+                    }
+
+                    if (host == "!")
+                    {
+                        throw new FormatException("bad host");
+                    }
+
+                    if (host[0] == '[')
+                    {
+                        var i = host.IndexOf(']');
+                        if (i != -1)
+                        {
+                            (keepEmpty, depth, host) = (true, 0, host.Substring(1, i - 1));
+                            continue;
+                        }
+
+                        parts = Array.Empty<string>();
+                        return false;
+                    }
+
+                    parts = host.Split(':', keepEmpty ? StringSplitOptions.None : StringSplitOptions.RemoveEmptyEntries);
+                    return depth >= 0;
+                }
+            }
+        }
+        """;
+
+    /// <summary>An <c>out</c> parameter passed on as itself is the same variable in every round: no reassignment.</summary>
+    [Fact]
+    public Task Out_parameter_passed_on_as_itself() => Verify5.VerifyFixAsync(OutSource, OutFixed);
+
+    [Fact]
+    public void Out_parameter_original_and_fixed_code_give_the_same_results()
+    {
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(OutSource));
+        var after = TestCompiler.CompileAndLoad(OutFixed);
+        foreach (var host in new[] { "a:b", "[a::b]", "[[x]]", "[]", "[ ]", "[!]", "!", " [a:b:c] ", "[a", "" })
+        {
+            foreach (var keep in new[] { true, false })
+            {
+                Assert.Equal(RunTryParse(before, host, keep), RunTryParse(after, host, keep));
+            }
+        }
+    }
+
+    /// <summary>An out parameter passed as another variable, or a ref parameter given another value, gets no fix.</summary>
+    [Fact]
+    public Task Out_parameter_passed_as_another_variable_gets_no_fix() => Verify5.VerifyNoFixAsync("""
+        static class Hosts
+        {
+            public static bool TryParse(string host, out string? first, out string? second)
+            {
+                if (host.Length == 0)
+                {
+                    first = second = null;
+                    return false;
+                }
+
+                return [|TryParse(host.Substring(1), out second, out first)|];
+            }
+        }
+        """);
+
+    private static string Run(System.Reflection.Assembly assembly, string type, string method, string command, string name)
+    {
+        var log = new List<string>();
+        string outcome;
+        try
+        {
+            outcome = "ok " + TestCompiler.Invoke(assembly, type, method, command, name, log);
+        }
+        catch (Exception exception)
+        {
+            outcome = exception.GetType().Name + ": " + exception.Message;
+        }
+
+        return outcome + " | " + string.Join(",", log);
+    }
+
+    private static string RunGenerator(System.Reflection.Assembly assembly, string type)
+    {
+        var generator = Activator.CreateInstance(assembly.GetType("Generator")!)!;
+        try
+        {
+            var schema = generator.GetType().GetMethod("Generate")!.Invoke(generator, new object[] { type })!;
+            return Describe(schema);
+        }
+        catch (System.Reflection.TargetInvocationException exception)
+        {
+            return exception.InnerException!.GetType().Name + ": " + exception.InnerException.Message;
+        }
+    }
+
+    private static string Describe(object? schema)
+    {
+        if (schema is null)
+        {
+            return "-";
+        }
+
+        var type = schema.GetType();
+        var all = (System.Collections.IEnumerable)type.GetField("All")!.GetValue(schema)!;
+        return type.GetField("Name")!.GetValue(schema) + "(" + Describe(type.GetField("Items")!.GetValue(schema)) + ";" +
+            string.Join(",", all.Cast<object>().Select(Describe)) + ")";
+    }
+
+    private static string RunTryParse(System.Reflection.Assembly assembly, string host, bool keep)
+    {
+        var arguments = new object?[] { host, null, keep, 0 };
+        try
+        {
+            var ok = assembly.GetType("Hosts")!.GetMethod("TryParse")!.Invoke(null, arguments);
+            return ok + " " + (arguments[1] is string[] parts ? string.Join("|", parts) : "null");
+        }
+        catch (System.Reflection.TargetInvocationException exception)
+        {
+            return exception.InnerException!.GetType().Name + ": " + exception.InnerException.Message;
+        }
+    }
+}
