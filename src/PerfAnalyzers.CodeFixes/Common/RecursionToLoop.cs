@@ -725,6 +725,13 @@ internal static partial class RecursionToLoop
 
             var assignments = new List<(string Parameter, ExpressionSyntax Value)>();
 
+            // A virtual call on this runs the most derived override (a derived class's `override F(..) { ..; base.F(..) }`
+            // is called again at every level): a loop would skip it. Only where no override can exist.
+            if (invocation.IsVirtual && !Method.IsSealed && !Method.ContainingType.IsSealed)
+            {
+                return false;
+            }
+
             // The receiver: static, this (explicit or implicit), or another instance of this class when `this` can
             // become a local: a non-virtual method of a class, called on a receiver known not to be null.
             if (invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
@@ -762,9 +769,23 @@ internal static partial class RecursionToLoop
                 }
             }
 
-            // continue must reach our loop, and no handler, using, lock or fixed may be left by it.
+            // continue must reach our loop, and no handler, using, lock or fixed may be left by it. A tail call in the
+            // block of a catch clause is the exception: that try's handlers do not cover it (the deeper call ran
+            // unprotected by them in the recursion too), and with no finally nothing of that try runs after it.
+            SyntaxNode? leftCatch = null;
             for (var node = syntax.Parent; node is not null && node != body; node = node.Parent)
             {
+                if (call.IsTail && node is CatchClauseSyntax { Parent: TryStatementSyntax { Finally: null } } catchClause && catchClause.Block.Span.Contains(syntax.Span))
+                {
+                    leftCatch = catchClause.Parent;
+                    continue;
+                }
+
+                if (node == leftCatch)
+                {
+                    continue;
+                }
+
                 if (node is TryStatementSyntax or CatchClauseSyntax or FinallyClauseSyntax or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax
                     or ForStatementSyntax or ForEachStatementSyntax or ForEachVariableStatementSyntax or WhileStatementSyntax or DoStatementSyntax
                     or SwitchExpressionSyntax)

@@ -449,6 +449,80 @@ public class RecursionRealCodeFixShapesTests
         }
     }
 
+    /// <summary>
+    /// ref, in and out parameters passed on as themselves (these had no fix before; <c>PERF005FixTests</c> keeps
+    /// <c>params</c> as the case without one): the same variable in every round, so the loop leaves them alone.
+    /// </summary>
+    [Fact]
+    public Task Ref_in_and_out_parameters_passed_on_as_themselves() => Verify5.VerifyFixAsync("""
+        static class M
+        {
+            public static int R(ref int x, int n) => n == 0 ? x : [|R(ref x, n - 1)|];
+            public static int I(in int x, int n) => n == 0 ? x : [|I(in x, n - 1)|];
+            public static int O(out int x, int n) { if (n == 0) { x = 0; return 0; } return [|O(out x, n - 1)|]; }
+        }
+        """, """
+        static class M
+        {
+            public static int R(ref int x, int n)
+            {
+                while (true)
+                {
+                    if (n == 0)
+                    {
+                        return x;
+                    }
+
+                    n = n - 1;
+                }
+            }
+            public static int I(in int x, int n)
+            {
+                while (true)
+                {
+                    if (n == 0)
+                    {
+                        return x;
+                    }
+
+                    n = n - 1;
+                }
+            }
+            public static int O(out int x, int n)
+            {
+                while (true)
+                {
+                    if (n == 0) { x = 0; return 0; }
+                    n = n - 1;
+                }
+            }
+        }
+        """);
+
+    /// <summary>
+    /// A virtual method calling itself on <c>this</c> runs the most derived override at every level (a derived class
+    /// that overrides it and calls <c>base</c> is called again each time): no fix; a sealed class has no override.
+    /// </summary>
+    [Fact]
+    public Task Virtual_self_call_on_this_gets_no_fix() => Verify5.VerifyNoFixAsync("""
+        class Resources
+        {
+            public virtual string Get(string key, int language) =>
+                language <= 0 ? key : [|Get(key, language - 1)|];
+        }
+
+        class Logged : Resources
+        {
+            public int Calls;
+
+            public override string Get(string key, int language)
+            {
+                Calls++;
+                return base.Get(key, language);
+            }
+        }
+        """);
+
     /// <summary>An out parameter passed as another variable, or a ref parameter given another value, gets no fix.</summary>
     [Fact]
     public Task Out_parameter_passed_as_another_variable_gets_no_fix() => Verify5.VerifyNoFixAsync("""
@@ -466,6 +540,135 @@ public class RecursionRealCodeFixShapesTests
             }
         }
         """);
+
+    private const string CatchSource = """
+        using System;
+        using System.Collections.Generic;
+
+        static class Numbers
+        {
+            public static int ParseFrom(string s, List<string> log)
+            {
+                if (s.Length == 0)
+                {
+                    throw new ArgumentException("nothing to parse");
+                }
+
+                try
+                {
+                    log.Add("try " + s);
+                    return int.Parse(s);
+                }
+                catch (FormatException) when (s.Length > 1)
+                {
+                    log.Add("skip " + s[0]);
+                    return [|ParseFrom(s.Substring(1), log)|];
+                }
+            }
+        }
+        """;
+
+    private const string CatchFixed = """
+        using System;
+        using System.Collections.Generic;
+
+        static class Numbers
+        {
+            public static int ParseFrom(string s, List<string> log)
+            {
+                while (true)
+                {
+                    if (s.Length == 0)
+                    {
+                        throw new ArgumentException("nothing to parse");
+                    }
+
+                    try
+                    {
+                        log.Add("try " + s);
+                        return int.Parse(s);
+                    }
+                    catch (FormatException) when (s.Length > 1)
+                    {
+                        log.Add("skip " + s[0]);
+                        s = s.Substring(1);
+                        continue;
+                    }
+                }
+            }
+        }
+        """;
+
+    /// <summary>
+    /// A tail call in a catch block of a try with no finally: the try's handlers never covered the deeper call, and nothing
+    /// of the try runs after it, so the loop keeps the exceptions (the last round's FormatException escapes as before).
+    /// </summary>
+    [Fact]
+    public Task Tail_call_in_a_catch_block_without_finally() => Verify5.VerifyFixAsync(CatchSource, CatchFixed);
+
+    [Fact]
+    public void Tail_call_in_a_catch_block_original_and_fixed_code_give_the_same_results()
+    {
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(CatchSource));
+        var after = TestCompiler.CompileAndLoad(CatchFixed);
+        foreach (var text in new[] { "12", "ab12", "abc", "a", "", "x-5", "--" })
+        {
+            Assert.Equal(RunParse(before, text), RunParse(after, text));
+        }
+    }
+
+    /// <summary>A tail call in the try block (its catch would also catch the deeper call's exceptions) or with a finally gets no fix.</summary>
+    [Fact]
+    public Task Tail_call_covered_by_a_handler_or_before_a_finally_gets_no_fix() => Verify5.VerifyNoFixAsync("""
+        using System;
+
+        static class Numbers
+        {
+            public static int Covered(string s)
+            {
+                try
+                {
+                    return s.Length < 2 ? int.Parse(s) : [|Covered(s.Substring(1))|];
+                }
+                catch (FormatException)
+                {
+                    return -1;
+                }
+            }
+
+            public static int WithFinally(string s, int[] calls)
+            {
+                try
+                {
+                    return int.Parse(s);
+                }
+                catch (FormatException) when (s.Length > 1)
+                {
+                    return [|WithFinally(s.Substring(1), calls)|];
+                }
+                finally
+                {
+                    calls[0]++;
+                }
+            }
+        }
+        """);
+
+    private static string RunParse(System.Reflection.Assembly assembly, string text)
+    {
+        var log = new List<string>();
+        string outcome;
+        try
+        {
+            outcome = "ok " + TestCompiler.Invoke(assembly, "Numbers", "ParseFrom", text, log);
+        }
+        catch (Exception exception)
+        {
+            outcome = exception.GetType().Name + ": " + exception.Message;
+        }
+
+        return outcome + " | " + string.Join(",", log);
+    }
 
     private static string Run(System.Reflection.Assembly assembly, string type, string method, string command, string name)
     {
