@@ -1213,6 +1213,26 @@ internal static partial class RecursionToLoop
             {
                 statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[0], values[0])).WithAdditionalAnnotations(ReassignmentAnnotation));
             }
+            else if (targets.Count > 1 && call.Assignments.Any(a => _plan.Method.Parameters.Any(p => p.Name == a.Parameter && p.Type.IsRefLikeType)))
+            {
+                // A tuple cannot hold a ref struct (jellyfin's `ReadOnlySpan<char> host`): one assignment after the
+                // other, in the order written, which is the same as the simultaneous one when no value reads a
+                // parameter assigned before it (`isIPv4Enabled = true; ..; host = host[1..(i - 1)];`).
+                for (var i = 0; i < targets.Count; i++)
+                {
+                    for (var j = 0; j < i; j++)
+                    {
+                        var assigned = ((IdentifierNameSyntax)targets[j]).Identifier.ValueText;
+                        if (values[i].DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == assigned))
+                        {
+                            Failed = true;
+                            return statements;
+                        }
+                    }
+
+                    statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[i], values[i])));
+                }
+            }
             else if (targets.Count > 1)
             {
                 statements.Add(ExpressionStatement(AssignmentExpression(

@@ -523,6 +523,168 @@ public class RecursionRealCodeFixShapesTests
         }
         """);
 
+    /// <summary>
+    /// <c>return await (c ? x : F(..))</c> where a branch comes from <c>#nullable disable</c> code (bitwarden's
+    /// MockedHttpClient mixes both contexts): its oblivious type differs from the conditional's only in nullable
+    /// annotations, which change nothing at run time, so the conditional is split and converted.
+    /// </summary>
+    [Fact]
+    public Task Awaited_conditional_with_a_branch_from_oblivious_code() => Verify5.VerifyFixAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        #nullable disable
+        public static class Legacy
+        {
+            public static Task<string> Done(int count) => Task.FromResult("done " + count);
+        }
+        #nullable enable
+
+        public static class Walker
+        {
+            public static async Task<string> Find(int n, List<int> log)
+            {
+                if (n < -5)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(n));
+                }
+
+                log.Add(n);
+                await Task.Yield();
+                return await (n <= 0 ? Legacy.Done(log.Count) : [|Find(n - 1, log)|]);
+            }
+        }
+        """, """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        #nullable disable
+        public static class Legacy
+        {
+            public static Task<string> Done(int count) => Task.FromResult("done " + count);
+        }
+        #nullable enable
+
+        public static class Walker
+        {
+            public static async Task<string> Find(int n, List<int> log)
+            {
+                while (true)
+                {
+                    if (n < -5)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(n));
+                    }
+
+                    log.Add(n);
+                    await Task.Yield();
+                    if (n <= 0)
+                    {
+                        return await Legacy.Done(log.Count);
+                    }
+
+                    n = n - 1;
+                }
+            }
+        }
+        """);
+
+    private const string SpanSource = """
+        using System;
+
+        public static class Spans
+        {
+            public static string Run(string s) => CountOpen(s.AsSpan()).ToString();
+
+            public static int CountOpen(ReadOnlySpan<char> s, bool strict = true, int depth = 0)
+            {
+                if (s.IsEmpty)
+                {
+                    return depth;
+                }
+
+                if (s[0] == '!')
+                {
+                    throw new FormatException("bang at " + s.Length);
+                }
+
+                if (s[0] == '(')
+                {
+                    return [|CountOpen(s[1..])|];
+                }
+
+                return depth + s.Length + (strict ? 1 : 0);
+            }
+        }
+        """;
+
+    private const string SpanFixed = """
+        using System;
+
+        public static class Spans
+        {
+            public static string Run(string s) => CountOpen(s.AsSpan()).ToString();
+
+            public static int CountOpen(ReadOnlySpan<char> s, bool strict = true, int depth = 0)
+            {
+                while (true)
+                {
+                    if (s.IsEmpty)
+                    {
+                        return depth;
+                    }
+
+                    if (s[0] == '!')
+                    {
+                        throw new FormatException("bang at " + s.Length);
+                    }
+
+                    if (s[0] == '(')
+                    {
+                        strict = true;
+                        depth = 0;
+                        s = s[1..];
+                        continue;
+                    }
+
+                    return depth + s.Length + (strict ? 1 : 0);
+                }
+            }
+        }
+        """;
+
+    /// <summary>
+    /// A ref struct parameter (jellyfin's <c>ReadOnlySpan&lt;char&gt; host</c>) cannot go into a tuple: the parameters
+    /// are assigned one after the other, in the order written, where no value reads a parameter assigned before it.
+    /// </summary>
+    [Fact]
+    public Task Ref_struct_parameter_is_assigned_without_a_tuple() => Verify5.VerifyFixAsync(SpanSource, SpanFixed);
+
+    [Fact]
+    public void Ref_struct_parameter_original_and_fixed_code_give_the_same_results()
+    {
+        var before = TestCompiler.CompileAndLoad(TestCompiler.StripMarkup(SpanSource));
+        var after = TestCompiler.CompileAndLoad(SpanFixed);
+        foreach (var text in new[] { "", "(((ab", "((!", "abc", "(", "(((((" })
+        {
+            Assert.Equal(RunSpan(before, text), RunSpan(after, text));
+        }
+    }
+
+    private static string RunSpan(System.Reflection.Assembly assembly, string text)
+    {
+        try
+        {
+            return "ok " + TestCompiler.Invoke(assembly, "Spans", "Run", text);
+        }
+        catch (Exception exception)
+        {
+            return exception.GetType().Name + ": " + exception.Message;
+        }
+    }
+
     /// <summary>An out parameter passed as another variable, or a ref parameter given another value, gets no fix.</summary>
     [Fact]
     public Task Out_parameter_passed_as_another_variable_gets_no_fix() => Verify5.VerifyNoFixAsync("""
@@ -613,7 +775,7 @@ public class RecursionRealCodeFixShapesTests
         var after = TestCompiler.CompileAndLoad(CatchFixed);
         foreach (var text in new[] { "12", "ab12", "abc", "a", "", "x-5", "--" })
         {
-            Assert.Equal(RunParse(before, text), RunParse(after, text));
+            Assert.Equal(Run(before, "Numbers", "ParseFrom", text), Run(after, "Numbers", "ParseFrom", text));
         }
     }
 
@@ -654,29 +816,14 @@ public class RecursionRealCodeFixShapesTests
         }
         """);
 
-    private static string RunParse(System.Reflection.Assembly assembly, string text)
+    /// <summary>Runs a static method with a new log as its last argument: the value or the exception, then the log.</summary>
+    private static string Run(System.Reflection.Assembly assembly, string type, string method, params object[] arguments)
     {
         var log = new List<string>();
         string outcome;
         try
         {
-            outcome = "ok " + TestCompiler.Invoke(assembly, "Numbers", "ParseFrom", text, log);
-        }
-        catch (Exception exception)
-        {
-            outcome = exception.GetType().Name + ": " + exception.Message;
-        }
-
-        return outcome + " | " + string.Join(",", log);
-    }
-
-    private static string Run(System.Reflection.Assembly assembly, string type, string method, string command, string name)
-    {
-        var log = new List<string>();
-        string outcome;
-        try
-        {
-            outcome = "ok " + TestCompiler.Invoke(assembly, type, method, command, name, log);
+            outcome = "ok " + TestCompiler.Invoke(assembly, type, method, arguments.Append(log).ToArray());
         }
         catch (Exception exception)
         {
