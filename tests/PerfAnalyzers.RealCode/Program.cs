@@ -362,6 +362,7 @@ namespace PerfAnalyzers.RealCode
         public required bool IsTestProject { get; init; }
         public required bool IsWeb { get; init; }
         public required bool ImplicitUsings { get; init; }
+        public required NullableContextOptions Nullable { get; init; }
         public required List<(string Id, string Version)> Packages { get; init; }
         public long LineCount { get; private set; }
 
@@ -394,6 +395,7 @@ namespace PerfAnalyzers.RealCode
                 IsTestProject = isTest,
                 IsWeb = text.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal) || text.Contains("Microsoft.NET.Sdk.Razor", StringComparison.Ordinal),
                 ImplicitUsings = text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase) || InheritsImplicitUsings(dir),
+                Nullable = NullableSetting(text) ?? InheritedNullable(dir) ?? NullableContextOptions.Disable,
                 Packages = PackageReferences(xml, dir),
             };
         }
@@ -452,6 +454,46 @@ namespace PerfAnalyzers.RealCode
             }
 
             return versions;
+        }
+
+        // <Nullable> as the build sees it: the project's own setting, else the nearest Directory.Build.props (the SDK's
+        // default is off). Nullable warnings the build would not give must not block a fix here either.
+        private static NullableContextOptions? NullableSetting(string text)
+        {
+            var start = text.IndexOf("<Nullable>", StringComparison.OrdinalIgnoreCase);
+            if (start < 0)
+            {
+                return null;
+            }
+
+            var value = text.Substring(start + "<Nullable>".Length);
+            return value.StartsWith("enable", StringComparison.OrdinalIgnoreCase) ? NullableContextOptions.Enable
+                : value.StartsWith("warnings", StringComparison.OrdinalIgnoreCase) ? NullableContextOptions.Warnings
+                : value.StartsWith("annotations", StringComparison.OrdinalIgnoreCase) ? NullableContextOptions.Annotations
+                : NullableContextOptions.Disable;
+        }
+
+        private static NullableContextOptions? InheritedNullable(string dir)
+        {
+            for (var current = dir; current is not null; current = Path.GetDirectoryName(current))
+            {
+                var props = Path.Combine(current, "Directory.Build.props");
+                if (File.Exists(props))
+                {
+                    var text = File.ReadAllText(props);
+                    if (NullableSetting(text) is { } setting)
+                    {
+                        return setting;
+                    }
+
+                    if (!text.Contains("GetPathOfFileAbove", StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return null;
         }
 
         // ImplicitUsings is often set once for a whole repository in a Directory.Build.props above the project.
@@ -559,7 +601,7 @@ namespace PerfAnalyzers.RealCode
                 Name,
                 trees,
                 all,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true));
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: Nullable, allowUnsafe: true));
             return _compilation;
         }
     }

@@ -185,10 +185,13 @@ internal static partial class RecursionToLoop
                 return null;
             }
 
+            // The same type up to nullable annotations: a branch declared in `#nullable disable` code (bitwarden's
+            // MockedHttpClient mixes both) is oblivious, which changes no value at run time; a nullable warning the
+            // split would add still blocks the fix (the final check).
             foreach (var branch in new[] { conditional.WhenTrue, conditional.WhenFalse })
             {
                 if (Strip(branch) is not ThrowExpressionSyntax &&
-                    !SymbolEqualityComparer.IncludeNullability.Equals(_model.GetTypeInfo(branch, _cancellationToken).Type, type))
+                    !SymbolEqualityComparer.Default.Equals(_model.GetTypeInfo(branch, _cancellationToken).Type, type))
                 {
                     return null;
                 }

@@ -280,7 +280,7 @@ internal static partial class RecursionToLoop
             // The statement sits in blocks and if/else branches only: what follows it is the rest of each enclosing block.
             for (var node = statement.Parent; node is not null && node != _body; node = node.Parent)
             {
-                if (node is not (BlockSyntax or IfStatementSyntax or ElseClauseSyntax))
+                if (node is not (BlockSyntax or IfStatementSyntax or ElseClauseSyntax or SwitchSectionSyntax or SwitchStatementSyntax))
                 {
                     return false;
                 }
@@ -325,7 +325,7 @@ internal static partial class RecursionToLoop
                 site.Values.Add(new FrameValue(name, type!, declare: true));
             }
 
-            if (!TryCollectRest(site))
+            if (!TryCollectRest(site) || BreaksOutOfRest(site))
             {
                 return false;
             }
@@ -410,7 +410,14 @@ internal static partial class RecursionToLoop
                         // The target is a local or parameter, or a member of one (or of this): read before the call, kept in the frame.
                         if (!IsStableTarget(assignment.Left, compound: !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)))
                         {
-                            return false;
+                            // `CurrentSchema.AdditionalProperties = F(..)` (Newtonsoft's schema generator): C# evaluates
+                            // the receiver of a class member before the value, so it is kept in the frame like an operand.
+                            if (!IsSpillableTarget(assignment))
+                            {
+                                return false;
+                            }
+
+                            level.Add(((MemberAccessExpressionSyntax)assignment.Left).Expression);
                         }
 
                         break;
@@ -579,6 +586,13 @@ internal static partial class RecursionToLoop
             }
         }
 
+        /// <summary>A simple assignment to an instance field or property of a class whose receiver is not a local or parameter.</summary>
+        private bool IsSpillableTarget(AssignmentExpressionSyntax assignment) =>
+            assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) &&
+            assignment.Left is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression, Expression: not BaseExpressionSyntax } access &&
+            _model.GetSymbolInfo(access, _cancellationToken).Symbol is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false } &&
+            _model.GetTypeInfo(access.Expression, _cancellationToken).Type is { IsReferenceType: true } receiverType && CanKeep(receiverType);
+
         private static bool CanKeep(ITypeSymbol? type) =>
             type is not null && type.TypeKind is not (TypeKind.Error or TypeKind.Pointer or TypeKind.FunctionPointer) && !type.IsRefLikeType && !type.IsAnonymousType &&
             type.SpecialType != SpecialType.System_Void;
@@ -590,6 +604,7 @@ internal static partial class RecursionToLoop
                 MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
                 InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Name.Identifier.ValueText,
                 InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+                IdentifierNameSyntax { Identifier.ValueText: { Length: > 0 } text } when char.IsUpper(text[0]) => text,
                 _ => "value",
             };
 
@@ -644,6 +659,48 @@ internal static partial class RecursionToLoop
 
                     node = block;
                 }
+                else if (node.Parent is SwitchSectionSyntax section)
+                {
+                    // A switch section: the rest of the section, without the break that ends it (in the unwinding
+                    // loop a break would leave that loop), then what follows the switch when the section gets there.
+                    var index = section.Statements.IndexOf(node);
+                    var following = section.Statements.Skip(index + 1).ToList();
+                    var endsInBreak = following.Count > 0 && following[following.Count - 1] is BreakStatementSyntax;
+                    if (endsInBreak)
+                    {
+                        following.RemoveAt(following.Count - 1);
+                    }
+
+                    site.Rest.AddRange(following);
+                    var start = first ? node : following.FirstOrDefault();
+                    if (start is not null)
+                    {
+                        if (EndPointIsReachable(_model, start, first && following.Count == 0 ? node : following[following.Count - 1]) is not { } reachable)
+                        {
+                            return false;
+                        }
+
+                        fallsThrough = reachable;
+                    }
+                    else
+                    {
+                        fallsThrough = true;
+                    }
+
+                    if (!fallsThrough)
+                    {
+                        return true;
+                    }
+
+                    if (!endsInBreak || section.Parent is not SwitchStatementSyntax switchStatement)
+                    {
+                        return false;
+                    }
+
+                    node = switchStatement;
+                    first = false;
+                    continue;
+                }
                 else if (first && EndsInJump(node))
                 {
                     // An embedded statement (if (..) return F(..);) that always leaves.
@@ -660,11 +717,38 @@ internal static partial class RecursionToLoop
                         node = ifStatement;
                         break;
                     case BlockSyntax:
+                    case SwitchSectionSyntax:
                         break;
                     default:
                         return false;
                 }
             }
+        }
+
+        /// <summary>
+        /// A <c>break</c> in the rest that leaves a switch around the call (other than the one that ends the section,
+        /// left out of the rest): in the unwinding loop it would leave that loop instead.
+        /// </summary>
+        private static bool BreaksOutOfRest(Site site)
+        {
+            foreach (var statement in site.Rest)
+            {
+                foreach (var node in statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+                {
+                    if (node is not BreakStatementSyntax)
+                    {
+                        continue;
+                    }
+
+                    var target = node.Ancestors().FirstOrDefault(a => a is SwitchStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax);
+                    if (target is null || !statement.Span.Contains(target.Span))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The locals and parameters the rest reads, <c>this</c> when it becomes a local, and the spilled operands.</summary>
@@ -1066,13 +1150,25 @@ internal static partial class RecursionToLoop
 
             foreach (var value in layout)
             {
-                values.Add(site.Values.Any(v => v.Name == value.Name) ? IdentifierName(value.Name) : LiteralExpression(SyntaxKind.DefaultLiteralExpression, Token(SyntaxKind.DefaultKeyword)));
+                values.Add(site.Values.Any(v => v.Name == value.Name) ? IdentifierName(value.Name) : Unused(value));
             }
 
             var pushed = values.Count == 1 ? values[0] : TupleExpression(SeparatedList(values.Select(Argument)));
             return ExpressionStatement(InvocationExpression(
                 MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(framesName!), IdentifierName("Push")),
                 ArgumentList(SingletonSeparatedList(Argument(pushed)))));
+        }
+
+        /// <summary>
+        /// The slot of a value another site keeps: <c>default</c>, never read for this site (the site number decides
+        /// which values are restored); <c>default!</c> for a reference type that is not nullable, which it never is there.
+        /// </summary>
+        private static ExpressionSyntax Unused(FrameValue value)
+        {
+            var literal = LiteralExpression(SyntaxKind.DefaultLiteralExpression, Token(SyntaxKind.DefaultKeyword));
+            return value.Type.IsValueType || value.Type.NullableAnnotation == NullableAnnotation.Annotated
+                ? literal
+                : PostfixUnaryExpression(SyntaxKind.SuppressNullableWarningExpression, literal);
         }
 
         public Site? SiteOf(StatementSyntax statement) => Sites.FirstOrDefault(s => s.Statement == statement);

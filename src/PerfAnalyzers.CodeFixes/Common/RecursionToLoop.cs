@@ -58,7 +58,7 @@ internal static partial class RecursionToLoop
 
         // The fix may not add warnings (nullable ones included: some build with warnings as errors).
         var warningsBefore = CountWarnings(state.Value.Model, method, cancellationToken);
-        var errorsBefore = CountErrors(state.Value.Model, method, cancellationToken);
+        var errorsBefore = ErrorKeys(state.Value.Model, method, cancellationToken);
 
         // Returned ?:, ??, switch expressions and && / || that choose a self-call become statements.
         if (SelfCallSyntax(state.Value.Model, state.Value.Method, cancellationToken) is not { } selfCalls)
@@ -143,7 +143,7 @@ internal static partial class RecursionToLoop
         var newRoot = await converted.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var newModel = await converted.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (newRoot?.GetAnnotatedNodes(check).FirstOrDefault() is not { } newMethod || newModel is null ||
-            CountErrors(newModel, newMethod, cancellationToken) > errorsBefore ||
+            HasNewErrors(newModel, newMethod, errorsBefore, cancellationToken) ||
             CountWarnings(newModel, newMethod, cancellationToken) > warningsBefore)
         {
             return (null, ConversionKind.None);
@@ -160,9 +160,42 @@ internal static partial class RecursionToLoop
     /// </summary>
     private static readonly SyntaxAnnotation ReassignmentAnnotation = new("PerfAnalyzers.RecursionToLoop.Reassignment");
 
-    /// <summary>Errors already in the method (code being edited, a missing reference) do not block the fix; new ones do.</summary>
-    private static int CountErrors(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
-        model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
+    /// <summary>
+    /// Errors already in the method (code being edited, a type from a package that is not restored) do not block the
+    /// fix; new ones do. An error is new when no error with the same code and message was there before: the explicit
+    /// stack runs the statements after the call in two places (the path without the call, and the unwinding loop), so
+    /// a statement that does not bind (Sonarr's <c>Mocker.GetMock&lt;IDiskProvider&gt;()</c> with Moq missing) gives
+    /// the same error twice. The copy is the same text in the same scope, so it binds to the same symbols as before.
+    /// </summary>
+    private static HashSet<string> ErrorKeys(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    {
+        var keys = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var diagnostic in model.GetDiagnostics(method.Span, cancellationToken))
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                keys.Add(ErrorKey(diagnostic));
+            }
+        }
+
+        return keys;
+    }
+
+    private static bool HasNewErrors(SemanticModel model, SyntaxNode method, HashSet<string> before, CancellationToken cancellationToken)
+    {
+        foreach (var diagnostic in model.GetDiagnostics(method.Span, cancellationToken))
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error && !before.Contains(ErrorKey(diagnostic)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string ErrorKey(Diagnostic diagnostic) =>
+        diagnostic.Id + ": " + diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int CountWarnings(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken) =>
         model.GetDiagnostics(method.Span, cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Warning);
@@ -412,7 +445,9 @@ internal static partial class RecursionToLoop
 
         foreach (var parameter in symbol.Parameters)
         {
-            if (parameter.RefKind != RefKind.None || parameter.IsParams)
+            // A ref, out or in parameter is allowed when every self-call passes it on as itself (jellyfin's
+            // `return TryParseHost(host[1..(i - 1)], out addresses);`): the same variable in every round (Plan.TryAdd).
+            if (parameter.IsParams)
             {
                 return null;
             }
@@ -690,6 +725,13 @@ internal static partial class RecursionToLoop
 
             var assignments = new List<(string Parameter, ExpressionSyntax Value)>();
 
+            // A virtual call on this runs the most derived override (a derived class's `override F(..) { ..; base.F(..) }`
+            // is called again at every level): a loop would skip it. Only where no override can exist.
+            if (invocation.IsVirtual && !Method.IsSealed && !Method.ContainingType.IsSealed)
+            {
+                return false;
+            }
+
             // The receiver: static, this (explicit or implicit), or another instance of this class when `this` can
             // become a local: a non-virtual method of a class, called on a receiver known not to be null.
             if (invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
@@ -727,9 +769,23 @@ internal static partial class RecursionToLoop
                 }
             }
 
-            // continue must reach our loop, and no handler, using, lock or fixed may be left by it.
+            // continue must reach our loop, and no handler, using, lock or fixed may be left by it. A tail call in the
+            // block of a catch clause is the exception: that try's handlers do not cover it (the deeper call ran
+            // unprotected by them in the recursion too), and with no finally nothing of that try runs after it.
+            SyntaxNode? leftCatch = null;
             for (var node = syntax.Parent; node is not null && node != body; node = node.Parent)
             {
+                if (call.IsTail && node is CatchClauseSyntax { Parent: TryStatementSyntax { Finally: null } } catchClause && catchClause.Block.Span.Contains(syntax.Span))
+                {
+                    leftCatch = catchClause.Parent;
+                    continue;
+                }
+
+                if (node == leftCatch)
+                {
+                    continue;
+                }
+
                 if (node is TryStatementSyntax or CatchClauseSyntax or FinallyClauseSyntax or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax
                     or ForStatementSyntax or ForEachStatementSyntax or ForEachVariableStatementSyntax or WhileStatementSyntax or DoStatementSyntax
                     or SwitchExpressionSyntax)
@@ -757,7 +813,13 @@ internal static partial class RecursionToLoop
                     continue;
                 }
 
-                if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null || argument.Syntax is not ArgumentSyntax argumentSyntax || argumentSyntax.RefKindKeyword != default)
+                if (argument.ArgumentKind != ArgumentKind.Explicit || argument.Parameter is null || argument.Syntax is not ArgumentSyntax argumentSyntax)
+                {
+                    return false;
+                }
+
+                // ref/out/in: only the method's own parameter of that position, passed on as itself (no reassignment).
+                if ((argumentSyntax.RefKindKeyword != default || argument.Parameter.RefKind != RefKind.None) && !PassesItself(argument))
                 {
                     return false;
                 }
@@ -801,6 +863,20 @@ internal static partial class RecursionToLoop
 
             Calls[syntax] = callPlan;
             return true;
+        }
+
+        private bool PassesItself(IArgumentOperation argument)
+        {
+            var value = argument.Value;
+            while (value is IConversionOperation { IsImplicit: true } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value is IParameterReferenceOperation reference && argument.Parameter is { } parameter &&
+                SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter.OriginalDefinition) &&
+                SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol, Method) &&
+                reference.Parameter.RefKind == parameter.RefKind && !parameter.IsParams;
         }
 
         private bool TryPlanAccumulation(SelfCall call, RecursionInfo info, CallPlan callPlan)
@@ -1136,6 +1212,26 @@ internal static partial class RecursionToLoop
             if (targets.Count == 1)
             {
                 statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[0], values[0])).WithAdditionalAnnotations(ReassignmentAnnotation));
+            }
+            else if (targets.Count > 1 && call.Assignments.Any(a => _plan.Method.Parameters.Any(p => p.Name == a.Parameter && p.Type.IsRefLikeType)))
+            {
+                // A tuple cannot hold a ref struct (jellyfin's `ReadOnlySpan<char> host`): one assignment after the
+                // other, in the order written, which is the same as the simultaneous one when no value reads a
+                // parameter assigned before it (`isIPv4Enabled = true; ..; host = host[1..(i - 1)];`).
+                for (var i = 0; i < targets.Count; i++)
+                {
+                    for (var j = 0; j < i; j++)
+                    {
+                        var assigned = ((IdentifierNameSyntax)targets[j]).Identifier.ValueText;
+                        if (values[i].DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == assigned))
+                        {
+                            Failed = true;
+                            return statements;
+                        }
+                    }
+
+                    statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[i], values[i])));
+                }
             }
             else if (targets.Count > 1)
             {

@@ -429,13 +429,10 @@ public class PERF005FixTests
         """);
 
     [Fact]
-    public Task No_fix_for_ref_out_in_params() => Verify.VerifyNoFixAsync("""
+    public Task No_fix_for_params() => Verify.VerifyNoFixAsync("""
         static class M
         {
-            public static int R(ref int x, int n) => n == 0 ? x : [|R(ref x, n - 1)|];
-            public static int I(in int x, int n) => n == 0 ? x : [|I(in x, n - 1)|];
             public static int P(int n, params int[] rest) => n == 0 ? rest.Length : [|P(n - 1, rest)|];
-            public static int O(out int x, int n) { if (n == 0) { x = 0; return 0; } return [|O(out x, n - 1)|]; }
         }
         """);
 
