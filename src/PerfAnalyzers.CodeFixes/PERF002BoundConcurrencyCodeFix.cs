@@ -63,6 +63,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 PERF002ThrottledSelector.Key => PERF002ThrottledSelector.Title,
                 PERF002ThrottledIterator.Key => PERF002ThrottledIterator.Title,
                 PERF002ThrottledLoopTask.Key => PERF002ThrottledLoopTask.Title,
+                PERF002ThreadSlot.Key => PERF002ThreadSlot.Title,
                 AsyncLambdaKey => "Use Parallel.ForEachAsync (each element's async work is now awaited, not async void)",
                 _ => PERF002LoopSlot.Title,
             };
@@ -215,6 +216,12 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 {
                     edit = PERF002ThrottledLoopTask.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
                     key = PERF002ThrottledLoopTask.Key;
+                }
+
+                if (edit is null)
+                {
+                    edit = PERF002ThreadSlot.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                    key = PERF002ThreadSlot.Key;
                 }
 
                 break;
@@ -628,8 +635,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
         foreach (var operation in selector.DescendantsAndSelf())
         {
-            if (operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
-                method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+            if ((operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
+                 method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks") ||
+                (operation is IInvocationOperation { TargetMethod: { Name: "Start" or "QueueUserWorkItem", ContainingType.Name: "Thread" or "ThreadPool" } threadMethod } &&
+                 threadMethod.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Threading"))
             {
                 // A property read is an expression (member access), not a type name.
                 return SyntaxFactory.ParseExpression("global::System.Environment.ProcessorCount").WithAdditionalAnnotations(Simplifier.Annotation);
