@@ -370,8 +370,11 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             listType.ContainingNamespace?.ToDisplayString() != "System.Collections.Generic" ||
             listType.TypeArguments[0] is not INamedTypeSymbol taskType ||
             taskType.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
-            taskType.Name != "Task")
+            taskType.Name != "Task" ||
+            (taskType.IsGenericType && taskType.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" }))
         {
+            // (A List<Task<Task>> of StartNew(async ...): a bounded SelectAsync would free each slot when the outer task
+            // ends, at the lambda's first await — no bound at all. The loop-slot form unwraps it.)
             return null;
         }
 

@@ -133,6 +133,7 @@ public class PERF001LocationFixRunTests
     [Fact]
     public Task Property_ref_parameter_and_prepend_keep_their_partial_values_on_failure() => AssertSameResultsAsync("""
         using System;
+        using System.Collections.Generic;
 
         public class Domain
         {
@@ -158,7 +159,7 @@ public class PERF001LocationFixRunTests
                 }
             }
 
-            static void Build(ref string s, string[] labels)
+            static void Build(ref string s, List<string> labels)
             {
                 foreach (var label in labels)
                 {
@@ -173,7 +174,7 @@ public class PERF001LocationFixRunTests
                 var log = "";
                 try { Prepend(domain, labels); } catch (NullReferenceException) { log += "P"; }
                 try { Append(domain, labels); } catch (NullReferenceException) { log += "A"; }
-                try { Build(ref s, labels); } catch (NullReferenceException) { log += "B"; }
+                try { Build(ref s, new List<string>(labels)); } catch (NullReferenceException) { log += "B"; }
                 return log + "|" + domain.Name + "|" + domain.Body + "|" + s;
             }
         }
@@ -222,7 +223,7 @@ public class PERF001LocationFixRunTests
                 }
             }
 
-            static void Build(ref string s, string[] labels)
+            static void Build(ref string s, List<string> labels)
             {
                 var sBuilder = new StringBuilder(s);
                 try
@@ -245,7 +246,7 @@ public class PERF001LocationFixRunTests
                 var log = "";
                 try { Prepend(domain, labels); } catch (NullReferenceException) { log += "P"; }
                 try { Append(domain, labels); } catch (NullReferenceException) { log += "A"; }
-                try { Build(ref s, labels); } catch (NullReferenceException) { log += "B"; }
+                try { Build(ref s, new List<string>(labels)); } catch (NullReferenceException) { log += "B"; }
                 return log + "|" + domain.Name + "|" + domain.Body + "|" + s;
             }
         }

@@ -113,6 +113,7 @@ public class PERF002ThreadFixTests
     [Fact]
     public Task StartNew_of_an_async_lambda_frees_the_slot_when_the_inner_task_ends() => Verify.VerifyFixAsync("""
         using System.Collections.Generic;
+        using System.Threading;
         using System.Threading.Tasks;
 
         class C
@@ -158,7 +159,9 @@ public class PERF002ThreadFixTests
 
     [Fact]
     public Task List_ForEach_lambda_starting_a_task_per_element_goes_through_Throttled() => Verify.VerifyFixAsync("""
+        using System;
         using System.Collections.Generic;
+        using System.Threading;
         using System.Threading.Tasks;
 
         class C
