@@ -264,38 +264,9 @@ public sealed partial class PERF001UseStringBuilderCodeFix
         }
 
         newStatements.Add(SyntaxFactory.ParseStatement(tryText).WithLeadingTrivia(newStatements.Count == 0 ? leading : indentation).WithTrailingTrivia(statement.GetTrailingTrivia()));
-        SyntaxNode newRoot;
-        switch (statement.Parent)
-        {
-            case BlockSyntax block:
-            {
-                var index = block.Statements.IndexOf(statement);
-                newRoot = root.ReplaceNode(block, block.WithStatements(block.Statements.RemoveAt(index).InsertRange(index, newStatements)));
-                break;
-            }
-
-            case SwitchSectionSyntax section:
-            {
-                var index = section.Statements.IndexOf(statement);
-                newRoot = root.ReplaceNode(section, section.WithStatements(section.Statements.RemoveAt(index).InsertRange(index, newStatements)));
-                break;
-            }
-
-            default:
-                return null;
-        }
-
-        if (addCollectionsUsing)
-        {
-            newRoot = AddUsing((CompilationUnitSyntax)newRoot, endOfLine, "System.Collections.Generic");
-        }
-
-        if (addUsing)
-        {
-            newRoot = AddUsing((CompilationUnitSyntax)newRoot, endOfLine, "System.Text");
-        }
-
-        return new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot);
+        return ReplaceStatement(root, statement, newStatements, addCollectionsUsing, addUsing, endOfLine) is { } newRoot
+            ? new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot)
+            : null;
     }
 
     /// <summary>

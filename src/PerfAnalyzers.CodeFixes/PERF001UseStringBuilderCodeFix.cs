@@ -488,6 +488,17 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 .WithTrailingTrivia(endOfLine));
         }
 
+        return ReplaceStatement(root, statement, newStatements, addCollectionsUsing, addUsing, endOfLine) is { } newRoot
+            ? new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot)
+            : null;
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="statement"/> (in a block, a switch section or at top level) by <paramref name="newStatements"/>
+    /// and adds the using directives the builder and the stack of prefixes need.
+    /// </summary>
+    private static SyntaxNode? ReplaceStatement(SyntaxNode root, StatementSyntax statement, List<StatementSyntax> newStatements, bool addCollectionsUsing, bool addUsing, SyntaxTrivia endOfLine)
+    {
         SyntaxNode newRoot;
         switch (statement.Parent)
         {
@@ -527,7 +538,7 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
             newRoot = AddUsing((CompilationUnitSyntax)newRoot, endOfLine, "System.Text");
         }
 
-        return new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot);
+        return newRoot;
     }
 
     /// <summary>Marks a block of two statements that replaces one statement in a statement list (a wrap's push and append).</summary>
