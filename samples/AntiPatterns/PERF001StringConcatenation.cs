@@ -112,6 +112,46 @@ public static class Wrapped
     }
 }
 
+public sealed class Report
+{
+    public string Body { get; set; } = "";
+}
+
+public static class Locations
+{
+    // Fixable: an auto-property of a local object; nothing else in the loop can see it, so it is read once before the
+    // loop and written once after it (in a finally, so an exception leaves the same partial value).
+    public static Report Build(IEnumerable<string> lines)
+    {
+        var report = new Report();
+        foreach (var line in lines)
+        {
+            report.Body += line + "\n";
+        }
+
+        return report;
+    }
+
+    // Fixable: UriBuilder.Query (.NET's setter only adds a leading '?'): buffered from the first append, written back
+    // only if one ran.
+    public static void AddQuery(UriBuilder uri, string key, IEnumerable<string> values)
+    {
+        foreach (var value in values)
+        {
+            uri.Query = uri.Query + Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value) + "&";
+        }
+    }
+
+    // Fixable: a ref parameter (the caller's variable gets the same value, also when an exception leaves the loop).
+    public static void AppendAll(ref string text, List<string> parts)
+    {
+        foreach (var part in parts)
+        {
+            text += part;
+        }
+    }
+}
+
 public static class Totals
 {
     // Reported, no fix: the string reads itself inside a conditional operand; the copy happens all the same.

@@ -123,6 +123,38 @@ public sealed class NotificationService(HttpClient client)
         Parallel.ForEach(emails, async email => await SendAsync(email));
     }
 
+    // PERF002: a thread per id (fix: the loop waits for one of N slots, the thread frees its slot when it ends; the
+    // same threads, names and background flag).
+    public void RecalculateOnThreads(IEnumerable<int> ids)
+    {
+        foreach (var id in ids)
+        {
+            new Thread(() => Recalculate(id)) { IsBackground = true }.Start();
+        }
+    }
+
+    // PERF002: a thread-pool work item per id (fix: as for threads, the loop waits for a slot).
+    public void RecalculateOnPool(IEnumerable<int> ids)
+    {
+        foreach (var id in ids)
+        {
+            ThreadPool.QueueUserWorkItem(_ => Recalculate(id));
+        }
+    }
+
+    // PERF002: StartNew of an async lambda returns a Task<Task> whose outer task ends at the first await (fix: the
+    // loop awaits a slot, freed when the unwrapped inner task ends; the stored outer tasks are unchanged).
+    public async Task SendAllOnPoolAsync(IEnumerable<string> emails)
+    {
+        var started = new List<Task<Task>>();
+        foreach (var email in emails)
+        {
+            started.Add(Task.Factory.StartNew(async () => await SendAsync(email)));
+        }
+
+        await Task.WhenAll(await Task.WhenAll(started));
+    }
+
     // Fine: a worker pool sized by the core count, each worker draining one shared channel.
     public async Task RunWorkersAsync(System.Threading.Channels.ChannelReader<string> inbox)
     {

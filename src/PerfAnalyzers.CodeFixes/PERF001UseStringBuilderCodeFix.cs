@@ -156,8 +156,7 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
     private static FixResult? TryUseStringBuilder(SyntaxNode root, SemanticModel model, AssignmentExpressionSyntax assignment, CancellationToken cancellationToken)
     {
         if (model.GetOperation(assignment, cancellationToken) is not { } operation ||
-            !Analyzer.TryMatchAppend(operation, out _, out var local) ||
-            !TryGetScope(root, local, cancellationToken, out var scope, out var initializer))
+            !Analyzer.TryMatchAppend(operation, out var appendTarget, out var local))
         {
             return null;
         }
@@ -173,6 +172,11 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
             compilation.GetTypeByMetadataName("System.Collections.Generic.List`1"),
             compilation.GetSpecialType(SpecialType.System_Array),
             compilation.GetTypeByMetadataName("System.Linq.Enumerable"));
+        if (!TryGetScope(root, local, cancellationToken, out var scope, out var initializer))
+        {
+            // A ref parameter, or a field or property of a local object: other code could see it (see the Location part).
+            return TryUseStringBuilderForLocation(root, model, operation, appendTarget, types, cancellationToken);
+        }
 
         // The outermost repetition over which the local lives: one builder serves every append in it. When the rewrite
         // is not possible there (an outer loop reads the string between inner loops, ...), an inner one: the builder is
@@ -484,6 +488,17 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 .WithTrailingTrivia(endOfLine));
         }
 
+        return ReplaceStatement(root, statement, newStatements, addCollectionsUsing, addUsing, endOfLine) is { } newRoot
+            ? new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot)
+            : null;
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="statement"/> (in a block, a switch section or at top level) by <paramref name="newStatements"/>
+    /// and adds the using directives the builder and the stack of prefixes need.
+    /// </summary>
+    private static SyntaxNode? ReplaceStatement(SyntaxNode root, StatementSyntax statement, List<StatementSyntax> newStatements, bool addCollectionsUsing, bool addUsing, SyntaxTrivia endOfLine)
+    {
         SyntaxNode newRoot;
         switch (statement.Parent)
         {
@@ -523,7 +538,7 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
             newRoot = AddUsing((CompilationUnitSyntax)newRoot, endOfLine, "System.Text");
         }
 
-        return new FixResult(UseStringBuilderKey, "Use StringBuilder", newRoot);
+        return newRoot;
     }
 
     /// <summary>Marks a block of two statements that replaces one statement in a statement list (a wrap's push and append).</summary>

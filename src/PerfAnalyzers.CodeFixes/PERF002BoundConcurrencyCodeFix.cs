@@ -63,6 +63,7 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                 PERF002ThrottledSelector.Key => PERF002ThrottledSelector.Title,
                 PERF002ThrottledIterator.Key => PERF002ThrottledIterator.Title,
                 PERF002ThrottledLoopTask.Key => PERF002ThrottledLoopTask.Title,
+                PERF002ThreadSlot.Key => PERF002ThreadSlot.Title,
                 AsyncLambdaKey => "Use Parallel.ForEachAsync (each element's async work is now awaited, not async void)",
                 _ => PERF002LoopSlot.Title,
             };
@@ -217,6 +218,12 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
                     key = PERF002ThrottledLoopTask.Key;
                 }
 
+                if (edit is null)
+                {
+                    edit = PERF002ThreadSlot.Plan(model, invocation, MaxConcurrency(diagnostic, operation), reserved, cancellationToken);
+                    key = PERF002ThreadSlot.Key;
+                }
+
                 break;
             case PERF002UnboundedTaskSpawningAnalyzer.FormWhenAllSelect or PERF002UnboundedTaskSpawningAnalyzer.FormMaterializedSelect or
                 PERF002UnboundedTaskSpawningAnalyzer.FormSelectThroughLocal or PERF002UnboundedTaskSpawningAnalyzer.FormStoredSelect:
@@ -363,8 +370,11 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
             listType.ContainingNamespace?.ToDisplayString() != "System.Collections.Generic" ||
             listType.TypeArguments[0] is not INamedTypeSymbol taskType ||
             taskType.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
-            taskType.Name != "Task")
+            taskType.Name != "Task" ||
+            (taskType.IsGenericType && taskType.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" }))
         {
+            // (A List<Task<Task>> of StartNew(async ...): a bounded SelectAsync would free each slot when the outer task
+            // ends, at the lambda's first await — no bound at all. The loop-slot form unwraps it.)
             return null;
         }
 
@@ -628,8 +638,10 @@ public sealed class PERF002BoundConcurrencyCodeFix : CodeFixProvider
 
         foreach (var operation in selector.DescendantsAndSelf())
         {
-            if (operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
-                method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+            if ((operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" } method } &&
+                 method.ContainingType?.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks") ||
+                (operation is IInvocationOperation { TargetMethod: { Name: "Start" or "QueueUserWorkItem", ContainingType.Name: "Thread" or "ThreadPool" } threadMethod } &&
+                 threadMethod.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Threading"))
             {
                 // A property read is an expression (member access), not a type name.
                 return SyntaxFactory.ParseExpression("global::System.Environment.ProcessorCount").WithAdditionalAnnotations(Simplifier.Annotation);

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.CodeFixes;
 
@@ -29,12 +30,24 @@ internal static class PERF002LoopSlot
         ISet<string> reserved,
         CancellationToken cancellationToken)
     {
-        // Task or Task<T> (not Task<Task>: StartNew of an async lambda ends at the lambda's first await).
+        // Task or Task<T>; Task<Task> only from Task.Factory.StartNew (of an async lambda), whose outer task ends at
+        // the lambda's first await: the slot is freed when the inner task ends (Unwrap), the outer one is kept as it was.
         if (model.GetTypeInfo(work, cancellationToken).Type is not INamedTypeSymbol { Name: "Task" } task ||
-            task.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
-            (task.IsGenericType && task.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" }))
+            task.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
         {
             return null;
+        }
+
+        var unwrap = false;
+        if (task.IsGenericType && task.TypeArguments[0] is INamedTypeSymbol { Name: "Task" or "ValueTask" } inner)
+        {
+            if (inner.Name != "Task" || inner.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks" ||
+                model.GetOperation(work, cancellationToken) is not IInvocationOperation { TargetMethod: { Name: "StartNew", ContainingType.Name: "TaskFactory" } })
+            {
+                return null;
+            }
+
+            unwrap = true;
         }
 
         var function = PERF002ThrottledSelector.EnclosingFunction(work);
@@ -82,7 +95,7 @@ internal static class PERF002LoopSlot
         var eol = PERF002ThrottledSelector.LineEnd(work);
         var name = PERF002ThrottledSelector.Pick("throttle", scope, model, loop.SpanStart, reserved);
         var scheduler = PERF002ThrottledSelector.TypeName(model, work.SpanStart, "System.Threading.Tasks", "TaskScheduler");
-        var release = $".ContinueWith(_ => {name}.Release(), {scheduler}.Default)";
+        var release = $"{(unwrap ? ".Unwrap()" : "")}.ContinueWith(_ => {name}.Release(), {scheduler}.Default)";
         var wait = Formatted(eol, SyntaxFactory.ParseStatement($"await {name}.WaitAsync();"));
 
         var replacement = new List<StatementSyntax> { wait };

@@ -37,8 +37,16 @@ internal static class PERF002ThrottledLoopTask
         }
 
         // Synchronous code only (async code gets the form where the loop awaits a slot); a block-bodied function.
+        // A List<T>.ForEach / Array.ForEach lambda cannot await a slot either, whatever the code around it: the
+        // ForEach statement is the loop, and the semaphore and Throttled go around it in the enclosing function.
         var function = PERF002ThrottledSelector.EnclosingFunction(work);
-        if (function is null || PERF002LoopSlot.CanAwait(function) ||
+        var perElement = PerElementStatement(model, function, cancellationToken);
+        if (perElement is not null)
+        {
+            function = PERF002ThrottledSelector.EnclosingFunction(perElement);
+        }
+
+        if (function is null || (perElement is null && PERF002LoopSlot.CanAwait(function)) ||
             function is AnonymousFunctionExpressionSyntax { Body: not BlockSyntax } ||
             model.GetSymbolInfo(function, cancellationToken).Symbol is IMethodSymbol { ContainingType.IsValueType: true } ||
             model.GetDeclaredSymbol(function, cancellationToken) is IMethodSymbol { ContainingType.IsValueType: true })
@@ -77,6 +85,7 @@ internal static class PERF002ThrottledLoopTask
             }
         }
 
+        loop ??= perElement;
         if (loop is null || loop.Parent is not BlockSyntax ||
             !PERF002ThrottledIterator.CanDelay(model, loop, work, cancellationToken) ||
             SynchronousPrefix.WritesSharedState(model, function, work, cancellationToken))
@@ -101,6 +110,23 @@ internal static class PERF002ThrottledLoopTask
             PERF002ThrottledSelector.InsertBefore(editor, loop, semaphore);
             editor.InsertAfter(loop, localFunction.WithLeadingTrivia(eol));
         });
+    }
+
+    /// <summary>
+    /// The statement <c>xs.ForEach(lambda);</c> (<c>List&lt;T&gt;.ForEach</c> or <c>Array.ForEach</c>) whose lambda (not
+    /// async) is <paramref name="function"/>: it runs the lambda once per element, there and then, like a loop.
+    /// </summary>
+    private static ExpressionStatementSyntax? PerElementStatement(SemanticModel model, SyntaxNode? function, CancellationToken cancellationToken)
+    {
+        if (function is not AnonymousFunctionExpressionSyntax lambda || !lambda.AsyncKeyword.IsKind(SyntaxKind.None) ||
+            lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax statement } call } } ||
+            model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol { Name: "ForEach" } method)
+        {
+            return null;
+        }
+
+        var type = method.ContainingType.OriginalDefinition.ToDisplayString();
+        return type is "System.Collections.Generic.List<T>" or "System.Array" ? statement : null;
     }
 
     /// <summary>The task is dropped (<c>_ = F(x);</c> or <c>F(x);</c>) and every catch around it is empty: a throw was ignored, and still is.</summary>

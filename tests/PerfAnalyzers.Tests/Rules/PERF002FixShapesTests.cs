@@ -475,24 +475,22 @@ public class PERF002FixShapesTests
 
                 void Sync(List<int> ids, List<Task> tasks)
                 {
-                    // (A task stored per element in a synchronous method now gets a fix: PERF002SyncLoopFixTests.)
-                    // No task to wait for.
-                    foreach (var id in ids) [|new System.Threading.Thread(() => Work(id)).Start()|];
-                    foreach (var id in ids) [|ThreadPool.QueueUserWorkItem(_ => Work(id))|];
+                    // (A task stored per element in a synchronous method now gets a fix: PERF002SyncLoopFixTests;
+                    // a thread or work item per element too: PERF002ThreadFixTests.)
+                    // An async lambda queued per element (async void): the slot would be freed at its first await.
+                    foreach (var id in ids) [|ThreadPool.QueueUserWorkItem(async _ => await SendAsync(id))|];
                 }
 
                 async Task Async(List<int> ids, List<Task> tasks, List<ValueTask> pings, Dictionary<int, Task> byId)
                 {
-                    // StartNew of an async lambda: the outer task ends at the lambda's first await.
-                    foreach (var id in ids) tasks.Add([|Task.Factory.StartNew(async () => await SendAsync(id))|]);
+                    // (StartNew of an async lambda in async code now gets a fix: PERF002ThreadFixTests.)
                     // ValueTask has no ContinueWith.
                     foreach (var id in ids) pings.Add([|PingAsync(id)|]);
                     // The key is computed after the task would start.
                     foreach (var id in ids) byId[Key(id)] = [|SendAsync(id)|];
                     // The per-element code before the first await writes a field: bounded, it would race.
                     await Task.WhenAll([|ids.Select(async id => { _started++; await SendAsync(id); })|]);
-                    // List.ForEach: the lambda cannot await a slot.
-                    ids.ForEach(id => tasks.Add([|SendAsync(id)|]));
+                    // (A List.ForEach lambda starting tasks now goes through Throttled: PERF002ThreadFixTests.)
                     // Inside a lock, await is not allowed.
                     lock (_gate)
                     {
