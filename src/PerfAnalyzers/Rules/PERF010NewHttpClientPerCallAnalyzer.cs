@@ -120,7 +120,7 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
 
         var owner = context.ContainingSymbol.ContainingType;
         var method = context.ContainingSymbol;
-        if (IsTestCode(method, owner))
+        if (TestProjects.IsTestMember(method, owner))
         {
             return;
         }
@@ -195,8 +195,14 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
     private static void CollectRegistration(OperationAnalysisContext context, CompilationState state)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        // The name as written first: most invocations stop here without building their method symbol.
+        if (InvokedNames.Of(invocation.Syntax) is { } spelled && !IsRegistrationName(spelled))
+        {
+            return;
+        }
+
         var name = invocation.TargetMethod.Name;
-        if (name != "AddSingleton" && name != "TryAddSingleton" && name != "AddHostedService")
+        if (!IsRegistrationName(name))
         {
             return;
         }
@@ -223,6 +229,8 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static bool IsRegistrationName(string name) => name is "AddSingleton" or "TryAddSingleton" or "AddHostedService";
+
     /// <summary><c>static readonly T Instance = new T()</c> (or inside a <c>Lazy</c>): T is a singleton.</summary>
     private static void CollectStaticInstance(OperationAnalysisContext context, CompilationState state)
     {
@@ -244,38 +252,6 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
                 state.Singletons.TryAdd(created, true);
             }
         }
-    }
-
-    /// <summary>A test method or fixture (xUnit, NUnit, MSTest attributes), for projects MSBuild does not mark as tests.</summary>
-    private static bool IsTestCode(ISymbol method, INamedTypeSymbol? owner)
-    {
-        foreach (var attribute in method.GetAttributes())
-        {
-            // Unresolved attributes (the test framework not referenced) keep the name as written, without the suffix.
-            var name = attribute.AttributeClass?.Name ?? string.Empty;
-            if (name.EndsWith("Attribute", StringComparison.Ordinal))
-            {
-                name = name.Substring(0, name.Length - "Attribute".Length);
-            }
-
-            if (name is "Fact" or "Theory" or "Test" or "TestCase" or "TestCaseSource" or "TestMethod" or "DataTestMethod" or "SetUp" or "OneTimeSetUp" or "TestInitialize")
-            {
-                return true;
-            }
-        }
-
-        if (owner is not null)
-        {
-            foreach (var attribute in owner.GetAttributes())
-            {
-                if (attribute.AttributeClass?.Name is "TestFixtureAttribute" or "TestClassAttribute" or "TestFixture" or "TestClass")
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     /// <summary>In a method body, lambda or local function; not in a field, property or parameter initialiser.</summary>
