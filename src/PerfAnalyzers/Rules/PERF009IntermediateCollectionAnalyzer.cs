@@ -47,19 +47,18 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
     private static void Start(CompilationStartAnalysisContext context)
     {
         var compilation = context.Compilation;
-        var enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-        var queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
-        if (enumerable is null)
-        {
-            return;
-        }
-
-        var known = new KnownTypes(
-            enumerable,
-            queryable,
-            compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
-            compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1"),
-            compilation.GetSpecialType(SpecialType.System_String));
+        // Resolved on the first Enumerable.ToList/ToArray/ToHashSet call, not here: metadata-name lookups walk every
+        // reference the first time, a fixed cost per compilation (issue #15). Without System.Linq.Enumerable nothing is
+        // reported, as before.
+        var known = new System.Lazy<KnownTypes?>(() =>
+            compilation.GetTypeByMetadataName("System.Linq.Enumerable") is { } enumerable
+                ? new KnownTypes(
+                    enumerable,
+                    compilation.GetTypeByMetadataName("System.Linq.IQueryable"),
+                    compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
+                    compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1"),
+                    compilation.GetSpecialType(SpecialType.System_String))
+                : null);
         context.RegisterOperationAction(c => Analyze(c, known), OperationKind.Invocation);
     }
 
@@ -91,7 +90,7 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
         public bool HeldOutside { get; set; }
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes known)
+    private static void Analyze(OperationAnalysisContext context, System.Lazy<KnownTypes?> types)
     {
         var invocation = (IInvocationOperation)context.Operation;
         // The name as written, before the bound method is asked for: most invocations stop here without building a symbol.
@@ -109,7 +108,8 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
             return;
         }
 
-        if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Enumerable) ||
+        if (method.ContainingType is not { Name: "Enumerable" } || types.Value is not { } known ||
+            !SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Enumerable) ||
             invocation.Syntax is not InvocationExpressionSyntax syntax ||
             invocation.Arguments.Length == 0)
         {

@@ -46,22 +46,33 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
     private static void Start(CompilationStartAnalysisContext context)
     {
         var compilation = context.Compilation;
-        var httpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
-        if (httpClient is null || IsTestProject(context.Options))
+        if (IsTestProject(context.Options))
         {
             return;
         }
 
-        var known = new KnownTypes(
-            httpClient,
-            compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler"),
-            compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory"),
-            compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService"));
+        // Resolved on the first `new HttpClient(...)`, not here: a metadata-name lookup walks every reference the first
+        // time, a fixed cost per compilation that most compilations (no HttpClient created) need not pay (issue #15).
+        // Without System.Net.Http.HttpClient nothing is reported, as before.
+        var known = new Lazy<KnownTypes?>(() =>
+            compilation.GetTypeByMetadataName("System.Net.Http.HttpClient") is { } httpClient
+                ? new KnownTypes(
+                    httpClient,
+                    compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler"),
+                    compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory"),
+                    compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService"))
+                : null);
         var state = new CompilationState();
         context.RegisterOperationAction(c => AnalyzeCreation(c, known, state), OperationKind.ObjectCreation);
         context.RegisterOperationAction(c => CollectRegistration(c, state), OperationKind.Invocation);
         context.RegisterOperationAction(c => CollectStaticInstance(c, state), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
-        context.RegisterCompilationEndAction(c => ReportInstanceClients(c, known, state));
+        context.RegisterCompilationEndAction(c =>
+        {
+            if (!state.InstanceClients.IsEmpty && known.Value is { } types)
+            {
+                ReportInstanceClients(c, types, state);
+            }
+        });
     }
 
     private static bool IsTestProject(AnalyzerOptions options) => IsTestProject(options.AnalyzerConfigOptionsProvider.GlobalOptions);
@@ -103,10 +114,11 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
         Kept,
     }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes known, CompilationState state)
+    private static void AnalyzeCreation(OperationAnalysisContext context, Lazy<KnownTypes?> types, CompilationState state)
     {
         var creation = (IObjectCreationOperation)context.Operation;
-        if (!SymbolEqualityComparer.Default.Equals(creation.Type, known.HttpClient) || !IsInExecutableCode(creation) || HasSharedHandler(creation, known) ||
+        if (creation.Type is not INamedTypeSymbol { Name: "HttpClient" } || types.Value is not { } known ||
+            !SymbolEqualityComparer.Default.Equals(creation.Type, known.HttpClient) || !IsInExecutableCode(creation) || HasSharedHandler(creation, known) ||
             IsTestProject(context.Options.AnalyzerConfigOptionsProvider.GetOptions(creation.Syntax.SyntaxTree)))
         {
             return;
