@@ -8,13 +8,13 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using PerfAnalyzers.RealCode;
 
 // Runs every PerfAnalyzers rule over the C# projects below a folder and prints each diagnostic with its source line.
-// Real code bases do not restore here (their packages are not all served), so each .csproj becomes one compilation of
-// its own .cs files against the .NET and ASP.NET Core reference packs, the libraries this tool references (EF Core,
-// Dapper, caching, dataflow) and its project references (as compilation references). Types from other packages stay
-// unresolved: the rules must cope with that as they do with half-typed code in an IDE.
+// Each .csproj becomes one compilation of its own .cs files against the .NET and ASP.NET Core reference packs, the
+// libraries this tool references (EF Core, Dapper, caching, dataflow) and its project references (as compilation
+// references); with --restore also its NuGet packages, as far as the feed serves them (PackageRestore.cs). Types from
+// packages that are not there stay unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--analyzers OTHER.dll]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART] [--analyzers OTHER.dll]");
     return 2;
 }
 
@@ -24,6 +24,8 @@ HashSet<string>? only = null;
 var showTimes = false;
 var showFixes = false;
 var extraAnalyzerPaths = new List<string>();
+var restore = false;
+string? errorsIn = null;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,6 +35,8 @@ for (var i = 1; i < args.Length; i++)
         case "--times": showTimes = true; break;
         case "--fixes": showFixes = true; break;
         case "--analyzers": extraAnalyzerPaths.Add(Path.GetFullPath(args[++i])); break;
+        case "--restore": restore = true; break;
+        case "--errors": errorsIn = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -47,6 +51,10 @@ var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnaly
 
 var projects = ProjectSet.Load(root);
 var references = ReferenceSet.Create();
+if (restore)
+{
+    references.Packages = PackageRestore.Run(root, projects.InBuildOrder(), Console.Error);
+}
 var output = new StringBuilder();
 var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
 var fixedCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -77,6 +85,18 @@ foreach (var project in projects.InBuildOrder())
         concurrentAnalysis: true,
         logAnalyzerExecutionTime: showTimes,
         reportSuppressedDiagnostics: false);
+    if (errorsIn is not null)
+    {
+        // --errors: the compiler errors in matching files, to see what the rules saw unresolved there.
+        foreach (var tree in compilation.SyntaxTrees.Where(t => t.FilePath.Contains(errorsIn, StringComparison.Ordinal)))
+        {
+            foreach (var error in compilation.GetSemanticModel(tree).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                output.AppendLine($"error {Path.GetRelativePath(root, tree.FilePath)}:{error.Location.GetLineSpan().StartLinePosition.Line + 1}: {error.Id} {error.GetMessage()}");
+            }
+        }
+    }
+
     var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
     var fixes = showFixes ? FixProbe.Create(compilation) : null;
@@ -124,6 +144,11 @@ foreach (var project in projects.InBuildOrder())
 
 output.AppendLine();
 output.AppendLine($"{projects.Count} projects, {lines:N0} lines, {total.Elapsed.TotalSeconds:F1} s");
+if (references.Packages is { } restored)
+{
+    output.AppendLine($"packages: {restored.Count} restored with their dependencies; dropped or changed: {(restored.Dropped.Count == 0 ? "none" : string.Join("; ", restored.Dropped))}");
+}
+
 foreach (var (id, n) in counts)
 {
     output.AppendLine(showFixes ? $"{id}: {n} ({(fixedCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)" : $"{id}: {n}");
@@ -416,6 +441,7 @@ namespace PerfAnalyzers.RealCode
         public required bool IsTestProject { get; init; }
         public required bool IsWeb { get; init; }
         public required bool ImplicitUsings { get; init; }
+        public required List<(string Id, string Version)> Packages { get; init; }
         public long LineCount { get; private set; }
 
         public static RealProject Read(string file, HashSet<string> projectDirs)
@@ -447,7 +473,64 @@ namespace PerfAnalyzers.RealCode
                 IsTestProject = isTest,
                 IsWeb = text.Contains("Microsoft.NET.Sdk.Web", StringComparison.Ordinal) || text.Contains("Microsoft.NET.Sdk.Razor", StringComparison.Ordinal),
                 ImplicitUsings = text.Contains("<ImplicitUsings>enable", StringComparison.OrdinalIgnoreCase) || InheritsImplicitUsings(dir),
+                Packages = PackageReferences(xml, dir),
             };
+        }
+
+        // <PackageReference Include="X" Version="1.2" /> (or a <Version> element, VersionOverride, or the version from the
+        // nearest Directory.Packages.props); a version made of MSBuild properties becomes "*" (the newest served).
+        private static List<(string Id, string Version)> PackageReferences(XDocument? xml, string dir)
+        {
+            var result = new List<(string, string)>();
+            if (xml is null)
+            {
+                return result;
+            }
+
+            Dictionary<string, string>? central = null;
+            foreach (var element in xml.Descendants().Where(e => e.Name.LocalName == "PackageReference"))
+            {
+                var id = (string?)element.Attribute("Include");
+                if (id is null)
+                {
+                    continue;
+                }
+
+                var version = (string?)element.Attribute("VersionOverride") ?? (string?)element.Attribute("Version") ??
+                              element.Elements().FirstOrDefault(e => e.Name.LocalName == "Version")?.Value;
+                if (version is null)
+                {
+                    central ??= CentralVersions(dir);
+                    central.TryGetValue(id, out version);
+                }
+
+                result.Add((id, version is null || version.Contains("$(", StringComparison.Ordinal) ? "*" : version.Trim()));
+            }
+
+            return result;
+        }
+
+        private static Dictionary<string, string> CentralVersions(string dir)
+        {
+            var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (var current = dir; current is not null; current = Path.GetDirectoryName(current))
+            {
+                var props = Path.Combine(current, "Directory.Packages.props");
+                if (File.Exists(props) && TryLoad(props) is { } document)
+                {
+                    foreach (var element in document.Descendants().Where(e => e.Name.LocalName == "PackageVersion"))
+                    {
+                        if ((string?)element.Attribute("Include") is { } id && (string?)element.Attribute("Version") is { } version)
+                        {
+                            versions.TryAdd(id, version);
+                        }
+                    }
+
+                    break;
+                }
+            }
+
+            return versions;
         }
 
         // ImplicitUsings is often set once for a whole repository in a Directory.Build.props above the project.
@@ -531,11 +614,23 @@ namespace PerfAnalyzers.RealCode
             }
 
             var all = new List<MetadataReference>(references.Metadata);
-            foreach (var reference in ProjectReferences)
+            if (references.Packages is { } packages)
             {
-                if (projects.Find(reference) is { } dependency && dependency != this)
+                all.AddRange(packages.ReferencesFor(this, references.Names));
+            }
+
+            // Project references flow transitively in MSBuild: a project sees its references' references too.
+            var visited = new HashSet<RealProject> { this };
+            var pending = new Stack<string>(ProjectReferences);
+            while (pending.Count > 0)
+            {
+                if (projects.Find(pending.Pop()) is { } dependency && visited.Add(dependency))
                 {
                     all.Add(dependency.Compile(references, projects).ToMetadataReference());
+                    foreach (var next in dependency.ProjectReferences)
+                    {
+                        pending.Push(next);
+                    }
                 }
             }
 
@@ -552,6 +647,8 @@ namespace PerfAnalyzers.RealCode
     internal sealed class ReferenceSet
     {
         public required List<MetadataReference> Metadata { get; init; }
+        public required HashSet<string> Names { get; init; }
+        public PackageRestore? Packages { get; set; }
 
         public static ReferenceSet Create()
         {
@@ -587,7 +684,7 @@ namespace PerfAnalyzers.RealCode
                 }
             }
 
-            return new ReferenceSet { Metadata = metadata };
+            return new ReferenceSet { Metadata = metadata, Names = names };
         }
     }
 
