@@ -485,6 +485,7 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
     {
         var local = reference.Local;
         if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
+            !IsOnlyUse(reference) ||
             local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: var value } ||
             InvokedNames.Of(value) is not ("ToList" or "ToArray" or "ToHashSet") ||
             model.GetOperation(value) is not IInvocationOperation call || !IsLinqOperator(call.TargetMethod))
@@ -493,6 +494,32 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
         }
 
         return SourceArgument(call);
+    }
+
+    /// <summary>
+    /// <paramref name="reference"/> is the only use of its local in the block that declares it: only then can the earlier
+    /// <c>ToList()</c> be reported (and removed) too. A local read twice or reassigned (Sonarr: `filteredClients.Empty()`
+    /// before the use; `possibleSeriesFolders = possibleSeriesFolders.SelectMany(..).ToList()` in a loop) stays a list.
+    /// </summary>
+    private static bool IsOnlyUse(ILocalReferenceOperation reference)
+    {
+        for (var current = reference.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            foreach (var declared in block.Locals)
+            {
+                if (SymbolEqualityComparer.Default.Equals(declared, reference.Local))
+                {
+                    return FindOnlyUse(block, reference.Local) is { } only && only.Syntax == reference.Syntax;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The receiver spine of the source holds an <c>Enumerable</c> operator (<c>Where</c>, <c>Select</c>, ...).</summary>

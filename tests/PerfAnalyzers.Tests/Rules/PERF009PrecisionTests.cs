@@ -44,6 +44,17 @@ public class PERF009PrecisionTests
                     return changed;
                 }
 
+                int ReadTwice(ICollection<P> people, string role, HashSet<string> keep)
+                {
+                    // Sonarr DownloadClientProvider: the earlier list is read twice, so it stays a list and is not
+                    // reported; the later one is judged against it as a list and still reported.
+                    var existing = people.Where(p => p.Role == role).ToList();
+                    if (existing.Count == 0) return 0;
+                    var toRemove = existing.Where(p => !keep.Contains(p.Name)).[|ToList()|];
+                    foreach (var p in toRemove) people.Remove(p);
+                    return 1;
+                }
+
                 int LookAlike(ICollection<P> people, string role, HashSet<string> keep, List<P> log)
                 {
                     // The loop changes another collection: both are still reported.
