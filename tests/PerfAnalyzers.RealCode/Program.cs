@@ -14,7 +14,7 @@ using PerfAnalyzers.RealCode;
 // packages that are not there stay unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART] [--analyzers OTHER.dll]");
     return 2;
 }
 
@@ -23,6 +23,7 @@ string? outFile = null;
 HashSet<string>? only = null;
 var showTimes = false;
 var showFixes = false;
+var extraAnalyzerPaths = new List<string>();
 var restore = false;
 string? errorsIn = null;
 for (var i = 1; i < args.Length; i++)
@@ -33,6 +34,7 @@ for (var i = 1; i < args.Length; i++)
         case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
         case "--times": showTimes = true; break;
         case "--fixes": showFixes = true; break;
+        case "--analyzers": extraAnalyzerPaths.Add(Path.GetFullPath(args[++i])); break;
         case "--restore": restore = true; break;
         case "--errors": errorsIn = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
@@ -43,6 +45,7 @@ for (var i = 1; i < args.Length; i++)
 var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnalyzer).Assembly.GetTypes()
     .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .Concat(ExtraAnalyzers.Load(extraAnalyzerPaths))
     .Where(a => only is null || a.SupportedDiagnostics.Any(d => only.Contains(d.Id)))
     .ToImmutableArray();
 
@@ -63,6 +66,13 @@ var total = Stopwatch.StartNew();
 foreach (var project in projects.InBuildOrder())
 {
     var compilation = project.Compile(references, projects);
+    if (ExtraAnalyzers.Ids.Count > 0)
+    {
+        // Rules of other analyzers that are off by default run when asked for by --only (or all of them without it).
+        var enabled = ExtraAnalyzers.Ids.Where(id => only is null || only.Contains(id)).ToDictionary(id => id, _ => ReportDiagnostic.Warn);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(enabled));
+    }
+
     lines += project.LineCount;
     var options = new CompilationWithAnalyzersOptions(
         new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new ProjectOptions(project.IsTestProject)),
@@ -167,6 +177,64 @@ return exceptions > 0 ? 1 : 0;
 
 namespace PerfAnalyzers.RealCode
 {
+    /// <summary>
+    /// --analyzers: C# analyzers of another assembly (SonarAnalyzer.CSharp.dll, ...) run beside the pack, for side-by-side
+    /// comparisons; its dependencies are loaded from the same folder. Their rules are enabled even when their descriptor
+    /// is off by default (S6962 is), so that `--only` can pick them.
+    /// </summary>
+    internal static class ExtraAnalyzers
+    {
+        public static readonly HashSet<string> Ids = new(StringComparer.Ordinal);
+
+        public static IEnumerable<DiagnosticAnalyzer> Load(IEnumerable<string> paths)
+        {
+            foreach (var path in paths)
+            {
+                var folder = Path.GetDirectoryName(path)!;
+                System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
+                {
+                    var candidate = Path.Combine(folder, name.Name + ".dll");
+                    return File.Exists(candidate) ? context.LoadFromAssemblyPath(candidate) : null;
+                };
+                var assembly = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+                Type[] types;
+                try
+                {
+                    types = assembly.GetTypes();
+                }
+                catch (System.Reflection.ReflectionTypeLoadException ex)
+                {
+                    types = ex.Types.Where(t => t is not null).ToArray()!;
+                }
+
+                foreach (var type in types)
+                {
+                    if (type.IsAbstract || !typeof(DiagnosticAnalyzer).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null ||
+                        !type.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Cast<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
+                    {
+                        continue;
+                    }
+
+                    DiagnosticAnalyzer analyzer;
+                    try
+                    {
+                        analyzer = (DiagnosticAnalyzer)Activator.CreateInstance(type)!;
+                        foreach (var descriptor in analyzer.SupportedDiagnostics)
+                        {
+                            Ids.Add(descriptor.Id);
+                        }
+                    }
+                    catch (Exception)
+                    {
+                        continue;
+                    }
+
+                    yield return analyzer;
+                }
+            }
+        }
+    }
+
     /// <summary>--fixes: puts a compilation's trees in a workspace and asks the pack's fix providers for each diagnostic.</summary>
     internal sealed class FixProbe
     {
@@ -245,7 +313,18 @@ namespace PerfAnalyzers.RealCode
 
             // The workspace's tree is a new parse of the same text: the location's span is the same.
             var documentTree = await document.GetSyntaxTreeAsync();
-            var moved = Diagnostic.Create(diagnostic.Descriptor, Location.Create(documentTree!, diagnostic.Location.SourceSpan), diagnostic.Severity, null, diagnostic.Properties);
+            // The additional locations move too: fixes that find their target through one (PERF006's options object or
+            // factory lambda, PERF009's local) offered nothing when they were dropped here.
+            var additional = new List<Location>();
+            foreach (var location in diagnostic.AdditionalLocations)
+            {
+                if (location.SourceTree is { } additionalTree && _documents.TryGetValue(additionalTree, out var additionalDocument))
+                {
+                    additional.Add(Location.Create((await additionalDocument.GetSyntaxTreeAsync())!, location.SourceSpan));
+                }
+            }
+
+            var moved = Diagnostic.Create(diagnostic.Descriptor, Location.Create(documentTree!, diagnostic.Location.SourceSpan), diagnostic.Severity, additional, diagnostic.Properties);
             foreach (var provider in s_providers)
             {
                 if (!provider.FixableDiagnosticIds.Contains(diagnostic.Id))

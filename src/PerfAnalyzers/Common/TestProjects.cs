@@ -22,6 +22,38 @@ internal static class TestProjects
     public static bool IsTestCode(AnalyzerOptions options, SyntaxTree tree) =>
         IsTestProject(options) || IsTrue(options.AnalyzerConfigOptionsProvider.GetOptions(tree));
 
+    /// <summary>A test method or fixture (xUnit, NUnit, MSTest attributes), for projects MSBuild does not mark as tests.</summary>
+    public static bool IsTestMember(ISymbol method, INamedTypeSymbol? owner)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            // Unresolved attributes (the test framework not referenced) keep the name as written, without the suffix.
+            var name = attribute.AttributeClass?.Name ?? string.Empty;
+            if (name.EndsWith("Attribute", StringComparison.Ordinal))
+            {
+                name = name.Substring(0, name.Length - "Attribute".Length);
+            }
+
+            if (name is "Fact" or "Theory" or "Test" or "TestCase" or "TestCaseSource" or "TestMethod" or "DataTestMethod" or "SetUp" or "OneTimeSetUp" or "TestInitialize")
+            {
+                return true;
+            }
+        }
+
+        if (owner is not null)
+        {
+            foreach (var attribute in owner.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name is "TestFixtureAttribute" or "TestClassAttribute" or "TestFixture" or "TestClass")
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsTrue(AnalyzerConfigOptions config) =>
         config.TryGetValue(PropertyKey, out var value) && value is not null &&
         string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);

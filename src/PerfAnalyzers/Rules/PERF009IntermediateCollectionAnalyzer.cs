@@ -20,7 +20,7 @@ namespace PerfAnalyzers.Rules;
 /// trees, and a local whose use sits in a loop, a lambda, or a <c>try</c> the declaration is not in.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
+public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
 {
     internal const string RuleId = "PERF009";
 
@@ -47,19 +47,18 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
     private static void Start(CompilationStartAnalysisContext context)
     {
         var compilation = context.Compilation;
-        var enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-        var queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
-        if (enumerable is null)
-        {
-            return;
-        }
-
-        var known = new KnownTypes(
-            enumerable,
-            queryable,
-            compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
-            compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1"),
-            compilation.GetSpecialType(SpecialType.System_String));
+        // Resolved on the first Enumerable.ToList/ToArray/ToHashSet call, not here: metadata-name lookups walk every
+        // reference the first time, a fixed cost per compilation (issue #15). Without System.Linq.Enumerable nothing is
+        // reported, as before.
+        var known = new System.Lazy<KnownTypes?>(() =>
+            compilation.GetTypeByMetadataName("System.Linq.Enumerable") is { } enumerable
+                ? new KnownTypes(
+                    enumerable,
+                    compilation.GetTypeByMetadataName("System.Linq.IQueryable"),
+                    compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1"),
+                    compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1"),
+                    compilation.GetSpecialType(SpecialType.System_String))
+                : null);
         context.RegisterOperationAction(c => Analyze(c, known), OperationKind.Invocation);
     }
 
@@ -91,9 +90,15 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         public bool HeldOutside { get; set; }
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes known)
+    private static void Analyze(OperationAnalysisContext context, System.Lazy<KnownTypes?> types)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        // The name as written, before the bound method is asked for: most invocations stop here without building a symbol.
+        if (InvokedNames.Of(invocation.Syntax) is { } spelled && spelled != "ToList" && spelled != "ToArray" && spelled != "ToHashSet")
+        {
+            return;
+        }
+
         var method = invocation.TargetMethod;
         var name = method.Name;
         // ToDictionary is not reported: a dictionary yields key/value pairs, not the source's elements, and checks keys
@@ -103,7 +108,8 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (!SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Enumerable) ||
+        if (method.ContainingType is not { Name: "Enumerable" } || types.Value is not { } known ||
+            !SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Enumerable) ||
             invocation.Syntax is not InvocationExpressionSyntax syntax ||
             invocation.Arguments.Length == 0)
         {
@@ -218,7 +224,10 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         var location = Location.Create(syntax.SyntaxTree, span);
         // Info in test projects (build_property.IsTestProject): a copy in a test costs nothing that matters, and the
         // assertions often want the snapshot; the fix is still offered.
-        var severity = TestProjects.IsTestCode(context.Options, syntax.SyntaxTree)
+        // Test methods and fixtures are recognised by their attributes too, where MSBuild does not say it is a test project.
+        // Also Info where the code shows the cost cannot be large (issue #18): see IsHarmless.
+        var severity = TestProjects.IsTestCode(context.Options, syntax.SyntaxTree) || TestProjects.IsTestMember(context.ContainingSymbol, containingType) ||
+                       IsHarmless(source, consumerInvocation, context.ContainingSymbol)
             ? DiagnosticSeverity.Info
             : Descriptors.PERF009IntermediateCollection.DefaultSeverity;
         context.ReportDiagnostic(Diagnostic.Create(
@@ -383,7 +392,7 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The symbols the source reads; null when a lambda in it writes state outside itself or makes a void call.</summary>
-    private static SourceFacts? CollectFacts(IOperation source, INamedTypeSymbol? containingType)
+    private static SourceFacts? CollectFacts(IOperation source, INamedTypeSymbol? containingType, int depth = 0)
     {
         var facts = new SourceFacts { HeldOutside = !IsLocalRoot(source) };
         foreach (var operation in source.DescendantsAndSelf())
@@ -391,7 +400,18 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
             switch (operation)
             {
                 case ILocalReferenceOperation local:
-                    facts.Symbols.Add(local.Local);
+                    if (facts.Symbols.Add(local.Local) && depth < 3 && MaterialisedSource(local) is { } earlier &&
+                        CollectFacts(earlier, containingType, depth + 1) is { } inherited)
+                    {
+                        // The local holds an earlier ToList()/ToArray() that PERF009 may report too: once both are removed
+                        // (Fix All), this source reads what that one read, lazily. Kavita PersonHelper: `existing =
+                        // people.Where(..).ToList(); toRemove = existing.Where(..).ToList(); foreach (..) people.Remove(p);`.
+                        facts.Symbols.UnionWith(inherited.Symbols);
+                        facts.ReadsOwnState |= inherited.ReadsOwnState;
+                        facts.CallsMethods |= inherited.CallsMethods;
+                        facts.HeldOutside |= inherited.HeldOutside;
+                    }
+
                     if (IsWrite(local) && IsInsideLambda(local, source) && !IsDeclaredInside(local.Local, source))
                     {
                         return null;
@@ -455,6 +475,51 @@ public sealed class PERF009IntermediateCollectionAnalyzer : DiagnosticAnalyzer
         }
 
         return facts;
+    }
+
+    /// <summary>
+    /// The source of the <c>ToList()</c>/<c>ToArray()</c>/<c>ToHashSet()</c> that initialises <paramref name="reference"/>'s
+    /// local (<c>var x = source.ToList();</c>), or null. The name is read from the syntax before anything is bound.
+    /// </summary>
+    private static IOperation? MaterialisedSource(ILocalReferenceOperation reference)
+    {
+        var local = reference.Local;
+        if (local.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel is not { } model ||
+            !IsOnlyUse(reference) ||
+            local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: var value } ||
+            InvokedNames.Of(value) is not ("ToList" or "ToArray" or "ToHashSet") ||
+            model.GetOperation(value) is not IInvocationOperation call || !IsLinqOperator(call.TargetMethod))
+        {
+            return null;
+        }
+
+        return SourceArgument(call);
+    }
+
+    /// <summary>
+    /// <paramref name="reference"/> is the only use of its local in the block that declares it: only then can the earlier
+    /// <c>ToList()</c> be reported (and removed) too. A local read twice or reassigned (Sonarr: `filteredClients.Empty()`
+    /// before the use; `possibleSeriesFolders = possibleSeriesFolders.SelectMany(..).ToList()` in a loop) stays a list.
+    /// </summary>
+    private static bool IsOnlyUse(ILocalReferenceOperation reference)
+    {
+        for (var current = reference.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            foreach (var declared in block.Locals)
+            {
+                if (SymbolEqualityComparer.Default.Equals(declared, reference.Local))
+                {
+                    return FindOnlyUse(block, reference.Local) is { } only && only.Syntax == reference.Syntax;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The receiver spine of the source holds an <c>Enumerable</c> operator (<c>Where</c>, <c>Select</c>, ...).</summary>

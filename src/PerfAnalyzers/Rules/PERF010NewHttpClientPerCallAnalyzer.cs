@@ -46,22 +46,33 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
     private static void Start(CompilationStartAnalysisContext context)
     {
         var compilation = context.Compilation;
-        var httpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
-        if (httpClient is null || IsTestProject(context.Options))
+        if (IsTestProject(context.Options))
         {
             return;
         }
 
-        var known = new KnownTypes(
-            httpClient,
-            compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler"),
-            compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory"),
-            compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService"));
+        // Resolved on the first `new HttpClient(...)`, not here: a metadata-name lookup walks every reference the first
+        // time, a fixed cost per compilation that most compilations (no HttpClient created) need not pay (issue #15).
+        // Without System.Net.Http.HttpClient nothing is reported, as before.
+        var known = new Lazy<KnownTypes?>(() =>
+            compilation.GetTypeByMetadataName("System.Net.Http.HttpClient") is { } httpClient
+                ? new KnownTypes(
+                    httpClient,
+                    compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler"),
+                    compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory"),
+                    compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService"))
+                : null);
         var state = new CompilationState();
         context.RegisterOperationAction(c => AnalyzeCreation(c, known, state), OperationKind.ObjectCreation);
         context.RegisterOperationAction(c => CollectRegistration(c, state), OperationKind.Invocation);
         context.RegisterOperationAction(c => CollectStaticInstance(c, state), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
-        context.RegisterCompilationEndAction(c => ReportInstanceClients(c, known, state));
+        context.RegisterCompilationEndAction(c =>
+        {
+            if (!state.InstanceClients.IsEmpty && known.Value is { } types)
+            {
+                ReportInstanceClients(c, types, state);
+            }
+        });
     }
 
     private static bool IsTestProject(AnalyzerOptions options) => IsTestProject(options.AnalyzerConfigOptionsProvider.GlobalOptions);
@@ -103,10 +114,11 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
         Kept,
     }
 
-    private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes known, CompilationState state)
+    private static void AnalyzeCreation(OperationAnalysisContext context, Lazy<KnownTypes?> types, CompilationState state)
     {
         var creation = (IObjectCreationOperation)context.Operation;
-        if (!SymbolEqualityComparer.Default.Equals(creation.Type, known.HttpClient) || !IsInExecutableCode(creation) || HasSharedHandler(creation, known) ||
+        if (creation.Type is not INamedTypeSymbol { Name: "HttpClient" } || types.Value is not { } known ||
+            !SymbolEqualityComparer.Default.Equals(creation.Type, known.HttpClient) || !IsInExecutableCode(creation) || HasSharedHandler(creation, known) ||
             IsTestProject(context.Options.AnalyzerConfigOptionsProvider.GetOptions(creation.Syntax.SyntaxTree)))
         {
             return;
@@ -120,7 +132,7 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
 
         var owner = context.ContainingSymbol.ContainingType;
         var method = context.ContainingSymbol;
-        if (IsTestCode(method, owner))
+        if (TestProjects.IsTestMember(method, owner))
         {
             return;
         }
@@ -195,8 +207,14 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
     private static void CollectRegistration(OperationAnalysisContext context, CompilationState state)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        // The name as written first: most invocations stop here without building their method symbol.
+        if (InvokedNames.Of(invocation.Syntax) is { } spelled && !IsRegistrationName(spelled))
+        {
+            return;
+        }
+
         var name = invocation.TargetMethod.Name;
-        if (name != "AddSingleton" && name != "TryAddSingleton" && name != "AddHostedService")
+        if (!IsRegistrationName(name))
         {
             return;
         }
@@ -223,6 +241,8 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static bool IsRegistrationName(string name) => name is "AddSingleton" or "TryAddSingleton" or "AddHostedService";
+
     /// <summary><c>static readonly T Instance = new T()</c> (or inside a <c>Lazy</c>): T is a singleton.</summary>
     private static void CollectStaticInstance(OperationAnalysisContext context, CompilationState state)
     {
@@ -244,38 +264,6 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
                 state.Singletons.TryAdd(created, true);
             }
         }
-    }
-
-    /// <summary>A test method or fixture (xUnit, NUnit, MSTest attributes), for projects MSBuild does not mark as tests.</summary>
-    private static bool IsTestCode(ISymbol method, INamedTypeSymbol? owner)
-    {
-        foreach (var attribute in method.GetAttributes())
-        {
-            // Unresolved attributes (the test framework not referenced) keep the name as written, without the suffix.
-            var name = attribute.AttributeClass?.Name ?? string.Empty;
-            if (name.EndsWith("Attribute", StringComparison.Ordinal))
-            {
-                name = name.Substring(0, name.Length - "Attribute".Length);
-            }
-
-            if (name is "Fact" or "Theory" or "Test" or "TestCase" or "TestCaseSource" or "TestMethod" or "DataTestMethod" or "SetUp" or "OneTimeSetUp" or "TestInitialize")
-            {
-                return true;
-            }
-        }
-
-        if (owner is not null)
-        {
-            foreach (var attribute in owner.GetAttributes())
-            {
-                if (attribute.AttributeClass?.Name is "TestFixtureAttribute" or "TestClassAttribute" or "TestFixture" or "TestClass")
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     /// <summary>In a method body, lambda or local function; not in a field, property or parameter initialiser.</summary>
