@@ -175,11 +175,11 @@ namespace PerfAnalyzers.RealCode
             return result.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         }
 
-        /// <summary>The compile-time assemblies of a project's packages and everything they depend on.</summary>
-        public IEnumerable<MetadataReference> ReferencesFor(RealProject project, HashSet<string> alreadyReferenced)
+        /// <summary>The compile-time assemblies of the projects' packages and everything they depend on.</summary>
+        public IEnumerable<MetadataReference> ReferencesFor(IEnumerable<RealProject> projects, HashSet<string> alreadyReferenced)
         {
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var stack = new Stack<string>(project.Packages.Select(p => p.Id));
+            var stack = new Stack<string>(projects.SelectMany(project => project.Packages).Select(p => p.Id));
             while (stack.Count > 0)
             {
                 var id = stack.Pop();

@@ -14,7 +14,7 @@ using PerfAnalyzers.RealCode;
 // packages that are not there stay unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART] [--analyzers OTHER.dll]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART] [--projects PATH-PART] [--analyzers OTHER.dll]");
     return 2;
 }
 
@@ -26,6 +26,7 @@ var showFixes = false;
 var extraAnalyzerPaths = new List<string>();
 var restore = false;
 string? errorsIn = null;
+string? projectsIn = null;
 for (var i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -37,6 +38,7 @@ for (var i = 1; i < args.Length; i++)
         case "--analyzers": extraAnalyzerPaths.Add(Path.GetFullPath(args[++i])); break;
         case "--restore": restore = true; break;
         case "--errors": errorsIn = args[++i]; break;
+        case "--projects": projectsIn = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
@@ -65,6 +67,12 @@ var total = Stopwatch.StartNew();
 
 foreach (var project in projects.InBuildOrder())
 {
+    // --projects: analyse only the projects whose folder contains PATH-PART (their references are still compiled).
+    if (projectsIn is not null && !project.Directory.Contains(projectsIn, StringComparison.Ordinal))
+    {
+        continue;
+    }
+
     var compilation = project.Compile(references, projects);
     if (ExtraAnalyzers.Ids.Count > 0)
     {
@@ -656,24 +664,29 @@ namespace PerfAnalyzers.RealCode
             }
 
             var all = new List<MetadataReference>(references.Metadata);
-            if (references.Packages is { } packages)
-            {
-                all.AddRange(packages.ReferencesFor(this, references.Names));
-            }
 
             // Project references flow transitively in MSBuild: a project sees its references' references too.
             var visited = new HashSet<RealProject> { this };
+            var withPackages = new List<RealProject> { this };
             var pending = new Stack<string>(ProjectReferences);
             while (pending.Count > 0)
             {
                 if (projects.Find(pending.Pop()) is { } dependency && visited.Add(dependency))
                 {
                     all.Add(dependency.Compile(references, projects).ToMetadataReference());
+                    withPackages.Add(dependency);
                     foreach (var next in dependency.ProjectReferences)
                     {
                         pending.Push(next);
                     }
                 }
+            }
+
+            // So do package references: a project sees the packages of the projects it references (bitwarden's Billing
+            // uses Stripe.net through Core's reference).
+            if (references.Packages is { } packages)
+            {
+                all.AddRange(packages.ReferencesFor(withPackages, references.Names));
             }
 
             _compilation = CSharpCompilation.Create(
