@@ -324,6 +324,13 @@ internal sealed class DatabaseApis
                     return IsDatabaseQuery(source, depth + 1, isQuerySource);
                 }
 
+                // A query-composing extension of the code base: IQueryable<T> Includes(this IQueryable<T> q, ...) adds
+                // Include/Where clauses and returns the same query (Kavita's repositories, issue #13).
+                if (method.IsExtensionMethod && IsQueryable(ReturnTypeOf(method)) && IsQueryable(FirstParameterType(method)))
+                {
+                    return IsDatabaseQuery(ReceiverOf(invocation), depth + 1, isQuerySource);
+                }
+
                 return false;
             }
 
