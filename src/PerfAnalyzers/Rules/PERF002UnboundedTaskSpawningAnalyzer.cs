@@ -303,7 +303,8 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
         var threshold = RuleOptions.GetInt32(context.Options, select.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
         if ((Loops.TryGetCollectionCount(source, out var count) && count <= threshold) ||
             IsLimitRange(source, types) ||
-            IsChunk(source))
+            IsChunk(source) ||
+            IsCutByConstantTake(source, threshold, 0))
         {
             return;
         }
