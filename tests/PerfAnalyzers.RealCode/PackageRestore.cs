@@ -107,6 +107,20 @@ namespace PerfAnalyzers.RealCode
                     changed = true;
                 }
 
+                // A version conflict between two wanted packages' dependencies (NU1107, Kavita's Hangfire.Core): reference
+                // the version NuGet names directly, as its message says.
+                foreach (Match match in VersionConflict().Matches(output))
+                {
+                    var id = match.Groups["id"].Value;
+                    var version = match.Groups["version"].Value;
+                    if (!wanted.TryGetValue(id, out var current) || current != version)
+                    {
+                        wanted[id] = version;
+                        dropped.Add($"{id} {version}: added to resolve a version conflict (NU1107)");
+                        changed = true;
+                    }
+                }
+
                 if (!changed)
                 {
                     log.WriteLine("restore: failed for a reason this tool cannot act on; continuing without packages");
@@ -281,6 +295,9 @@ namespace PerfAnalyzers.RealCode
 
         private static Version? NuGetVersionLike(string text) =>
             Version.TryParse(text.Trim('[', ']', '(', ')').Split(',')[0].Split('-')[0], out var v) ? v : null;
+
+        [GeneratedRegex(@"error NU1107: Version conflict detected for (?<id>[A-Za-z0-9_.\-]+)\. Install/reference [A-Za-z0-9_.\-]+ (?<version>[0-9][A-Za-z0-9_.\-]*) directly")]
+        private static partial Regex VersionConflict();
 
         [GeneratedRegex(@"(?i)error (?<code>NU1101|NU1102|NU1202|NU1103|NU1212|NU1213): .*?package '?(?<id>[A-Za-z0-9_.\-]+)'?")]
         private static partial Regex FailedPackage();
