@@ -521,6 +521,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             severity = DiagnosticSeverity.Info;
         }
 
+        severity = TestProjects.LowerInTestCode(severity, context.Options, operation.Syntax.SyntaxTree, context.ContainingSymbol);
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF002UnboundedTaskSpawning, operation.Syntax.GetLocation(), severity, null, properties.ToImmutable(), name));
     }
 
