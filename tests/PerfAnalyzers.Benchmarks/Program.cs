@@ -29,6 +29,14 @@ public static class Program
             return;
         }
 
+        if (args.Length >= 2 && args[0] == "--index-cpu")
+        {
+            // Thread CPU time of PERF003's syntax name index over one code base (fresh compilation, then again on the
+            // same trees): the per-compilation fixed cost of the through-call search.
+            AnalyzerThroughputBenchmarks.IndexCpu(args[1], args.Length >= 3 && int.TryParse(args[2], out var repeats) ? repeats : 3);
+            return;
+        }
+
         if (args is ["histogram-accuracy"])
         {
             // Percentile error of LatencyHistogram and HdrHistogram against exact percentiles (not a timing run).

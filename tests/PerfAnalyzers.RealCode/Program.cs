@@ -14,7 +14,7 @@ using PerfAnalyzers.RealCode;
 // packages that are not there stay unresolved: the rules must cope with that as they do with half-typed code in an IDE.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--fixes] [--restore] [--errors PATH-PART] [--projects PATH-PART] [--analyzers OTHER.dll]");
+    Console.WriteLine("usage: PerfAnalyzers.RealCode FOLDER [--out FILE] [--only PERF003,PERF004] [--times] [--cpu-times] [--fixes] [--restore] [--errors PATH-PART] [--projects PATH-PART] [--analyzers OTHER.dll]");
     return 2;
 }
 
@@ -22,6 +22,7 @@ var root = Path.GetFullPath(args[0]);
 string? outFile = null;
 HashSet<string>? only = null;
 var showTimes = false;
+var cpuTimes = false;
 var showFixes = false;
 var extraAnalyzerPaths = new List<string>();
 var restore = false;
@@ -34,6 +35,7 @@ for (var i = 1; i < args.Length; i++)
         case "--out": outFile = args[++i]; break;
         case "--only": only = new HashSet<string>(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
         case "--times": showTimes = true; break;
+        case "--cpu-times": cpuTimes = true; break;
         case "--fixes": showFixes = true; break;
         case "--analyzers": extraAnalyzerPaths.Add(Path.GetFullPath(args[++i])); break;
         case "--restore": restore = true; break;
@@ -49,6 +51,7 @@ var analyzers = typeof(PerfAnalyzers.Rules.PERF001StringConcatenationInLoopAnaly
     .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
     .Concat(ExtraAnalyzers.Load(extraAnalyzerPaths))
     .Where(a => only is null || a.SupportedDiagnostics.Any(d => only.Contains(d.Id)))
+    .Select(a => cpuTimes ? new PerfAnalyzers.Benchmarks.Analyzers.CpuTimedAnalyzer(a) : a)
     .ToImmutableArray();
 
 var projects = ProjectSet.Load(root);
@@ -87,7 +90,7 @@ foreach (var project in projects.InBuildOrder())
         onAnalyzerException: (ex, analyzer, diagnostic) =>
         {
             exceptions++;
-            output.AppendLine($"AD0001 {analyzer.GetType().Name} threw in {project.Name}: {ex.GetType().Name}: {ex.Message}");
+            output.AppendLine($"AD0001 {(analyzer is PerfAnalyzers.Benchmarks.Analyzers.CpuTimedAnalyzer c ? c.Inner : analyzer).GetType().Name} threw in {project.Name}: {ex.GetType().Name}: {ex.Message}");
             output.AppendLine(ex.StackTrace);
         },
         concurrentAnalysis: true,
@@ -144,7 +147,7 @@ foreach (var project in projects.InBuildOrder())
         foreach (var analyzer in analyzers)
         {
             var info = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
-            var name = analyzer.GetType().Name;
+            var name = (analyzer is PerfAnalyzers.Benchmarks.Analyzers.CpuTimedAnalyzer c ? c.Inner : analyzer).GetType().Name;
             times[name] = (times.TryGetValue(name, out var t) ? t : TimeSpan.Zero) + info.ExecutionTime;
         }
     }
@@ -160,6 +163,20 @@ if (references.Packages is { } restored)
 foreach (var (id, n) in counts)
 {
     output.AppendLine(showFixes ? $"{id}: {n} ({(fixedCounts.TryGetValue(id, out var f) ? f : 0)} with a fix)" : $"{id}: {n}");
+}
+
+if (cpuTimes)
+{
+    // --cpu-times: thread CPU time in each analyzer's callbacks, summed over all projects (see CpuTimedAnalyzer).
+    var cpuTotal = 0.0;
+    foreach (var timed in analyzers.OfType<PerfAnalyzers.Benchmarks.Analyzers.CpuTimedAnalyzer>().OrderByDescending(a => a.CpuTime))
+    {
+        var ms = timed.CpuTime.TotalMilliseconds;
+        cpuTotal += ms;
+        output.AppendLine($"cpu {timed.Inner.GetType().Name}: {ms:F0} ms ({ms / (lines / 1000.0):F2} ms per 1,000 lines)");
+    }
+
+    output.AppendLine($"cpu (sum): {cpuTotal:F0} ms ({cpuTotal / (lines / 1000.0):F2} ms per 1,000 lines); clock correction {PerfAnalyzers.Benchmarks.Analyzers.CpuTimedAnalyzer.ClockPairNanoseconds} ns per callback");
 }
 
 if (showTimes)

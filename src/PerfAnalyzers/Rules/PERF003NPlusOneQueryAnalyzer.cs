@@ -555,8 +555,40 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             case null:
                 return loop.Lambda!.Symbol.Parameters.Length > 0 && IsCollectionType(loop.Lambda.Symbol.Parameters[0].Type, apis);
             default:
-                return IsPaging(loop.Body, dependence);
+                return IsPaging(loop.Body, dependence) || LoadsAPagePerPass(loop.Loop);
         }
+    }
+
+    /// <summary>
+    /// A <c>while</c>/<c>do</c>/<c>for</c> loop that loads a page per pass through a pager of the code base (smartstore:
+    /// <c>while ((await pager.ReadNextPageAsync&lt;T&gt;()).Out(out var page))</c>, <c>query.ToPagedList(++pageIndex, 500)</c>):
+    /// a call whose name says it reads a page, in the loop's condition or body (not in a nested loop).
+    /// </summary>
+    private static bool LoadsAPagePerPass(ILoopOperation loop)
+    {
+        foreach (var operation in loop.Descendants())
+        {
+            if (operation is IInvocationOperation call && call.TargetMethod.Name.IndexOf("Page", StringComparison.Ordinal) >= 0 &&
+                !IsInNestedLoop(call, loop))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInNestedLoop(IOperation operation, ILoopOperation loop)
+    {
+        for (var current = operation.Parent; current is not null && !ReferenceEquals(current, loop); current = current.Parent)
+        {
+            if (current is ILoopOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -218,13 +218,49 @@ public class AnalyzerThroughputBenchmarks
             var perKLines = lines / 1000.0;
             var byId = result.GetAllDiagnostics().GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}");
             Console.WriteLine($"// pass {pass} on {codebase} ({lines:N0} lines): wall {stopwatch.Elapsed.TotalMilliseconds / perKLines:0.0} ms/kLOC, " +
-                              $"process CPU {cpuPass / perKLines:0.0} ms/kLOC; diagnostics: {string.Join(", ", byId)}");
+                              $"process CPU {cpuPass / perKLines:0.0} ms/kLOC; diagnostics: {string.Join(", ", byId)}; " +
+                              $"clock correction {CpuTimedAnalyzer.ClockPairNanoseconds} ns per callback; load average {LoadAverage()}");
             foreach (var analyzer in wrapped)
             {
                 var wall = result.AnalyzerTelemetryInfo[analyzer].ExecutionTime;
                 Console.WriteLine($"//   {analyzer.Inner.GetType().Name}: own CPU {analyzer.CpuTime.TotalMilliseconds / perKLines:0.000} ms/kLOC " +
                                   $"({analyzer.CpuTime.TotalMilliseconds:0} ms, {analyzer.Callbacks:N0} callbacks); own wall {wall.TotalMilliseconds / perKLines:0.000} ms/kLOC");
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>--index-cpu &lt;Codebase&gt; [repeats]</c>: the thread CPU time of building PERF003's syntax name index
+    /// (<see cref="PerfAnalyzers.Common.SyntaxNameIndex"/>, one walk over every syntax node of the compilation, paid once per
+    /// compilation by the first through-call candidate), on fresh trees (red nodes not yet created, as when PERF003 builds
+    /// it before the driver has bound most bodies) and again on the same trees.
+    /// </summary>
+    public static void IndexCpu(string codebase, int repeats)
+    {
+        for (var pass = 1; pass <= repeats; pass++)
+        {
+            var compilation = CreateCompilation(codebase, out var lines);
+            for (var again = 0; again < 2; again++)
+            {
+                var start = CpuTimedAnalyzer.ThreadCpuNanoseconds();
+                var index = new PerfAnalyzers.Common.SyntaxNameIndex(compilation);
+                var cpu = (CpuTimedAnalyzer.ThreadCpuNanoseconds() - start) / 1e6;
+                GC.KeepAlive(index);
+                Console.WriteLine($"// pass {pass}{(again == 0 ? " (fresh trees)" : " (same trees)")}: index {cpu:0.0} ms CPU, {cpu / (lines / 1000.0):0.000} ms/kLOC ({lines:N0} lines)");
+            }
+        }
+    }
+
+    /// <summary>The 1-minute load average (Linux), to print beside figures measured on a shared machine.</summary>
+    internal static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
         }
     }
 
