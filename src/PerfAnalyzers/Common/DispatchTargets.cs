@@ -12,6 +12,8 @@ namespace PerfAnalyzers.Common;
 /// issue #13): an interface member resolves to its implementation in every class or struct of the compilation that
 /// implements the receiver's type, an abstract or overridable member to the override each such class runs. Types of
 /// test code (<c>build_property.IsTestProject</c>) are left out: test doubles do not run in production.
+/// Only receiver types declared in this compilation are followed: another assembly's type may have implementations
+/// this compilation cannot see.
 /// The index of subtypes is built once per compilation, the first time a call needs it; each (receiver type, method)
 /// answer is cached.
 /// </summary>
@@ -42,6 +44,15 @@ internal sealed class DispatchTargets
         method = method.OriginalDefinition;
         var receiver = (receiverType as INamedTypeSymbol)?.OriginalDefinition ?? method.ContainingType;
         if (receiver is null || method.ContainingType is null)
+        {
+            return ImmutableArray<IMethodSymbol>.Empty;
+        }
+
+        // A type declared in another assembly can be implemented anywhere (in that assembly, in others): the types this
+        // compilation holds are only some of them, so "every implementation runs a round-trip" cannot be known here
+        // (smartstore: `file.DeleteAsync()` on IFileEntry, declared in Smartstore, overridden with a database write only
+        // by Smartstore.Core's MediaFileInfo; the local-disk file in Smartstore does no I/O on the database).
+        if (!SymbolEqualityComparer.Default.Equals(receiver.ContainingAssembly, _compilation.Assembly))
         {
             return ImmutableArray<IMethodSymbol>.Empty;
         }

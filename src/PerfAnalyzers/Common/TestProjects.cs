@@ -22,6 +22,32 @@ internal static class TestProjects
     public static bool IsTestCode(AnalyzerOptions options, SyntaxTree tree) =>
         IsTestProject(options) || IsTrue(options.AnalyzerConfigOptionsProvider.GetOptions(tree));
 
+    /// <summary>
+    /// <paramref name="severity"/>, or Info where it is a Warning in test code: a test project, or a test method or
+    /// fixture (<see cref="IsTestMember"/>) enclosing <paramref name="containing"/> (through lambdas and local functions).
+    /// Data in tests is small by construction, so a cost that grows with it is not worth a warning there.
+    /// </summary>
+    public static DiagnosticSeverity LowerInTestCode(DiagnosticSeverity severity, AnalyzerOptions options, SyntaxTree tree, ISymbol? containing)
+    {
+        if (severity != DiagnosticSeverity.Warning)
+        {
+            return severity;
+        }
+
+        if (IsTestCode(options, tree))
+        {
+            return DiagnosticSeverity.Info;
+        }
+
+        var member = containing;
+        while (member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+        {
+            member = member.ContainingSymbol;
+        }
+
+        return member is IMethodSymbol && IsTestMember(member, member.ContainingType) ? DiagnosticSeverity.Info : severity;
+    }
+
     /// <summary>A test method or fixture (xUnit, NUnit, MSTest attributes), for projects MSBuild does not mark as tests.</summary>
     public static bool IsTestMember(ISymbol method, INamedTypeSymbol? owner)
     {

@@ -170,7 +170,9 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
             properties = properties.Add(SelfProperty, SelfInBranch);
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF001StringConcatenationInLoop, context.Operation.Syntax.GetLocation(), properties, name, "in a loop", "use a StringBuilder"));
+        var descriptor = Descriptors.PERF001StringConcatenationInLoop;
+        var severity = TestProjects.LowerInTestCode(descriptor.DefaultSeverity, context.Options, context.Operation.Syntax.SyntaxTree, context.ContainingSymbol);
+        context.ReportDiagnostic(Diagnostic.Create(descriptor, context.Operation.Syntax.GetLocation(), severity, null, properties, name, "in a loop", "use a StringBuilder"));
     }
 
     private static void AnalyzeInvocation(OperationAnalysisContext context, KnownTypes types)
@@ -199,7 +201,10 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         }
 
         var location = Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(start, syntax.Span.End));
-        context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF001StringConcatenationInLoop, location, AggregateProperties, lambda.Symbol.Parameters[0].Name, "in Aggregate", "use string.Join, string.Concat or a StringBuilder"));
+        var descriptor = Descriptors.PERF001StringConcatenationInLoop;
+        var severity = TestProjects.LowerInTestCode(descriptor.DefaultSeverity, context.Options, syntax.SyntaxTree, context.ContainingSymbol);
+        context.ReportDiagnostic(Diagnostic.Create(
+            descriptor, location, severity, null, AggregateProperties, lambda.Symbol.Parameters[0].Name, "in Aggregate", "use string.Join, string.Concat or a StringBuilder"));
     }
 
     /// <summary>

@@ -521,6 +521,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             severity = DiagnosticSeverity.Info;
         }
 
+        severity = TestProjects.LowerInTestCode(severity, context.Options, operation.Syntax.SyntaxTree, context.ContainingSymbol);
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF002UnboundedTaskSpawning, operation.Syntax.GetLocation(), severity, null, properties.ToImmutable(), name));
     }
 
@@ -821,16 +822,18 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     /// </summary>
     private static bool IsObserverSource(IOperation? source, KnownTypes types, int indirection = 0)
     {
-        for (var depth = 0; depth < 4 && source is IInvocationOperation call; depth++)
+        for (var depth = 0; depth < 6 && source is IInvocationOperation call; depth++)
         {
             if (call.TargetMethod.Name == "GetInvocationList")
             {
                 return true;
             }
 
-            // _handlers.ToList(), _handlers.Where(...), _handlers.OfType<T>().
+            // _handlers.ToList(), _handlers.Where(...), _handlers.OfType<T>(); an order or a subset of the same elements
+            // (jellyfin LyricManager: `_lyricProviders.Where(..).OrderBy(..).ToArray()`).
             if (!KnownTypes.Is(call.TargetMethod.ContainingType, types.Enumerable) ||
-                call.TargetMethod.Name is not ("ToList" or "ToArray" or "Where" or "OfType" or "Cast" or "AsEnumerable"))
+                call.TargetMethod.Name is not ("ToList" or "ToArray" or "Where" or "OfType" or "Cast" or "AsEnumerable" or "OrderBy" or
+                    "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Distinct" or "Reverse"))
             {
                 return ObserverSources.IsObserverGetter(call.TargetMethod.Name);
             }

@@ -242,6 +242,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         var descriptor = Descriptors.PERF003NPlusOneQuery;
+        severity = TestProjects.LowerInTestCode(severity, context.Options, location.SourceTree ?? context.Operation.Syntax.SyntaxTree, context.ContainingSymbol);
         context.ReportDiagnostic(Diagnostic.Create(
             descriptor, location, severity, additionalLocations: null, properties, what, DescribeLoop(loop), advice));
     }

@@ -58,7 +58,10 @@ public sealed class PERF004NonTailRecursionAnalyzer : DiagnosticAnalyzer
             switch (RecursionDepth.Classify(call, info, context.Options, "PERF004"))
             {
                 case SelfCallDepth.GrowsWithInput:
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.PERF004NonTailRecursion, call.Invocation.Syntax.GetLocation(), info.Method.Name));
+                    var severity = TestProjects.LowerInTestCode(
+                        Descriptors.PERF004NonTailRecursion.DefaultSeverity, context.Options, call.Invocation.Syntax.SyntaxTree, context.ContainingSymbol);
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.PERF004NonTailRecursion, call.Invocation.Syntax.GetLocation(), severity, additionalLocations: null, properties: null, info.Method.Name));
                     break;
                 case SelfCallDepth.Hierarchy:
                     // A walk up a hierarchy (Parent, BaseType, InnerException, ...) is shallow by nature: a suggestion, not a warning.
