@@ -75,6 +75,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             : 0;
         return (IFixPlan?)Plan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)Plan.TryCreateDapper(model, invocation, batchSize, cancellationToken) ??
+            (IFixPlan?)Plan.TryCreateDapperScalar(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)SaveOncePlan.TryCreate(model, invocation, cancellationToken) ??
             (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)CommandReusePlan.TryCreate(model, invocation, cancellationToken) ??

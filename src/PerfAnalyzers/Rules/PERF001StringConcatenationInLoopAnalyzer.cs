@@ -134,25 +134,9 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
 
     private static void AnalyzeAssignment(OperationAnalysisContext context, KnownTypes types)
     {
-        if (!TryMatchAppend(context.Operation, out var target, out var symbol))
-        {
-            return;
-        }
-
-        if (!Loops.TryGetEnclosingLoop(context.Operation, types.IsPerElementCall, out var loop) || !SpansIterations(loop, target))
-        {
-            return;
-        }
-
-        // A probe loop (while (File.Exists(path)) path += "_1";) reads the whole string every iteration in its
-        // condition: a StringBuilder cannot help, and the loop ends after a few steps.
-        if (ConditionReads(loop, target))
-        {
-            return;
-        }
-
         var threshold = RuleOptions.GetInt32(context.Options, context.Operation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
-        if (!RepeatsUnboundedly(context.Operation, loop, target, threshold, types))
+        if (!IsReportedAppend(context.Operation, types, threshold, out var target, out var symbol, out var loop) ||
+            !IsFirstAppendOfItsLoop(context.Operation, symbol, target, loop, types, threshold))
         {
             return;
         }
@@ -597,6 +581,58 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
         }
 
         return IsSameVariable(leftInstance, rightInstance);
+    }
+
+    /// <summary>An append to a string that lives across the iterations of an unbounded repetition (what this rule reports).</summary>
+    private static bool IsReportedAppend(IOperation operation, KnownTypes types, int threshold, out IOperation target, out ISymbol symbol, out LoopContext loop)
+    {
+        loop = default;
+        if (!TryMatchAppend(operation, out target, out symbol) ||
+            !Loops.TryGetEnclosingLoop(operation, types.IsPerElementCall, out loop) || !SpansIterations(loop, target))
+        {
+            return false;
+        }
+
+        // A probe loop (while (File.Exists(path)) path += "_1";) reads the whole string every iteration in its
+        // condition: a StringBuilder cannot help, and the loop ends after a few steps.
+        return !ConditionReads(loop, target) && RepeatsUnboundedly(operation, loop, target, threshold, types);
+    }
+
+    /// <summary>
+    /// One diagnostic per string and loop: several appends to the same local or parameter in one repetition (smartstore's
+    /// <c>output += ...</c> in both branches of an <c>if</c>) are one problem with one fix, which turns every one of them
+    /// into <c>Append</c>. Only the first reported append in source order, within the outermost repetition over which the
+    /// string lives, is reported. Fields, properties and indexers (whose instances may differ) are reported per append.
+    /// </summary>
+    private static bool IsFirstAppendOfItsLoop(IOperation append, ISymbol symbol, IOperation target, LoopContext loop, KnownTypes types, int threshold)
+    {
+        if (symbol is not (ILocalSymbol or IParameterSymbol))
+        {
+            return true;
+        }
+
+        var outermost = loop;
+        while (Loops.TryGetEnclosingLoop(outermost.Operation, types.IsPerElementCall, out var outer) && SpansIterations(outer, target))
+        {
+            outermost = outer;
+        }
+
+        var start = append.Syntax.SpanStart;
+        foreach (var operation in outermost.Operation.Descendants())
+        {
+            if (operation.Syntax.SpanStart >= start || operation.Kind is not (OperationKind.CompoundAssignment or OperationKind.SimpleAssignment))
+            {
+                continue;
+            }
+
+            if (TryMatchAppend(operation, out _, out var other) && SymbolEqualityComparer.Default.Equals(other, symbol) &&
+                IsReportedAppend(operation, types, threshold, out _, out _, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

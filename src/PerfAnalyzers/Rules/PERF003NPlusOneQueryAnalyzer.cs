@@ -608,6 +608,8 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool DependsPerElement(IOperation query, in LoopContext loop, IterationDependence dependence, DatabaseApis apis)
     {
+        var batch = false;
+        var groupKey = false;
         foreach (var operation in query.DescendantsAndSelf())
         {
             if (IterationDependence.ReferencedSymbol(operation) is not { } symbol || !dependence.Contains(symbol))
@@ -615,7 +617,66 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            if (!IsBatchUse(operation, symbol, loop, dependence, apis, 0))
+            if (IsBatchUse(operation, symbol, loop, dependence, apis, 0))
+            {
+                batch = true;
+            }
+            else if (IsGroupKeyUse(operation, symbol, loop))
+            {
+                groupKey = true;
+            }
+            else
+            {
+                return true;
+            }
+        }
+
+        // One query per group of a GroupBy that reads the group's rows as a set and its key as a scalar (smartstore:
+        // `foreach (var g in deleted.GroupBy(x => x.GetEntityName())) Where(x => ids.Contains(x.EntityId) &&
+        // x.KeyGroup == g.Key)`) is one query per partition, the batched form; the key alone is one query per key.
+        return groupKey && !batch;
+    }
+
+    /// <summary>
+    /// The key of the <c>IGrouping</c> the <c>foreach</c> iterates: <c>group.Key</c>, or a local initialised with it
+    /// (<c>var entityName = group.Key;</c>).
+    /// </summary>
+    private static bool IsGroupKeyUse(IOperation reference, ISymbol symbol, in LoopContext loop)
+    {
+        if (loop.Loop is not IForEachLoopOperation { Locals.Length: 1 } forEach || !IsGrouping(forEach.Locals[0].Type))
+        {
+            return false;
+        }
+
+        var group = forEach.Locals[0];
+        if (SymbolEqualityComparer.Default.Equals(symbol, group))
+        {
+            return reference.Parent is IPropertyReferenceOperation { Property.Name: "Key" };
+        }
+
+        return symbol is ILocalSymbol { DeclaringSyntaxReferences.Length: 1 } local &&
+               local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax
+               {
+                   Initializer.Value: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Key", Expression: IdentifierNameSyntax owner },
+               } &&
+               owner.Identifier.ValueText == group.Name;
+    }
+
+    private static bool IsGrouping(ITypeSymbol? type)
+    {
+        if (type is INamedTypeSymbol { Name: "IGrouping", Arity: 2 } named && named.ContainingNamespace?.ToDisplayString() == "System.Linq")
+        {
+            return true;
+        }
+
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (implemented is { Name: "IGrouping", Arity: 2 } && implemented.ContainingNamespace?.ToDisplayString() == "System.Linq")
             {
                 return true;
             }

@@ -100,7 +100,7 @@ public class PERF001FixCoverageTests
                     }
                     else
                     {
-                        [|path += item|];
+                        path += item;
                     }
                 }
                 return path;
@@ -305,7 +305,7 @@ public class PERF001FixCoverageTests
                 foreach (var (key, value) in pairs)
                 {
                     [|s = $"{s} {key}={value,4:N1};"|];
-                    [|s += $"[{key.Length}]"|];
+                    s += $"[{key.Length}]";
                 }
                 return s;
             }
@@ -350,7 +350,7 @@ public class PERF001FixCoverageTests
                         [|csv += cell + ","|];
                     }
                     csv = csv.TrimEnd(',');
-                    [|csv += "\n"|];
+                    csv += "\n";
                 }
                 return csv;
             }
@@ -463,12 +463,12 @@ public class PERF001FixCoverageTests
                     if (item.StartsWith("<"))
                     {
                         [|s = item + ":" + n + "/" + s|];
-                        [|s = $"{item.Length,3}{s}"|];
+                        s = $"{item.Length,3}{s}";
                     }
                     else
                     {
-                        [|s = $"{s}, {item}"|];
-                        [|s += n|];
+                        s = $"{s}, {item}";
+                        s += n;
                     }
                     n++;
                 }
@@ -522,7 +522,7 @@ public class PERF001FixCoverageTests
                         [|s += items[i] + ","|];
                     }
                     s = s.TrimEnd(',');
-                    [|s += ";"|];
+                    s += ";";
                 }
                 return s;
             }

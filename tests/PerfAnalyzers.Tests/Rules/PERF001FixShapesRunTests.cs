@@ -72,14 +72,14 @@ public class PERF001FixShapesRunTests
                     object? boxed = i % 3 == 0 ? null : d;
                     int? maybe = i % 2 == 0 ? null : i;
                     [|s = "<" + item + s + ">" + d|];
-                    [|s = $"[{d:N1}|{s}|{item}]"|];
-                    [|s = d + s|];
-                    [|s = boxed + s|];
-                    [|s = maybe + s|];
-                    [|s = (char)('a' + i % 26) + s|];
-                    [|s = string.Concat(item, "/", s)|];
-                    [|s = i + "." + d + s|];
-                    [|s += item|];
+                    s = $"[{d:N1}|{s}|{item}]";
+                    s = d + s;
+                    s = boxed + s;
+                    s = maybe + s;
+                    s = (char)('a' + i % 26) + s;
+                    s = string.Concat(item, "/", s);
+                    s = i + "." + d + s;
+                    s += item;
                     i++;
                 }
                 return s;
@@ -139,11 +139,11 @@ public class PERF001FixShapesRunTests
                     var d = i * 1234.5678;
                     object? boxed = i % 3 == 0 ? null : d;
                     [|s = string.Format("{0}{1}={2,10:N2}; {{{1}}} {3}", s, item, d, boxed)|];
-                    [|s = string.Format(CultureInfo.InvariantCulture, "{0}[{1:F1}]", s, d)|];
-                    [|s = string.Format("{0}|", s)|];
+                    s = string.Format(CultureInfo.InvariantCulture, "{0}[{1:F1}]", s, d);
+                    s = string.Format("{0}|", s);
                     [|t = string.Format("{1:0.00}/{0}", t, d)|];
-                    [|t = string.Format(CultureInfo.GetCultureInfo("de-DE"), "{1}{0}", t, d)|];
-                    [|t = string.Format("{0}{1}", d, t)|];
+                    t = string.Format(CultureInfo.GetCultureInfo("de-DE"), "{1}{0}", t, d);
+                    t = string.Format("{0}{1}", d, t);
                     i++;
                 }
                 return s + "#" + t;
@@ -210,7 +210,7 @@ public class PERF001FixShapesRunTests
                     }
                     else
                     {
-                        [|command += line|];
+                        command += line;
                         result.Add(command.Trim() + command.Length);
                         command = "-- next";
                     }
@@ -230,7 +230,7 @@ public class PERF001FixShapesRunTests
                         [|displayName += " » "|];
                     }
 
-                    [|displayName += token ?? string.Empty|];
+                    displayName += token ?? string.Empty;
                 }
 
                 path = "";
@@ -326,7 +326,7 @@ public class PERF001FixShapesRunTests
                         [|path += ","|];
                     }
 
-                    [|path = path + i + 1 + tokens[i]|];
+                    path = path + i + 1 + tokens[i];
                 }
 
                 return path;

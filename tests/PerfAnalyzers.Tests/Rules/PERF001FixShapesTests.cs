@@ -186,8 +186,8 @@ public class PERF001FixShapesTests
                 for (var i = 0; i < items.Length; i++)
                 {
                     [|s = string.Format("{0}{1}={2,6:N2}; {{{1}}}", s, items[i], values[i])|];
-                    [|s = string.Format(CultureInfo.InvariantCulture, "{0}[{1:F1}]", s, values[i])|];
-                    [|s = string.Format("{0}|", s)|];
+                    s = string.Format(CultureInfo.InvariantCulture, "{0}[{1:F1}]", s, values[i]);
+                    s = string.Format("{0}|", s);
                 }
                 return s;
             }
@@ -378,7 +378,7 @@ public class PERF001FixShapesTests
                     }
                     else
                     {
-                        [|command += line|];
+                        command += line;
                         result.Add(command.Trim());
                         command = "-- next";
                     }
@@ -438,7 +438,7 @@ public class PERF001FixShapesTests
                         [|displayName += " » "|];
                     }
 
-                    [|displayName += token ?? string.Empty|];
+                    displayName += token ?? string.Empty;
                 }
 
                 return displayName;
@@ -635,11 +635,11 @@ public class PERF001FixShapesTests
                     try
                     {
                         [|output = output + name + ": " + value(name).ToString() + ";"|];
-                        [|output = output + name.Length + 1 + names.Count() + ";"|];
+                        output = output + name.Length + 1 + names.Count() + ";";
                     }
                     catch (Exception)
                     {
-                        [|output = output + name + ": " + 42 + ";"|];
+                        output = output + name + ": " + 42 + ";";
                     }
                 }
                 return output;

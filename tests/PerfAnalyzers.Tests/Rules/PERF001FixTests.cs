@@ -94,9 +94,9 @@ public class PERF001FixTests
                 foreach (var x in xs)
                 {
                     [|s += 1 + 2 + "s"|];
-                    [|s += x + 1|];
-                    [|s = s + 1 + 2|];
-                    [|s += "a" + "b"|];
+                    s += x + 1;
+                    s = s + 1 + 2;
+                    s += "a" + "b";
                 }
                 return s;
             }
@@ -135,10 +135,10 @@ public class PERF001FixTests
                 foreach (var item in items)
                 {
                     [|s = s + item + ", "|];
-                    [|s = $"{s}{item}, "|];
-                    [|s = string.Concat(s, item)|];
-                    [|s = string.Concat(s, item, ", ", "x", "y")|];
-                    [|s += $"[{item}]"|];
+                    s = $"{s}{item}, ";
+                    s = string.Concat(s, item);
+                    s = string.Concat(s, item, ", ", "x", "y");
+                    s += $"[{item}]";
                 }
                 return s;
             }
@@ -218,7 +218,7 @@ public class PERF001FixTests
                     {
                         [|csv += cell + ","|];
                     }
-                    [|csv += "\n"|];
+                    csv += "\n";
                 }
                 return csv;
             }

@@ -50,7 +50,7 @@ public class PERF001NullStartFixTests
                                 [|errorMessage += " null"|];
                                 break;
                             default:
-                                [|errorMessage += " empty"|];
+                                errorMessage += " empty";
                                 break;
                         }
                     }

@@ -53,11 +53,11 @@ public class PERF001RunTests
                     object? boxed = i % 3 == 0 ? null : (object)i;
                     int? maybe = i % 2 == 0 ? null : i;
                     [|s += item + ',' + i + ',' + (i * 0.5) + ',' + (i % 2 == 0) + ',' + boxed + ',' + maybe + ';'|];
-                    [|s += 1 + 2 + "|"|];
-                    [|s = s + 1 + 2|];
-                    [|s = $"{s}[{i:D3}]"|];
-                    [|s = string.Concat(s, item, "<", (string?)null, ">")|];
-                    [|s += item.Length > 3 ? item.Substring(0, 3) : null|];
+                    s += 1 + 2 + "|";
+                    s = s + 1 + 2;
+                    s = $"{s}[{i:D3}]";
+                    s = string.Concat(s, item, "<", (string?)null, ">");
+                    s += item.Length > 3 ? item.Substring(0, 3) : null;
                     i++;
                 }
                 return s;
@@ -111,7 +111,7 @@ public class PERF001RunTests
                         if (k == 2) continue;
                         [|report += item[k]|];
                     }
-                    [|report += "\n"|];
+                    report += "\n";
                 }
                 list.ForEach(x => [|report += x.ToUpperInvariant()|]);
                 var j = 0;
