@@ -1107,7 +1107,8 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
                 case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.AddressOfExpression }:
                     return false;
                 case AssignmentExpressionSyntax assignment when assignment.Left == reference && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression):
-                    if (nullableBuilder is null && !IsNonNull(assignment.Right, model, cancellationToken))
+                    if (nullableBuilder is null && !IsNonNull(assignment.Right, model, cancellationToken) &&
+                        !IsOverwrittenBeforeLoop(assignment, loop, local, model, cancellationToken))
                     {
                         return false;
                     }
@@ -1117,6 +1118,40 @@ public sealed partial class PERF001UseStringBuilderCodeFix : CodeFixProvider
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A value that may be null never reaches the loop: a statement of the same block, after the assignment and before
+    /// the statement that holds the loop, assigns a non-null string (smartstore's <c>path = NormalizePath(path);
+    /// ..; path = string.Empty; for (..) path += ..</c>). Not in a block with labels or <c>goto</c>.
+    /// </summary>
+    private static bool IsOverwrittenBeforeLoop(AssignmentExpressionSyntax assignment, StatementSyntax loop, ISymbol local, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement ||
+            block.DescendantNodes().Any(n => n is LabeledStatementSyntax or GotoStatementSyntax))
+        {
+            return false;
+        }
+
+        var holder = loop.AncestorsAndSelf().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
+        if (holder is null)
+        {
+            return false;
+        }
+
+        var to = block.Statements.IndexOf(holder);
+        for (var i = block.Statements.IndexOf(statement) + 1; i < to; i++)
+        {
+            if (block.Statements[i] is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } reset } &&
+                reset.IsKind(SyntaxKind.SimpleAssignmentExpression) && target.Identifier.ValueText == local.Name &&
+                SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(target, cancellationToken).Symbol, local) &&
+                IsNonNull(reset.Right, model, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -32,7 +32,12 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        if (symbol.IsAsync || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
+        if (symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
+        {
+            return null;
+        }
+
+        if (symbol.IsAsync && !AsyncStackApplies(model, symbol, block, info, cancellationToken))
         {
             return null;
         }
@@ -105,6 +110,97 @@ internal static partial class RecursionToLoop
     }
 
     private const int NoPath = int.MinValue / 4;
+
+    /// <summary>
+    /// The expression that stands for a self-call's value: the call, or in an async method the <c>await</c> of it
+    /// (<c>await F(..)</c>, <c>await F(..).ConfigureAwait(..)</c>).
+    /// </summary>
+    private static ExpressionSyntax CallNode(InvocationExpressionSyntax invocation, IMethodSymbol method)
+    {
+        if (!method.IsAsync)
+        {
+            return invocation;
+        }
+
+        ExpressionSyntax node = invocation;
+        if (node.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } access && access.Expression == node &&
+            access.Parent is InvocationExpressionSyntax configured && configured.Expression == access)
+        {
+            node = configured;
+        }
+
+        return node.Parent is AwaitExpressionSyntax awaited ? awaited : invocation;
+    }
+
+    /// <summary>
+    /// An async method (<c>Task</c>, <c>ValueTask</c>, with or without a result) gets the explicit stack when every
+    /// self-call is awaited where it is made, every <c>await</c> of the body resumes in the same way (all without
+    /// <c>ConfigureAwait</c> or with <c>ConfigureAwait(true)</c>, or all with <c>ConfigureAwait(false)</c>: the rest of
+    /// a frame then runs where it ran before), and the body sets no <c>AsyncLocal</c> (a value set in a deeper call was
+    /// not seen by its caller, which resumed with its own execution context).
+    /// </summary>
+    private static bool AsyncStackApplies(SemanticModel model, IMethodSymbol symbol, BlockSyntax block, RecursionInfo info, CancellationToken cancellationToken)
+    {
+        if (symbol.ReturnType is not INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: <= 1, ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+        {
+            return false;
+        }
+
+        foreach (var call in info.Calls)
+        {
+            if (call.Invocation.Syntax is not InvocationExpressionSyntax syntax || CallNode(syntax, symbol) is not AwaitExpressionSyntax)
+            {
+                return false;
+            }
+        }
+
+        bool? resumesOnContext = null;
+        foreach (var node in block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            ExpressionSyntax? awaited = node switch
+            {
+                AwaitExpressionSyntax awaitExpression => awaitExpression.Expression,
+                CommonForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } forEach => forEach.Expression,
+                _ => null,
+            };
+
+            if (awaited is not null)
+            {
+                bool onContext;
+                if (awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }, ArgumentList.Arguments: { Count: 1 } arguments })
+                {
+                    if (arguments[0].Expression is not LiteralExpressionSyntax literal || !(literal.IsKind(SyntaxKind.TrueLiteralExpression) || literal.IsKind(SyntaxKind.FalseLiteralExpression)))
+                    {
+                        return false;
+                    }
+
+                    onContext = literal.IsKind(SyntaxKind.TrueLiteralExpression);
+                }
+                else
+                {
+                    onContext = true;
+                }
+
+                if (resumesOnContext is { } before && before != onContext)
+                {
+                    return false;
+                }
+
+                resumesOnContext = onContext;
+            }
+
+            if (node is AssignmentExpressionSyntax assignment &&
+                model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is IPropertySymbol { ContainingType: { Name: "AsyncLocal", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } })
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A method that returns no value: <c>void</c>, or <c>async Task</c> / <c>async ValueTask</c>.</summary>
+    private static bool ReturnsNothing(IMethodSymbol method) => method.ReturnsVoid || ReturnsBareTask(method);
 
     /// <summary>
     /// The most self-calls on a path through a statement that falls out of its end, and on one that returns or throws:
@@ -272,7 +368,7 @@ internal static partial class RecursionToLoop
         public bool TryAddSite(CallPlan call)
         {
             // The statement that holds the call, and the operands evaluated before the call within it.
-            if (!TryFindStatement(call.Invocation, out var statement, out var before))
+            if (!TryFindStatement(CallNode(call.Invocation, _method), out var statement, out var before))
             {
                 return false;
             }
@@ -341,7 +437,7 @@ internal static partial class RecursionToLoop
         }
 
         /// <summary>Finds the statement holding the call and the operands C# evaluates before it, outermost first.</summary>
-        private bool TryFindStatement(InvocationExpressionSyntax invocation, out StatementSyntax statement, out List<ExpressionSyntax> before)
+        private bool TryFindStatement(ExpressionSyntax invocation, out StatementSyntax statement, out List<ExpressionSyntax> before)
         {
             statement = null!;
             before = new List<ExpressionSyntax>();
@@ -654,7 +750,7 @@ internal static partial class RecursionToLoop
                     if (block == _body)
                     {
                         // The end of a method returning nothing.
-                        return _method.ReturnsVoid;
+                        return ReturnsNothing(_method);
                     }
 
                     node = block;
@@ -754,7 +850,7 @@ internal static partial class RecursionToLoop
         /// <summary>The locals and parameters the rest reads, <c>this</c> when it becomes a local, and the spilled operands.</summary>
         private bool TryCollectValues(Site site)
         {
-            var excluded = new List<TextSpanHolder> { new(site.Call.Invocation) };
+            var excluded = new List<TextSpanHolder> { new(CallNode(site.Call.Invocation, _method)) };
             foreach (var (operand, _) in site.Spills)
             {
                 excluded.Add(new TextSpanHolder(operand));
@@ -905,7 +1001,7 @@ internal static partial class RecursionToLoop
             // Several sites and nothing else to keep: the frame is the site's number.
             var siteOnly = layout.Count == 0 && siteName is not null;
             var frameName = siteOnly ? siteName : Sites.Count > 1 || (elementCount > 1 && NeedsFrameLocal(layout)) ? Fresh("frame") : null;
-            var resultName = _method.ReturnsVoid ? null : ResultName;
+            var resultName = ReturnsNothing(_method) ? null : ResultName;
 
             // The first loop.
             var prefix = new PrefixRewriter(this, layout, siteName, framesName, counterName, resultName);
@@ -928,7 +1024,7 @@ internal static partial class RecursionToLoop
             }
             else if (last < 0 || !EndsInJump(descent[last]))
             {
-                if (!_method.ReturnsVoid)
+                if (!ReturnsNothing(_method))
                 {
                     return null;
                 }
@@ -1023,6 +1119,11 @@ internal static partial class RecursionToLoop
                     MethodDeclarationSyntax declaration => declaration.ReturnType,
                     _ => ((LocalFunctionStatementSyntax)method).ReturnType,
                 };
+                if (_method.IsAsync)
+                {
+                    // async Task<T>: the value of an awaited call is a T.
+                    returnType = TypeName(((INamedTypeSymbol)_method.ReturnType).TypeArguments[0], block.SpanStart);
+                }
                 bodyStatements.Add(LocalDeclarationStatement(VariableDeclaration(returnType.WithoutTrivia(), SingletonSeparatedList(VariableDeclarator(Identifier(resultName))))));
             }
 
@@ -1251,7 +1352,7 @@ internal static partial class RecursionToLoop
                     continue;
                 }
 
-                afterVoidTailCall = statement is ExpressionStatementSyntax && _builder.Plan.Calls.Values.Any(c => !c.Pushed && c.Invocation.Parent == statement);
+                afterVoidTailCall = statement is ExpressionStatementSyntax && _builder.Plan.Calls.Values.Any(c => !c.Pushed && CallNode(c.Invocation, _builder.Plan.Method).Parent == statement);
                 result.AddRange(RewriteOne(statement, out var stop));
                 if (stop)
                 {
@@ -1378,13 +1479,21 @@ internal static partial class RecursionToLoop
             var expression = statement switch
             {
                 ReturnStatementSyntax { Expression: { } returned } => returned,
-                ExpressionStatementSyntax { Expression: InvocationExpressionSyntax invocation } => invocation,
+                ExpressionStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax } expressionStatement => expressionStatement.Expression,
                 _ => null,
             };
 
             while (expression is ParenthesizedExpressionSyntax parenthesized)
             {
                 expression = parenthesized.Expression;
+            }
+
+            if (expression is AwaitExpressionSyntax awaited && _builder.Plan.Method.IsAsync)
+            {
+                // An awaited tail call (`return await F(..);`, `await F(..);`), with or without ConfigureAwait.
+                expression = awaited.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: InvocationExpressionSyntax configured } }
+                    ? configured
+                    : awaited.Expression;
             }
 
             if (expression is not InvocationExpressionSyntax call || !_builder.Plan.Calls.TryGetValue(call, out var plan) || plan.Pushed)
@@ -1438,9 +1547,11 @@ internal static partial class RecursionToLoop
         private readonly Site _site;
         private readonly string? _resultName;
 
+        private readonly IMethodSymbol _method;
+
         public SuffixRewriter(StackBuilder builder, Site site, string? resultName)
         {
-            _ = builder;
+            _method = builder.Plan.Method;
             _site = site;
             _resultName = resultName;
         }
@@ -1451,7 +1562,7 @@ internal static partial class RecursionToLoop
         {
             var statements = new List<StatementSyntax>();
             var first = _site.Rest[0];
-            var call = _site.Call.Invocation;
+            var call = CallNode(_site.Call.Invocation, _method);
             var discarded = first is ExpressionStatementSyntax { Expression: var expression } && StripParentheses(expression) == call;
             if (!discarded)
             {

@@ -428,18 +428,7 @@ public class PERF004FixTests
             """,
     }.RunAsync();
 
-    [Fact]
-    public Task No_fix_in_async_methods() => Verify.VerifyNoFixAsync("""
-        using System.Threading.Tasks;
-        static class M
-        {
-            public static async Task<int> CountAsync(int n)
-            {
-                await Task.Yield();
-                return n == 0 ? 0 : 1 + await [|CountAsync(n - 1)|];
-            }
-        }
-        """);
+    // async methods get the explicit stack: RecursionAsyncStackFixTests (which also has the async shapes that get no fix).
 
     [Fact]
     public Task No_fix_for_other_shapes() => Verify.VerifyNoFixAsync("""

@@ -10,7 +10,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// <c>return await GetCheckoutModel(invoiceId, originalPaymentMethodId, ..);</c>, Sonarr's
 /// <c>return await DownloadFromWebUrl(..);</c>): an awaited tail self-call becomes the reassignment. Exact output, Fix All
 /// (the verifier), a throwing branch, and a run of the original and the fixed code compared on values, exceptions and
-/// side effects. Methods with a non-tail awaited self-call get no fix (the explicit stack is not used in async methods).
+/// side effects. Methods with a non-tail awaited self-call get the explicit stack (<see cref="RecursionAsyncStackFixTests"/>).
 /// </summary>
 public class RecursionAsyncTailFixTests
 {
@@ -148,36 +148,6 @@ public class RecursionAsyncTailFixTests
         // Deep: 100,000 items in one frame.
         Assert.Equal("log 100000", await DrainAsync(after, Enumerable.Range(0, 100_000).ToArray()));
     }
-
-    /// <summary>An awaited self-call whose result is used is not a tail call: no fix in an async method.</summary>
-    [Fact]
-    public Task No_fix_for_a_non_tail_awaited_call() => new CodeFixTest<PERF004NonTailRecursionAnalyzer, PERF004IntroduceAccumulatorCodeFix>
-    {
-        TestCode = """
-            using System.Threading.Tasks;
-
-            public static class Counter
-            {
-                public static async Task<int> Count(int n)
-                {
-                    await Task.Yield();
-                    return n <= 0 ? 0 : 1 + await [|Count(n - 1)|];
-                }
-            }
-            """,
-        FixedCode = """
-            using System.Threading.Tasks;
-
-            public static class Counter
-            {
-                public static async Task<int> Count(int n)
-                {
-                    await Task.Yield();
-                    return n <= 0 ? 0 : 1 + await [|Count(n - 1)|];
-                }
-            }
-            """,
-    }.RunAsync();
 
     private static async Task<string> ModelAsync(System.Reflection.Assembly assembly, string id, string? method, string[] active)
     {
