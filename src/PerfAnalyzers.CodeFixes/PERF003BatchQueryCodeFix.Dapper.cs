@@ -56,36 +56,12 @@ public sealed partial class PERF003BatchQueryCodeFix
             }
 
             // (connection, sql literal, new { p = element.K }) and nothing else but defaults.
-            IOperation? connection = null;
-            LiteralExpressionSyntax? sql = null;
-            IAnonymousObjectCreationOperation? parameters = null;
-            foreach (var argument in invocation.Arguments)
+            if (!TryReadDapperArguments(invocation, out var connection, out var sql, out var parameters))
             {
-                switch (argument.Parameter?.Name)
-                {
-                    case "cnn" when argument.Parameter.Ordinal == 0:
-                        connection = argument.Value;
-                        break;
-                    case "sql" when argument.Value.Syntax is LiteralExpressionSyntax literal && argument.Value.ConstantValue.Value is string:
-                        sql = literal;
-                        break;
-                    case "param" when Loops.Unwrap(argument.Value) is IConversionOperation { Operand: IAnonymousObjectCreationOperation created }:
-                        parameters = created;
-                        break;
-                    case "param" when Loops.Unwrap(argument.Value) is IAnonymousObjectCreationOperation created:
-                        parameters = created;
-                        break;
-                    default:
-                        if (argument.ArgumentKind != ArgumentKind.DefaultValue)
-                        {
-                            return null;
-                        }
-
-                        break;
-                }
+                return null;
             }
 
-            if (connection is null || sql is null || parameters is not { Initializers.Length: 1 } ||
+            if (parameters is not { Initializers.Length: 1 } ||
                 parameters.Initializers[0] is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation member, Value: { } key } ||
                 !IsBatchableKeyType(key.Type) ||
                 !TryRewriteSql(sql.Token.Text, (string)sql.Token.Value!, member.Property.Name, out var column, out var rewritten) ||
@@ -237,6 +213,48 @@ public sealed partial class PERF003BatchQueryCodeFix
             }
 
             return found;
+        }
+
+        /// <summary>
+        /// The arguments of a Dapper call made of a connection, a SQL string literal and an anonymous parameter object,
+        /// every other argument left at its default (shared by the query and the count forms).
+        /// </summary>
+        private static bool TryReadDapperArguments(
+            IInvocationOperation invocation,
+            out IOperation connection,
+            out LiteralExpressionSyntax sql,
+            out IAnonymousObjectCreationOperation parameters)
+        {
+            connection = null!;
+            sql = null!;
+            parameters = null!;
+            foreach (var argument in invocation.Arguments)
+            {
+                switch (argument.Parameter?.Name)
+                {
+                    case "cnn" when argument.Parameter.Ordinal == 0:
+                        connection = argument.Value;
+                        break;
+                    case "sql" when argument.Value.Syntax is LiteralExpressionSyntax literal && argument.Value.ConstantValue.Value is string:
+                        sql = literal;
+                        break;
+                    case "param" when Loops.Unwrap(argument.Value) is IConversionOperation { Operand: IAnonymousObjectCreationOperation created }:
+                        parameters = created;
+                        break;
+                    case "param" when Loops.Unwrap(argument.Value) is IAnonymousObjectCreationOperation created:
+                        parameters = created;
+                        break;
+                    default:
+                        if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+                        {
+                            return false;
+                        }
+
+                        break;
+                }
+            }
+
+            return connection is not null && sql is not null && parameters is not null;
         }
     }
 }

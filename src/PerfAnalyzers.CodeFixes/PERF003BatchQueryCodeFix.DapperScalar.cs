@@ -42,36 +42,13 @@ public sealed partial class PERF003BatchQueryCodeFix
             }
 
             // (connection, sql literal, new { p = element.K }) and nothing else but defaults.
-            IOperation? connection = null;
-            string? sql = null;
-            IAnonymousObjectCreationOperation? parameters = null;
-            foreach (var argument in invocation.Arguments)
+            if (!TryReadDapperArguments(invocation, out var connection, out var sqlLiteral, out var parameters))
             {
-                switch (argument.Parameter?.Name)
-                {
-                    case "cnn" when argument.Parameter.Ordinal == 0:
-                        connection = argument.Value;
-                        break;
-                    case "sql" when argument.Value.Syntax is LiteralExpressionSyntax && argument.Value.ConstantValue.Value is string text:
-                        sql = text;
-                        break;
-                    case "param" when Loops.Unwrap(argument.Value) is IConversionOperation { Operand: IAnonymousObjectCreationOperation created }:
-                        parameters = created;
-                        break;
-                    case "param" when Loops.Unwrap(argument.Value) is IAnonymousObjectCreationOperation created:
-                        parameters = created;
-                        break;
-                    default:
-                        if (argument.ArgumentKind != ArgumentKind.DefaultValue)
-                        {
-                            return null;
-                        }
-
-                        break;
-                }
+                return null;
             }
 
-            if (connection is null || sql is null || parameters is not { Initializers.Length: 1 } ||
+            var sql = (string)sqlLiteral.Token.Value!;
+            if (parameters is not { Initializers.Length: 1 } ||
                 parameters.Initializers[0] is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation member, Value: { } key } ||
                 key.Type?.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64) ||
                 s_countByKey.Match(sql) is not { Success: true } match ||
