@@ -780,6 +780,9 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             {
                 IVariableDeclaratorOperation { Initializer: { } initializer } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initializer.Value,
                 ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                // A chunk of a batch, iterated by a nested loop (smartstore: `foreach (var chunk in groupIds.Chunk(128))`
+                // inside a loop over GroupBy groups): each element is itself a batch when its type is a collection.
+                IForEachLoopOperation inner when ContainsLocal(inner.Locals, local) && IsCollectionType(local.Type, apis) => inner.Collection,
                 _ => null,
             };
             if (value is null)

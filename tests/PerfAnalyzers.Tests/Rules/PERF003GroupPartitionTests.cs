@@ -55,6 +55,49 @@ public class PERF003GroupPartitionTests
         """);
 
     [Fact]
+    public Task Query_per_chunk_of_a_groups_ids_is_not_reported() => Verify("""
+        class Hook
+        {
+            async Task DeleteAsync(ShopContext db, List<Deleted> deletedEntities)
+            {
+                // smartstore EntityWithAttributesHook: the group's ids deleted in chunks of 128.
+                foreach (var group in deletedEntities.GroupBy(x => x.EntityName))
+                {
+                    var entityIds = group.Select(x => x.Id).ToArray();
+                    var entityName = group.Key;
+                    foreach (var chunk in entityIds.Chunk(128))
+                    {
+                        await db.Orders
+                            .Where(x => chunk.Contains(x.CustomerId) && x.Status == entityName)
+                            .ExecuteDeleteAsync();
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Query_per_element_of_a_groups_ids_is_reported() => Verify("""
+        class Hook
+        {
+            int Count(ShopContext db, List<Deleted> deletedEntities)
+            {
+                var total = 0;
+                foreach (var group in deletedEntities.GroupBy(x => x.EntityName))
+                {
+                    var entityIds = group.Select(x => x.Id).ToArray();
+                    foreach (var id in entityIds)
+                    {
+                        total += db.Orders.{|#0:Count(x => x.CustomerId == id && x.Status == group.Key)|};
+                    }
+                }
+
+                return total;
+            }
+        }
+        """, Expect.Diagnostic("PERF003").WithLocation(0));
+
+    [Fact]
     public Task Query_per_group_that_reads_only_the_key_is_reported() => Verify("""
         class Hook
         {
