@@ -696,19 +696,19 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
     private static bool IsGrouping(ITypeSymbol? type)
     {
-        if (type is INamedTypeSymbol { Name: "IGrouping", Arity: 2 } named && named.ContainingNamespace?.ToDisplayString() == "System.Linq")
-        {
-            return true;
-        }
-
         if (type is null)
         {
             return false;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        if (type is INamedTypeSymbol named && IsGroupingInterface(named))
         {
-            if (implemented is { Name: "IGrouping", Arity: 2 } && implemented.ContainingNamespace?.ToDisplayString() == "System.Linq")
+            return true;
+        }
+
+        foreach (var implemented in DefinitionInterfaces.Of(type))
+        {
+            if (IsGroupingInterface(implemented))
             {
                 return true;
             }
@@ -716,6 +716,9 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
+
+    private static bool IsGroupingInterface(INamedTypeSymbol type) =>
+        type is { Name: "IGrouping", Arity: 2 } && type.ContainingNamespace?.ToDisplayString() == "System.Linq";
 
     /// <summary>A reference to a batch-valued symbol used as a whole: a set (<c>Contains</c>, an argument) or, for a query, a sub-select.</summary>
     private static bool IsBatchUse(IOperation reference, ISymbol symbol, in LoopContext loop, IterationDependence dependence, DatabaseApis apis, int depth)
