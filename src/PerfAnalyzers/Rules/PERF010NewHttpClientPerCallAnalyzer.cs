@@ -46,7 +46,7 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
     private static void Start(CompilationStartAnalysisContext context)
     {
         var compilation = context.Compilation;
-        if (IsTestProject(context.Options))
+        if (TestProjects.IsTestProject(context.Options))
         {
             return;
         }
@@ -74,13 +74,6 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
             }
         });
     }
-
-    private static bool IsTestProject(AnalyzerOptions options) => IsTestProject(options.AnalyzerConfigOptionsProvider.GlobalOptions);
-
-    /// <summary><c>build_property.IsTestProject = true</c> (MSBuild passes it when the package makes it compiler-visible).</summary>
-    private static bool IsTestProject(AnalyzerConfigOptions options) =>
-        options.TryGetValue("build_property.IsTestProject", out var value) &&
-        string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     private sealed class KnownTypes(INamedTypeSymbol httpClient, INamedTypeSymbol? handler, INamedTypeSymbol? factory, INamedTypeSymbol? hostedService)
     {
@@ -119,7 +112,7 @@ public sealed class PERF010NewHttpClientPerCallAnalyzer : DiagnosticAnalyzer
         var creation = (IObjectCreationOperation)context.Operation;
         if (creation.Type is not INamedTypeSymbol { Name: "HttpClient" } || types.Value is not { } known ||
             !SymbolEqualityComparer.Default.Equals(creation.Type, known.HttpClient) || !IsInExecutableCode(creation) || HasSharedHandler(creation, known) ||
-            IsTestProject(context.Options.AnalyzerConfigOptionsProvider.GetOptions(creation.Syntax.SyntaxTree)))
+            TestProjects.IsTestCode(context.Options, creation.Syntax.SyntaxTree))
         {
             return;
         }
