@@ -124,15 +124,26 @@ public class PERF002ThreadFixRunTests
         var result = await AssertSameAndBoundedAsync("""
                 public static string Run()
                 {
-                    var ids = Enumerable.Range(0, 60).ToList();
-                    using var finished = new CountdownEvent(ids.Count);
-                    foreach (var id in ids)
+                    // Enough pool threads for the unbounded original to run five at once on a 2-core machine (the pool
+                    // otherwise adds threads too slowly for the 200 ms each item waits); the old minimum is restored.
+                    ThreadPool.GetMinThreads(out var workers, out var io);
+                    ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
+                    try
                     {
-                        ThreadPool.QueueUserWorkItem(_ => { Work(id); finished.Signal(); });
-                    }
+                        var ids = Enumerable.Range(0, 60).ToList();
+                        using var finished = new CountdownEvent(ids.Count);
+                        foreach (var id in ids)
+                        {
+                            ThreadPool.QueueUserWorkItem(_ => { Work(id); finished.Signal(); });
+                        }
 
-                    finished.Wait();
-                    return Done();
+                        finished.Wait();
+                        return Done();
+                    }
+                    finally
+                    {
+                        ThreadPool.SetMinThreads(workers, io);
+                    }
                 }
             """);
         Assert.EndsWith(":60", result, StringComparison.Ordinal);
