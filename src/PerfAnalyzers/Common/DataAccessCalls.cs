@@ -54,7 +54,7 @@ internal sealed class DataAccessCalls
     private readonly INamedTypeSymbol? _iAsyncEnumerable;
     private readonly ConcurrentDictionary<IMethodSymbol, RoundTripCall> _byMethod = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<string, TypePatterns> _patterns = new(StringComparer.Ordinal);
-    private readonly Lazy<SyntaxNameIndex> _names;
+    private readonly SyntaxNameIndex _names;
     private readonly TypePatterns _defaultPatterns;
 
     private readonly DispatchTargets _dispatch;
@@ -71,7 +71,7 @@ internal sealed class DataAccessCalls
         _valueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         _iAsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
         _defaultPatterns = TypePatterns.Parse(string.Empty, this);
-        _names = new Lazy<SyntaxNameIndex>(() => new SyntaxNameIndex(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+        _names = new SyntaxNameIndex(compilation);
     }
 
     /// <summary>True when <paramref name="lambda"/> is converted to an expression tree (it runs as SQL or is inspected, never called).</summary>
@@ -156,10 +156,10 @@ internal sealed class DataAccessCalls
             if (HasVisibleBody(method))
             {
                 // The syntax index says, by name alone, which bodies may reach the database: the others are never bound.
-                return _names.Value.MayReachDatabase(SyntaxName(method)) ? WithCalleeKind(FromBody(method, 0), method) : RoundTripCall.None;
+                return _names.MayReachDatabase(method) ? WithCalleeKind(FromBody(method, 0), method) : RoundTripCall.None;
             }
         }
-        else if (_names.Value.MayReachDatabase(method.Name) || IsDataAccessCall(invocation, patterns))
+        else if (_names.MayReachDatabase(method.Name) || IsDataAccessCall(invocation, patterns))
         {
             // Virtual dispatch: the implementations this compilation holds (a repository behind its interface, the generic
             // base's method). A round-trip only when every one of them runs one: an implementation that reads a cache, or
@@ -285,7 +285,7 @@ internal sealed class DataAccessCalls
         var first = RoundTripCall.None;
         foreach (var implementation in implementations)
         {
-            if (!HasVisibleBody(implementation) || !_names.Value.MayReachDatabase(SyntaxName(implementation)))
+            if (!HasVisibleBody(implementation) || !_names.MayReachDatabase(implementation))
             {
                 unknown = false;
                 return RoundTripCall.None;
@@ -312,10 +312,6 @@ internal sealed class DataAccessCalls
 
         return unknown ? RoundTripCall.None : first;
     }
-
-    /// <summary>The name a method has in its declaration (an explicit interface implementation's symbol name is qualified).</summary>
-    private static string SyntaxName(IMethodSymbol method) =>
-        method.ExplicitInterfaceImplementations.Length > 0 ? method.ExplicitInterfaceImplementations[0].Name : method.Name;
 
     private static bool HasVisibleBody(IMethodSymbol method) =>
         !method.IsAbstract && !method.IsExtern && method.DeclaringSyntaxReferences.Length > 0;
@@ -450,7 +446,7 @@ internal sealed class DataAccessCalls
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
             var syntax = reference.GetSyntax();
-            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || !_names.Value.MayReachDatabase(SyntaxName(method)))
+            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || !_names.MayReachDatabase(method))
             {
                 continue;
             }
@@ -517,7 +513,7 @@ internal sealed class DataAccessCalls
                         }
                         else
                         {
-                            var implementations = _names.Value.MayReachDatabase(target.Name)
+                            var implementations = _names.MayReachDatabase(target.Name)
                                 ? _dispatch.Resolve(target, invocation.Instance?.Type)
                                 : ImmutableArray<IMethodSymbol>.Empty;
                             if (implementations.Length == 1)
@@ -711,166 +707,4 @@ internal sealed class TypePatterns
         var ns = type.ContainingNamespace;
         return ns is null || ns.IsGlobalNamespace ? type.Name : ns.ToDisplayString() + "." + type.Name;
     }
-}
-
-/// <summary>
-/// A syntax-only index of the compilation, built once when the first call is traced: which method names may reach the
-/// database, so that only their bodies are bound. A method name may reach it when a declaration with that name calls
-/// a database API by name, or (up to three calls deep) calls a method name that may. Names only: an over-approximation
-/// that the bound body then confirms or refutes.
-/// </summary>
-internal sealed class SyntaxNameIndex
-{
-    /// <summary>Names that are database APIs wherever they appear (EF Core's async operators, saves, Dapper, ADO.NET).</summary>
-    private static readonly HashSet<string> StrongNames = new(StringComparer.Ordinal)
-    {
-        "SaveChanges", "SaveChangesAsync", "FindAsync", "LoadAsync",
-        "ExecuteUpdate", "ExecuteUpdateAsync", "ExecuteDelete", "ExecuteDeleteAsync",
-        "ExecuteSql", "ExecuteSqlAsync", "ExecuteSqlRaw", "ExecuteSqlRawAsync", "ExecuteSqlInterpolated", "ExecuteSqlInterpolatedAsync",
-        "ExecuteReader", "ExecuteReaderAsync", "ExecuteScalar", "ExecuteScalarAsync", "ExecuteNonQuery", "ExecuteNonQueryAsync",
-        "Execute", "ExecuteAsync", "Query", "QueryAsync", "QueryFirst", "QueryFirstAsync", "QueryFirstOrDefault", "QueryFirstOrDefaultAsync",
-        "QuerySingle", "QuerySingleAsync", "QuerySingleOrDefault", "QuerySingleOrDefaultAsync", "QueryMultiple", "QueryMultipleAsync",
-        "QueryUnbufferedAsync", "ToListAsync", "ToArrayAsync", "ToDictionaryAsync", "ToHashSetAsync", "FirstAsync", "FirstOrDefaultAsync",
-        "SingleAsync", "SingleOrDefaultAsync", "LastAsync", "LastOrDefaultAsync", "ElementAtAsync", "ElementAtOrDefaultAsync",
-        "CountAsync", "LongCountAsync", "AnyAsync", "AllAsync", "ContainsAsync", "SumAsync", "MinAsync", "MaxAsync", "AverageAsync",
-        "ForEachAsync", "AsAsyncEnumerable",
-    };
-
-    /// <summary>Operators that run a query on a database source, and are also in-memory LINQ.</summary>
-    private static readonly HashSet<string> LinqNames = new(StringComparer.Ordinal)
-    {
-        "ToList", "ToArray", "ToDictionary", "ToHashSet", "ToLookup", "First", "FirstOrDefault", "Single", "SingleOrDefault",
-        "Last", "LastOrDefault", "ElementAt", "ElementAtOrDefault", "Count", "LongCount", "Any", "All", "Contains",
-        "Sum", "Min", "Max", "Average", "Aggregate", "Find", "Load",
-    };
-
-    private static bool IsDataHint(string identifier) =>
-        identifier.IndexOf("Context", StringComparison.OrdinalIgnoreCase) >= 0 ||
-        identifier.IndexOf("Repository", StringComparison.OrdinalIgnoreCase) >= 0 ||
-        identifier.StartsWith("db", StringComparison.OrdinalIgnoreCase) || identifier.StartsWith("_db", StringComparison.OrdinalIgnoreCase) ||
-        identifier == "Set" || identifier == "Database" || identifier == "Entry";
-
-    private const int MaxRounds = 3;
-
-    private readonly HashSet<string> _mayReach = new(StringComparer.Ordinal);
-
-    public SyntaxNameIndex(Compilation compilation)
-    {
-        // Per method name: does a body call a database name, and which names does it call.
-        var calls = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var pending = new Stack<SyntaxNode>();
-        foreach (var tree in compilation.SyntaxTrees)
-        {
-            // Each node is visited once: the outer walk stops at methods, and a method's walk finds its local functions
-            // (which are indexed under their own names too).
-            foreach (var node in tree.GetRoot().DescendantNodes(static n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax))
-            {
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)
-                {
-                    pending.Push(node);
-                }
-            }
-
-            while (pending.Count > 0)
-            {
-                var node = pending.Pop();
-                var isMethod = node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax;
-                var name = node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method
-                    ? method.Identifier.ValueText
-                    : ((Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)node).Identifier.ValueText;
-                var known = _mayReach.Contains(name);
-                if (known && !isMethod)
-                {
-                    continue;
-                }
-
-                if (!calls.TryGetValue(name, out var invoked))
-                {
-                    invoked = new HashSet<string>(StringComparer.Ordinal);
-                    calls.Add(name, invoked);
-                }
-
-                var strong = known;
-                var linqCall = false;
-                var dataHint = false;
-                foreach (var inner in node.DescendantNodes())
-                {
-                    if (inner is Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax && isMethod)
-                    {
-                        pending.Push(inner); // nested local functions of any depth are inside the method's walk
-                        continue;
-                    }
-
-                    if (strong)
-                    {
-                        continue; // only looking for local functions now
-                    }
-
-                    if (inner is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax identifier)
-                    {
-                        dataHint |= IsDataHint(identifier.Identifier.ValueText);
-                        continue;
-                    }
-
-                    if (inner is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax invocation || InvokedName(invocation.Expression) is not { } called)
-                    {
-                        continue;
-                    }
-
-                    if (StrongNames.Contains(called))
-                    {
-                        _mayReach.Add(name);
-                        strong = true;
-                        continue;
-                    }
-
-                    linqCall |= LinqNames.Contains(called);
-                    invoked.Add(called);
-                }
-
-                if (!strong && linqCall && dataHint)
-                {
-                    // In-memory LINQ shares these names: only with a sign of a context, set or repository in the body.
-                    _mayReach.Add(name);
-                }
-            }
-        }
-
-        for (var round = 0; round < MaxRounds; round++)
-        {
-            var added = false;
-            foreach (var entry in calls)
-            {
-                if (_mayReach.Contains(entry.Key))
-                {
-                    continue;
-                }
-
-                foreach (var called in entry.Value)
-                {
-                    if (_mayReach.Contains(called))
-                    {
-                        _mayReach.Add(entry.Key);
-                        added = true;
-                        break;
-                    }
-                }
-            }
-
-            if (!added)
-            {
-                break;
-            }
-        }
-    }
-
-    public bool MayReachDatabase(string methodName) => _mayReach.Contains(methodName);
-
-    private static string? InvokedName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) => expression switch
-    {
-        Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-        Microsoft.CodeAnalysis.CSharp.Syntax.MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-        Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
-        _ => null,
-    };
 }
