@@ -63,13 +63,14 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterCompilationStartAction(start =>
         {
-            var apis = DatabaseApis.TryCreate(start.Compilation);
-            if (apis is null)
-            {
-                return;
-            }
-
-            var state = new State(apis, new PerElementCalls(start.Compilation), new DataAccessCalls(start.Compilation, apis, start.Options));
+            // The database types are resolved on the first call or loop inside a repetition, not at compilation start:
+            // the compilation's first GetTypeByMetadataName calls load the namespace tables of every referenced assembly,
+            // which the binder has mostly done by the time a method's operations are analysed (issue #18).
+            var compilation = start.Compilation;
+            var options = start.Options;
+            var state = new Lazy<State?>(
+                () => DatabaseApis.TryCreate(compilation) is { } apis ? new State(apis, new DataAccessCalls(compilation, apis, options)) : null,
+                System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, state), OperationKind.Invocation);
             start.RegisterOperationAction(c => AnalyzeForEach(c, state), OperationKind.Loop);
         });
@@ -82,23 +83,17 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, TypePatterns> _patternsByTree = new();
         private readonly Func<ITypeSymbol?, bool> _isSharedState;
 
-        public State(DatabaseApis apis, PerElementCalls perElement, DataAccessCalls calls)
+        public State(DatabaseApis apis, DataAccessCalls calls)
         {
             Apis = apis;
-            PerElement = perElement;
             Calls = calls;
-            IsPerElementCall = perElement.IsPerElementCall;
             var repositories = calls.GetPatterns(null);
             _isSharedState = type => apis.IsDbContext(type) || apis.IsDbSet(type) || (type is { TypeKind: TypeKind.Interface or TypeKind.Class } && repositories.Matches(type));
         }
 
         public DatabaseApis Apis { get; }
 
-        public PerElementCalls PerElement { get; }
-
         public DataAccessCalls Calls { get; }
-
-        public Func<IInvocationOperation, bool> IsPerElementCall { get; }
 
         /// <summary>The data-access type patterns configured for a syntax tree, read once per tree.</summary>
         public TypePatterns PatternsOf(AnalyzerOptions options, SyntaxTree tree)
@@ -126,12 +121,17 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, State state)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, Lazy<State?> lazyState)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!Loops.TryGetEnclosingLoop(invocation, state.IsPerElementCall, out _))
+        if (!Loops.TryGetEnclosingLoop(invocation, PerElementCalls.IsPerElementCall, out _))
         {
             return; // cheap: most calls are not in a loop
+        }
+
+        if (lazyState.Value is not { } state)
+        {
+            return; // the compilation references no database API
         }
 
         if (state.Calls.IsInsideExpressionTree(invocation))
@@ -175,14 +175,14 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         Report(context, InvocationLocation(invocation), "'" + DescribeCall(invocation) + "'", loop, kind, directAdvice, severity, innerCall: null);
     }
 
-    private static void AnalyzeForEach(OperationAnalysisContext context, State state)
+    private static void AnalyzeForEach(OperationAnalysisContext context, Lazy<State?> lazyState)
     {
         if (context.Operation is not IForEachLoopOperation forEach || forEach.Syntax is not CommonForEachStatementSyntax syntax)
         {
             return;
         }
 
-        if (!Loops.TryGetEnclosingLoop(forEach, state.IsPerElementCall, out _))
+        if (!Loops.TryGetEnclosingLoop(forEach, PerElementCalls.IsPerElementCall, out _) || lazyState.Value is not { } state)
         {
             return;
         }
@@ -260,7 +260,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         severity = DiagnosticSeverity.Warning;
         var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
         IOperation current = query;
-        for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, state.IsPerElementCall, out var loop); depth++)
+        for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, PerElementCalls.IsPerElementCall, out var loop); depth++)
         {
             current = loop.Operation;
             var isSmallConstant = false;
@@ -995,22 +995,14 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>Calls that apply a lambda once per element of an in-memory sequence.</summary>
-    private sealed class PerElementCalls
+    /// <summary>
+    /// Calls that run a lambda argument once per element: LINQ to Objects operators, <c>List&lt;T&gt;.ForEach</c>,
+    /// <c>Array.ForEach</c>, <c>Parallel.For/ForEach/ForEachAsync</c>. Matched by name and namespace, so that no type is
+    /// looked up before the first candidate (the result is the same for the framework's types).
+    /// </summary>
+    private static class PerElementCalls
     {
-        private readonly INamedTypeSymbol? _enumerable;
-        private readonly INamedTypeSymbol? _list;
-        private readonly INamedTypeSymbol? _array;
-        private readonly INamedTypeSymbol? _parallel;
-
-        public PerElementCalls(Compilation compilation)
-        {
-            _enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-            _list = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-            _array = compilation.GetSpecialType(SpecialType.System_Array);
-            _parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-        }
-
-        public bool IsPerElementCall(IInvocationOperation invocation)
+        public static bool IsPerElementCall(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
             var type = method.ContainingType;
@@ -1021,18 +1013,37 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
             // Every Enumerable operator that takes a lambda applies it per element (Select, Where, SelectMany, ToDictionary, Any, ...).
             // Queryable operators take expression trees translated to SQL, and are not matched here.
-            if (SymbolEqualityComparer.Default.Equals(type, _enumerable))
+            if (type.Name == "Enumerable" && type.Arity == 0 && IsNamespace(type.ContainingNamespace, "Linq", "System", null))
             {
                 return true;
             }
 
             if (method.Name == "ForEach" &&
-                (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _list) || SymbolEqualityComparer.Default.Equals(type, _array)))
+                (type.SpecialType == SpecialType.System_Array ||
+                 (type.Name == "List" && type.Arity == 1 && IsNamespace(type.ContainingNamespace, "Generic", "Collections", "System"))))
             {
                 return true;
             }
 
-            return method.Name is "ForEach" or "ForEachAsync" or "For" && SymbolEqualityComparer.Default.Equals(type, _parallel);
+            return method.Name is "ForEach" or "ForEachAsync" or "For" &&
+                type.Name == "Parallel" && type.Arity == 0 && IsNamespace(type.ContainingNamespace, "Tasks", "Threading", "System");
+        }
+
+        /// <summary>True when <paramref name="ns"/> is <c>outer.middle.inner</c> (or <c>middle.inner</c> when <paramref name="outer"/> is null) under the global namespace.</summary>
+        private static bool IsNamespace(INamespaceSymbol? ns, string inner, string middle, string? outer)
+        {
+            if (ns is null || ns.Name != inner || ns.ContainingNamespace is not { } second || second.Name != middle)
+            {
+                return false;
+            }
+
+            var third = second.ContainingNamespace;
+            if (outer is null)
+            {
+                return third is { IsGlobalNamespace: true };
+            }
+
+            return third is not null && third.Name == outer && third.ContainingNamespace is { IsGlobalNamespace: true };
         }
     }
 }
