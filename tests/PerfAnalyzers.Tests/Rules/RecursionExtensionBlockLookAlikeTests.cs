@@ -144,4 +144,69 @@ public class RecursionExtensionBlockLookAlikeTests
             }
         }
         """);
+
+    [Fact]
+    public Task Broken_extension_blocks_do_not_throw() => new CodeFixTest<PerfAnalyzers.Rules.PERF004NonTailRecursionAnalyzer, PerfAnalyzers.CodeFixes.PERF004IntroduceAccumulatorCodeFix>
+    {
+        TestCode = Broken4,
+        FixedCode = Broken4,
+        AllowCompilerErrors = true,
+    }.RunAsync();
+
+    [Fact]
+    public Task Broken_extension_blocks_do_not_throw_PERF005() => new CodeFixTest<PerfAnalyzers.Rules.PERF005TailRecursionAnalyzer, PerfAnalyzers.CodeFixes.PERF005ConvertTailRecursionToLoopCodeFix>
+    {
+        TestCode = Broken5,
+        // Errors already in the code do not block a fix (as for any method); the receiver keeps its parentheses, as a
+        // classic extension method's does.
+        FixedCode = BrokenCode.Replace("public int Twice(int n) => n == 0 ? k : (k + 1).Twice(n - 1)", string.Join("\n", new[]
+        {
+            "public int Twice(int n)",
+            "        {",
+            "            while (true)",
+            "            {",
+            "                if (n == 0)",
+            "                {",
+            "                    return k;",
+            "                }",
+            "",
+            "                (k, n) = ((k + 1), n - 1);",
+            "            }",
+            "        }",
+        })),
+        AllowCompilerErrors = true,
+    }.RunAsync();
+
+    private static readonly string Broken4 = BrokenCode
+        .Replace("typeof(int).Depth(n - 1)", "{|PERF004:typeof(int).Depth(n - 1)|}")
+        .Replace("a.Both(n - 1)", "{|PERF004:a.Both(n - 1)|}");
+
+    private static readonly string Broken5 = BrokenCode.Replace("(k + 1).Twice(n - 1)", "{|PERF005:(k + 1).Twice(n - 1)|}");
+
+    // A receiver without a name, a half-typed call, a block with two parameters, a member outside any block.
+    private const string BrokenCode = """
+        using System;
+        static class Broken
+        {
+            extension(Type)
+            {
+                public int Depth(int n) => n == 0 ? 0 : 1 + typeof(int).Depth(n - 1);
+            }
+
+            extension(string s)
+            {
+                public int Skip(int n) => n == 0 ? s.Length : s.Substring(1).Skip(n - 1, ;
+            }
+
+            extension(string a, string b)
+            {
+                public int Both(int n) => n == 0 ? 0 : 1 + a.Both(n - 1);
+            }
+
+            extension(int k)
+            {
+                public int Twice(int n) => n == 0 ? k : (k + 1).Twice(n - 1)
+            }
+        }
+        """;
 }
