@@ -45,13 +45,19 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        // Parameters that some self-call passes something else than themselves.
+        // Parameters that some self-call passes something else than themselves (an extension block's receiver included).
         var varying = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+        var receiver = ExtensionBlocks.Receiver(model, symbol, cancellationToken);
         foreach (var call in info.Calls)
         {
             if (call.Invocation is not IInvocationOperation invocation)
             {
                 return null;
+            }
+
+            if (receiver is not null && !(UnwrapImplicit(invocation.Instance) is IParameterReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Parameter, receiver)))
+            {
+                varying.Add(receiver);
             }
 
             foreach (var argument in invocation.Arguments)
@@ -123,5 +129,15 @@ internal static partial class RecursionToLoop
             SingletonSeparatedList(VariableDeclarator(Identifier(copyNames[p])).WithInitializer(EqualsValueClause(IdentifierName(p.Name))).WithAdditionalAnnotations(CopyAnnotation)))));
         var statements = replaced.Statements.InsertRange(0, declarations);
         return method.ReplaceNode(block, replaced.WithStatements(statements));
+    }
+
+    private static IOperation? UnwrapImplicit(IOperation? operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
     }
 }

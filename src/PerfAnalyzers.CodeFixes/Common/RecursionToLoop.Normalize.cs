@@ -16,13 +16,14 @@ namespace PerfAnalyzers.CodeFixes.Common;
 /// <c>if (c) { return a; } return F(..);</c>; <c>return x ?? F(..)</c> becomes <c>if (x is { } value) { return value; }
 /// return F(..);</c>; <c>return e &amp;&amp; F(..)</c> (built-in <c>bool</c>) becomes <c>if (!e) { return false; } return F(..);</c>
 /// and <c>||</c> likewise; an exhaustive <c>switch</c> expression becomes a <c>switch</c> statement whose sections return
-/// the arms; <c>return throw e;</c> becomes <c>throw e;</c>. Each keeps the order of evaluation and the short circuit.
+/// the arms; <c>return throw e;</c> becomes <c>throw e;</c>. A local declared as <c>var x = a ?? F(..);</c> becomes
+/// <c>var x = a; if (x is null) { x = F(..); }</c>. Each keeps the order of evaluation and the short circuit.
 /// </summary>
 internal static partial class RecursionToLoop
 {
     private static readonly SyntaxAnnotation FlattenAnnotation = new("PerfAnalyzers.RecursionToLoop.Flatten");
 
-    /// <summary>The method with its returns normalized, or null when nothing needed it (or something could not be).</summary>
+    /// <summary>The method with its returns (and coalesced declarations) normalized, or null when nothing needed it (or something could not be).</summary>
     private static SyntaxNode? Normalize(SemanticModel model, SyntaxNode method, IMethodSymbol symbol, HashSet<SyntaxNode> selfCalls, bool toBlock, CancellationToken cancellationToken)
     {
         var (block, arrow) = BodyOf(method);
@@ -54,17 +55,18 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        var returns = block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            .OfType<ReturnStatementSyntax>()
-            .Where(r => r.Expression is { } e && normalizer.Needs(e))
+        var normalized = block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Where(n => n is ReturnStatementSyntax { Expression: { } e } && normalizer.Needs(e) ||
+                        n is LocalDeclarationStatementSyntax declaration && normalizer.IsCoalescedDeclaration(declaration))
             .ToList();
-        if (returns.Count == 0)
+        if (normalized.Count == 0)
         {
             return null;
         }
 
-        var replaced = block.ReplaceNodes(returns, (original, _) =>
-            MultiLineBlock(normalizer.Return(original.Expression!)).WithLeadingTrivia(original.GetLeadingTrivia()).WithAdditionalAnnotations(FlattenAnnotation));
+        var replaced = block.ReplaceNodes(normalized, (original, _) =>
+            MultiLineBlock(original is ReturnStatementSyntax returned ? normalizer.Return(returned.Expression!) : normalizer.SplitCoalesce((LocalDeclarationStatementSyntax)original))
+                .WithLeadingTrivia(original.GetLeadingTrivia()).WithAdditionalAnnotations(FlattenAnnotation));
         if (normalizer.Failed)
         {
             return null;
@@ -224,6 +226,43 @@ internal static partial class RecursionToLoop
                     ? bare
                     : ParenthesizedExpression(bare))),
             };
+        }
+
+        /// <summary>
+        /// <c>var x = a ?? F(..);</c> (smartstore's <c>var parentPath = parentNode.TreePath.NullEmpty() ?? parentNode.BuildTreePath();</c>):
+        /// one local whose initializer's right operand holds a self-call, where <c>a</c> has the type of the whole
+        /// <c>??</c> (up to nullable annotations), so that the local can hold <c>a</c> first.
+        /// </summary>
+        public bool IsCoalescedDeclaration(LocalDeclarationStatementSyntax declaration)
+        {
+            if (declaration.Parent is not (BlockSyntax or SwitchSectionSyntax) || declaration.UsingKeyword != default || declaration.AwaitKeyword != default ||
+                declaration.Modifiers.Count > 0 || declaration.Declaration.Type is RefTypeSyntax || declaration.Declaration.Variables.Count != 1 ||
+                declaration.Declaration.Variables[0].Initializer?.Value is not { } value ||
+                Strip(value) is not BinaryExpressionSyntax coalesce || !coalesce.IsKind(SyntaxKind.CoalesceExpression) ||
+                !HasSelfCall(coalesce.Right) || HasSelfCall(coalesce.Left) || _version < LanguageVersion.CSharp7)
+            {
+                return false;
+            }
+
+            var leftType = _model.GetTypeInfo(coalesce.Left, _cancellationToken).Type;
+            var type = _model.GetTypeInfo(coalesce, _cancellationToken).Type;
+            return leftType is { TypeKind: not TypeKind.Error } && SymbolEqualityComparer.Default.Equals(leftType, type);
+        }
+
+        /// <summary>
+        /// <c>var x = a ?? F(..);</c> becomes <c>var x = a; if (x is null) { x = F(..); }</c>: <c>a</c> is evaluated once,
+        /// and the right operand only when it is null, as before; the self-call is then a statement of its own.
+        /// </summary>
+        public List<StatementSyntax> SplitCoalesce(LocalDeclarationStatementSyntax declaration)
+        {
+            var declarator = declaration.Declaration.Variables[0];
+            var coalesce = (BinaryExpressionSyntax)Strip(declarator.Initializer!.Value);
+            var name = IdentifierName(declarator.Identifier.ValueText);
+            var first = declaration.WithDeclaration(declaration.Declaration.WithVariables(SingletonSeparatedList(
+                declarator.WithInitializer(declarator.Initializer.WithValue(coalesce.Left.WithoutTrivia())))));
+            var assignment = ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, name, coalesce.Right.WithoutTrivia()));
+            var test = IsPatternExpression(name, ConstantPattern(LiteralExpression(SyntaxKind.NullLiteralExpression)));
+            return new List<StatementSyntax> { first.WithoutLeadingTrivia(), IfStatement(test, MultiLineBlock(new[] { (StatementSyntax)assignment })) };
         }
 
         private bool IsBuiltInBoolean(BinaryExpressionSyntax binary) =>

@@ -32,7 +32,8 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        if (symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
+        if (symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams) ||
+            ExtensionBlocks.Receiver(model, symbol, cancellationToken) is { RefKind: not RefKind.None })
         {
             return null;
         }
@@ -64,7 +65,7 @@ internal static partial class RecursionToLoop
             return null;
         }
 
-        var plan = new Plan(symbol, model, selfName);
+        var plan = new Plan(symbol, model, selfName, cancellationToken);
         foreach (var call in info.Calls)
         {
             if (!plan.TryAdd(call, info, block, useAccumulator: false, push: true))
@@ -339,7 +340,7 @@ internal static partial class RecursionToLoop
             // Parameters whose value differs between frames: assigned in the body, or changed by a self-call.
             foreach (var symbol in flow.WrittenInside)
             {
-                if (symbol is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method))
+                if (symbol is IParameterSymbol parameter && ExtensionBlocks.IsOwnParameter(parameter, method))
                 {
                     _varying.Add(parameter.Name);
                 }
@@ -908,7 +909,7 @@ internal static partial class RecursionToLoop
                             }
 
                             break;
-                        case IParameterSymbol parameter when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _method):
+                        case IParameterSymbol parameter when ExtensionBlocks.IsOwnParameter(parameter, _method):
                             if (!_varying.Contains(parameter.Name))
                             {
                                 continue;

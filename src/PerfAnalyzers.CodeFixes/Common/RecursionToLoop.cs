@@ -276,6 +276,12 @@ internal static partial class RecursionToLoop
             return false;
         }
 
+        // An extension block member has no `this`: its receiver is the block's parameter, reassigned like a parameter.
+        if (ExtensionBlocks.IsMember(info.Method))
+        {
+            return false;
+        }
+
         foreach (var call in info.Calls)
         {
             if (call.Invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
@@ -463,7 +469,7 @@ internal static partial class RecursionToLoop
             }
         }
 
-        var plan = new Plan(symbol, model, selfName);
+        var plan = new Plan(symbol, model, selfName, cancellationToken);
         foreach (var call in info.Calls)
         {
             if (!plan.TryAdd(call, info, bodyNode, useAccumulator))
@@ -602,7 +608,7 @@ internal static partial class RecursionToLoop
 
         foreach (var captured in flow.Captured)
         {
-            if (captured is IParameterSymbol parameter && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, symbol) && reassigned.Contains(parameter.Name))
+            if (captured is IParameterSymbol parameter && ExtensionBlocks.IsOwnParameter(parameter, symbol) && reassigned.Contains(parameter.Name))
             {
                 return false;
             }
@@ -694,12 +700,16 @@ internal static partial class RecursionToLoop
     /// <summary>What to do with each self-call.</summary>
     private sealed class Plan
     {
-        public Plan(IMethodSymbol method, SemanticModel model, string? selfName)
+        public Plan(IMethodSymbol method, SemanticModel model, string? selfName, CancellationToken cancellationToken)
         {
             Method = method;
             Model = model;
             SelfName = selfName;
+            Receiver = ExtensionBlocks.Receiver(model, method, cancellationToken);
         }
+
+        /// <summary>The receiver parameter when the method is an instance member of an extension block; else null.</summary>
+        public IParameterSymbol? Receiver { get; }
 
         public SemanticModel Model { get; }
 
@@ -732,9 +742,35 @@ internal static partial class RecursionToLoop
                 return false;
             }
 
+            var target = invocation.TargetMethod;
+
+            // A member of a C# 14 extension block: the receiver is the block's parameter, which each call gets for itself
+            // like the first parameter of a classic extension method (`type.BaseType!.F(..)` reassigns `type`).
+            if (ExtensionBlocks.IsMember(Method) && !Method.IsStatic)
+            {
+                if (Receiver is null || invocation.Instance is null ||
+                    syntax.Expression is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } receiverAccess ||
+                    !SameTypeArguments(target.ContainingType, Method.ContainingType))
+                {
+                    return false;
+                }
+
+                if (receiverAccess.Expression is not IdentifierNameSyntax { Identifier.ValueText: var receiverText } || receiverText != Receiver.Name)
+                {
+                    // A ref receiver would be written through, an in / ref readonly one cannot be assigned (as for a
+                    // classic `this ref` / `this in` parameter): only passed on as itself.
+                    if (Receiver.RefKind != RefKind.None)
+                    {
+                        return false;
+                    }
+
+                    assignments.Add((Receiver.Name, receiverAccess.Expression));
+                }
+            }
+
             // The receiver: static, this (explicit or implicit), or another instance of this class when `this` can
             // become a local: a non-virtual method of a class, called on a receiver known not to be null.
-            if (invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            else if (invocation.Instance is not null and not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
             {
                 if (SelfName is null || Method.IsStatic || Method.IsVirtual || Method.IsAbstract || Method.IsOverride || Method.ContainingType.TypeKind != TypeKind.Class ||
                     syntax.Expression is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } memberAccess ||
@@ -756,11 +792,16 @@ internal static partial class RecursionToLoop
                 var name = Method.Parameters[0].Name;
                 if (extensionReceiver is not IdentifierNameSyntax { Identifier.ValueText: var text } || text != name)
                 {
+                    // `this ref S s`: `s = t` would write through to the caller's variable; `this in S s` cannot be assigned.
+                    if (Method.Parameters[0].RefKind != RefKind.None)
+                    {
+                        return false;
+                    }
+
                     assignments.Add((name, extensionReceiver));
                 }
             }
 
-            var target = invocation.TargetMethod;
             for (var i = 0; i < target.TypeArguments.Length; i++)
             {
                 if (!SymbolEqualityComparer.Default.Equals(target.TypeArguments[i], Method.TypeParameters[i]))
@@ -862,6 +903,25 @@ internal static partial class RecursionToLoop
             }
 
             Calls[syntax] = callPlan;
+            return true;
+        }
+
+        /// <summary>The call stays on the same instantiation of a generic extension block (<c>extension&lt;T&gt;(IList&lt;T&gt; list)</c>).</summary>
+        private static bool SameTypeArguments(INamedTypeSymbol? target, INamedTypeSymbol? method)
+        {
+            if (target is null || method is null || target.TypeArguments.Length != method.TypeParameters.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < target.TypeArguments.Length; i++)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(target.TypeArguments[i], method.TypeParameters[i]))
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 
@@ -1213,7 +1273,8 @@ internal static partial class RecursionToLoop
             {
                 statements.Add(ExpressionStatement(AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, targets[0], values[0])).WithAdditionalAnnotations(ReassignmentAnnotation));
             }
-            else if (targets.Count > 1 && call.Assignments.Any(a => _plan.Method.Parameters.Any(p => p.Name == a.Parameter && p.Type.IsRefLikeType)))
+            else if (targets.Count > 1 && call.Assignments.Any(a => _plan.Method.Parameters.Any(p => p.Name == a.Parameter && p.Type.IsRefLikeType) ||
+                (_plan.Receiver is { } receiver && receiver.Name == a.Parameter && receiver.Type.IsRefLikeType)))
             {
                 // A tuple cannot hold a ref struct (jellyfin's `ReadOnlySpan<char> host`): one assignment after the
                 // other, in the order written, which is the same as the simultaneous one when no value reads a
