@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -48,6 +49,69 @@ internal static class ObserverSources
                 return false;
         }
     }
+
+    /// <summary>
+    /// A subscription token that holds a callback (issue #18, eShop's <c>BasketState</c>, <c>OrderStatusNotificationService</c>,
+    /// <c>HooksRepository</c>): a class or struct that implements <see cref="IDisposable"/> (disposing it unsubscribes) and
+    /// keeps a delegate or a callback (a field, property or constructor parameter whose type is a delegate or whose name
+    /// or type name says callback, as Blazor's <c>EventCallback</c>); only types of the analysed code. A collection of them is a delegate list in disguise, sized by subscriptions. For a
+    /// dictionary (<c>KeyValuePair&lt;K, V&gt;</c> elements) the key or the value may be the token. A data class such as a
+    /// stored webhook subscription (no <c>IDisposable</c>, no callback) is not.
+    /// </summary>
+    public static bool IsCallbackSubscription(ITypeSymbol? element)
+    {
+        if (element is INamedTypeSymbol { Name: "KeyValuePair", TypeArguments.Length: 2 } pair &&
+            pair.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic")
+        {
+            return IsCallbackSubscription(pair.TypeArguments[0]) || IsCallbackSubscription(pair.TypeArguments[1]);
+        }
+
+        if (element is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type || !type.Locations.Any(l => l.IsInSource) ||
+            !IsDisposable(type))
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: false } field when IsCallback(field.Name, field.Type):
+                case IPropertySymbol { IsStatic: false, Parameters.Length: 0 } property when IsCallback(property.Name, property.Type):
+                    return true;
+                case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
+                    foreach (var parameter in constructor.Parameters)
+                    {
+                        if (IsCallback(parameter.Name, parameter.Type))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDisposable(INamedTypeSymbol type)
+    {
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (candidate is { Name: "IDisposable", ContainingNamespace.Name: "System", ContainingNamespace.ContainingNamespace.IsGlobalNamespace: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCallback(string name, ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Delegate ||
+        name.IndexOf("callback", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        type.Name.IndexOf("Callback", StringComparison.Ordinal) >= 0;
 
     /// <summary><c>GetConsumers</c>, <c>GetHandlers</c>, <c>ResolveSubscribers</c>: a method whose name ends with an observer word in the plural.</summary>
     public static bool IsObserverGetter(string name)

@@ -823,6 +823,12 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     /// </summary>
     private static bool IsObserverSource(IOperation? source, KnownTypes types, int indirection = 0)
     {
+        // Elements that are the type's own subscription tokens, wherever the collection comes from (issue #18, eShop).
+        if (source is not null && ObserverSources.IsCallbackSubscription(types.ElementType(source.Type)))
+        {
+            return true;
+        }
+
         for (var depth = 0; depth < 6 && source is IInvocationOperation call; depth++)
         {
             if (call.TargetMethod.Name == "GetInvocationList")
