@@ -34,7 +34,7 @@ internal static class ObserverSources
             case ILocalReferenceOperation local:
                 if (SettingsCollections.SingleInitializer(local) is not { } value)
                 {
-                    return false;
+                    return IsNarrowedObserverLocal(local, isObserverSource);
                 }
 
                 value = Loops.Unwrap(value);
@@ -112,6 +112,78 @@ internal static class ObserverSources
         type.TypeKind == TypeKind.Delegate ||
         name.IndexOf("callback", StringComparison.OrdinalIgnoreCase) >= 0 ||
         type.Name.IndexOf("Callback", StringComparison.Ordinal) >= 0;
+
+    /// <summary>
+    /// A local assigned from an observer source and afterwards only narrowed or reordered in place (jellyfin
+    /// ProviderManager: <c>var providers = GetRemoteImageProviders(item, ..); if (..) providers = providers.Where(..);</c>,
+    /// issue #18): every value it is given is an observer source or a <c>Where</c>/<c>OrderBy</c>/<c>Distinct</c>/...
+    /// chain over the local itself, with at least one observer source. Not passed by <c>ref</c>/<c>out</c>.
+    /// </summary>
+    private static bool IsNarrowedObserverLocal(ILocalReferenceOperation reference, Func<IOperation, bool> isObserverSource)
+    {
+        IOperation root = reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        var sources = 0;
+        foreach (var operation in root.Descendants())
+        {
+            IOperation? value = null;
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    value = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                    if (value is null)
+                    {
+                        continue;
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    value = assignment.Value;
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed } when SymbolEqualityComparer.Default.Equals(passed.Local, reference.Local):
+                    return false;
+                default:
+                    continue;
+            }
+
+            value = Loops.Unwrap(value);
+            if (IsNarrowingOf(value, reference.Local))
+            {
+                continue;
+            }
+
+            if (!isObserverSource(value))
+            {
+                return false;
+            }
+
+            sources++;
+        }
+
+        return sources > 0;
+    }
+
+    private static bool IsNarrowingOf(IOperation value, ILocalSymbol local)
+    {
+        for (var depth = 0; depth < 8 && value is IInvocationOperation call; depth++)
+        {
+            if (call.TargetMethod.ContainingType is not { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace.Name: "System" } } ||
+                call.TargetMethod.Name is not ("Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Distinct" or
+                    "Reverse" or "ToList" or "ToArray" or "AsEnumerable" or "OfType" or "Cast" or "Take" or "Skip"))
+            {
+                return false;
+            }
+
+            value = Loops.Unwrap(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : value));
+        }
+
+        return value is ILocalReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Local, local);
+    }
 
     /// <summary><c>GetConsumers</c>, <c>GetHandlers</c>, <c>ResolveSubscribers</c>: a method whose name ends with an observer word in the plural.</summary>
     public static bool IsObserverGetter(string name)

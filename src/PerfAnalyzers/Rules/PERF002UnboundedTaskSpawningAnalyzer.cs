@@ -877,6 +877,14 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             return true;
         }
 
+        if (element.TypeKind == TypeKind.Error)
+        {
+            // A service type the compilation cannot see (a package not restored): the injected form still tells
+            // (bitwarden NotificationHubClientProxy: `IEnumerable<INotificationHubClient> _clients = clients`).
+            return declaredType is INamedTypeSymbol { OriginalDefinition: var definition } && KnownTypes.Is(definition, types.IEnumerableOfT) &&
+                   IsAssignedFromInjectedServices(member);
+        }
+
         if (element.TypeKind != TypeKind.Interface && !element.IsAbstract)
         {
             return false;
@@ -938,8 +946,23 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     /// <summary><c>services</c>, <c>services.ToArray()</c>, <c>services.ToList()</c>: the identifier, else null.</summary>
     private static string? InjectedParameterName(ExpressionSyntax value)
     {
-        if (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToArray" or "ToList" or "ToImmutableArray" } access, ArgumentList.Arguments.Count: 0 })
+        // services.ToArray(), also a subset or an order of them first (smartstore HybridCacheManager:
+        // `_stores = stores.Distinct().OrderBy(x => x.IsDistributed).ToArray()`, issue #18).
+        for (var depth = 0; depth < 8 && value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call; depth++)
         {
+            var arguments = call.ArgumentList.Arguments.Count;
+            var kept = access.Name.Identifier.ValueText switch
+            {
+                "ToArray" or "ToList" or "ToImmutableArray" or "Distinct" or "Reverse" or "AsEnumerable" => arguments == 0,
+                "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" => arguments == 1,
+                _ => access.Name is GenericNameSyntax { Identifier.ValueText: "OfType" or "Cast" } && arguments == 0,
+            };
+
+            if (!kept)
+            {
+                return null;
+            }
+
             value = access.Expression;
         }
 
