@@ -53,6 +53,9 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     internal const string SourceProperty = "Source";
     internal const string SourceObservers = "Observers";
 
+    /// <summary>Diagnostic property: set to <c>FewElements</c> when the source is a list filled by a few <c>Add</c> calls outside loops (reported as Info).</summary>
+    internal const string SourceFewElements = "FewElements";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PERF002UnboundedTaskSpawning);
 
     public override void Initialize(AnalysisContext context)
@@ -317,7 +320,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             }
         }
 
-        Report(context, select, select.TargetMethod.Name, form, IsObserverSource(source, types));
+        Report(context, select, select.TargetMethod.Name, form, IsObserverSource(source, types), BoundedBuilders.HasFewAdds(source, threshold));
     }
 
     /// <summary>
@@ -504,7 +507,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
         return null;
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation operation, string name, string form, bool observers = false)
+    private static void Report(OperationAnalysisContext context, IOperation operation, string name, string form, bool observers = false, bool fewElements = false)
     {
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties.Add(FormProperty, form);
@@ -519,6 +522,12 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
         if (observers)
         {
             properties.Add(SourceProperty, SourceObservers);
+            severity = DiagnosticSeverity.Info;
+        }
+        else if (fewElements)
+        {
+            // A list filled by a few Adds outside loops (issue #18 section 2): provably small.
+            properties.Add(SourceProperty, SourceFewElements);
             severity = DiagnosticSeverity.Info;
         }
 
