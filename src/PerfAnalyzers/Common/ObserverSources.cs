@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -33,7 +34,7 @@ internal static class ObserverSources
             case ILocalReferenceOperation local:
                 if (SettingsCollections.SingleInitializer(local) is not { } value)
                 {
-                    return false;
+                    return IsNarrowedObserverLocal(local, isObserverSource);
                 }
 
                 value = Loops.Unwrap(value);
@@ -47,6 +48,141 @@ internal static class ObserverSources
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A subscription token that holds a callback (issue #18, eShop's <c>BasketState</c>, <c>OrderStatusNotificationService</c>,
+    /// <c>HooksRepository</c>): a class or struct that implements <see cref="IDisposable"/> (disposing it unsubscribes) and
+    /// keeps a delegate or a callback (a field, property or constructor parameter whose type is a delegate or whose name
+    /// or type name says callback, as Blazor's <c>EventCallback</c>); only types of the analysed code. A collection of them is a delegate list in disguise, sized by subscriptions. For a
+    /// dictionary (<c>KeyValuePair&lt;K, V&gt;</c> elements) the key or the value may be the token. A data class such as a
+    /// stored webhook subscription (no <c>IDisposable</c>, no callback) is not.
+    /// </summary>
+    public static bool IsCallbackSubscription(ITypeSymbol? element)
+    {
+        if (element is INamedTypeSymbol { Name: "KeyValuePair", TypeArguments.Length: 2 } pair &&
+            pair.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic")
+        {
+            return IsCallbackSubscription(pair.TypeArguments[0]) || IsCallbackSubscription(pair.TypeArguments[1]);
+        }
+
+        if (element is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type || !type.Locations.Any(l => l.IsInSource) ||
+            !IsDisposable(type))
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol { IsStatic: false } field when IsCallback(field.Name, field.Type):
+                case IPropertySymbol { IsStatic: false, Parameters.Length: 0 } property when IsCallback(property.Name, property.Type):
+                    return true;
+                case IMethodSymbol { MethodKind: MethodKind.Constructor } constructor:
+                    foreach (var parameter in constructor.Parameters)
+                    {
+                        if (IsCallback(parameter.Name, parameter.Type))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDisposable(INamedTypeSymbol type)
+    {
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (candidate is { Name: "IDisposable", ContainingNamespace.Name: "System", ContainingNamespace.ContainingNamespace.IsGlobalNamespace: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCallback(string name, ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Delegate ||
+        name.IndexOf("callback", StringComparison.OrdinalIgnoreCase) >= 0 ||
+        type.Name.IndexOf("Callback", StringComparison.Ordinal) >= 0;
+
+    /// <summary>
+    /// A local assigned from an observer source and afterwards only narrowed or reordered in place (jellyfin
+    /// ProviderManager: <c>var providers = GetRemoteImageProviders(item, ..); if (..) providers = providers.Where(..);</c>,
+    /// issue #18): every value it is given is an observer source or a <c>Where</c>/<c>OrderBy</c>/<c>Distinct</c>/...
+    /// chain over the local itself, with at least one observer source. Not passed by <c>ref</c>/<c>out</c>.
+    /// </summary>
+    private static bool IsNarrowedObserverLocal(ILocalReferenceOperation reference, Func<IOperation, bool> isObserverSource)
+    {
+        IOperation root = reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        var sources = 0;
+        foreach (var operation in root.Descendants())
+        {
+            IOperation? value = null;
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    value = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                    if (value is null)
+                    {
+                        continue;
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    value = assignment.Value;
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed } when SymbolEqualityComparer.Default.Equals(passed.Local, reference.Local):
+                    return false;
+                default:
+                    continue;
+            }
+
+            value = Loops.Unwrap(value);
+            if (IsNarrowingOf(value, reference.Local))
+            {
+                continue;
+            }
+
+            if (!isObserverSource(value))
+            {
+                return false;
+            }
+
+            sources++;
+        }
+
+        return sources > 0;
+    }
+
+    private static bool IsNarrowingOf(IOperation value, ILocalSymbol local)
+    {
+        for (var depth = 0; depth < 8 && value is IInvocationOperation call; depth++)
+        {
+            if (call.TargetMethod.ContainingType is not { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace.Name: "System" } } ||
+                call.TargetMethod.Name is not ("Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Distinct" or
+                    "Reverse" or "ToList" or "ToArray" or "AsEnumerable" or "OfType" or "Cast" or "Take" or "Skip"))
+            {
+                return false;
+            }
+
+            value = Loops.Unwrap(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : value));
+        }
+
+        return value is ILocalReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Local, local);
     }
 
     /// <summary><c>GetConsumers</c>, <c>GetHandlers</c>, <c>ResolveSubscribers</c>: a method whose name ends with an observer word in the plural.</summary>

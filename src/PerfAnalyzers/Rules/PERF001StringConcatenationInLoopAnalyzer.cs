@@ -156,6 +156,12 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
 
         var descriptor = Descriptors.PERF001StringConcatenationInLoop;
         var severity = TestProjects.LowerInTestCode(descriptor.DefaultSeverity, context.Options, context.Operation.Syntax.SyntaxTree, context.ContainingSymbol);
+        if (loop.Loop is IForEachLoopOperation { Collection: var collection } && ReflectionMembers.IsMembersOfOneType(collection))
+        {
+            // The members of one type: a count fixed by the code (issue #18 section 2).
+            severity = DiagnosticSeverity.Info;
+        }
+
         context.ReportDiagnostic(Diagnostic.Create(descriptor, context.Operation.Syntax.GetLocation(), severity, null, properties, name, "in a loop", "use a StringBuilder"));
     }
 
@@ -169,12 +175,15 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
 
         // A source with a small constant count (new[] { a, b }.Aggregate(...)) is not worth reporting, as for loops.
         var threshold = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, RuleId, MaxConstantIterationsOption, DefaultMaxConstantIterations, min: 0);
+        var membersOfOneType = false;
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter?.Ordinal == 0 && Loops.TryGetCollectionCount(argument.Value, out var count) && count <= threshold)
             {
                 return;
             }
+
+            membersOfOneType |= argument.Parameter?.Ordinal == 0 && ReflectionMembers.IsMembersOfOneType(argument.Value);
         }
 
         var syntax = invocation.Syntax;
@@ -186,7 +195,9 @@ public sealed class PERF001StringConcatenationInLoopAnalyzer : DiagnosticAnalyze
 
         var location = Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(start, syntax.Span.End));
         var descriptor = Descriptors.PERF001StringConcatenationInLoop;
-        var severity = TestProjects.LowerInTestCode(descriptor.DefaultSeverity, context.Options, syntax.SyntaxTree, context.ContainingSymbol);
+        var severity = membersOfOneType
+            ? DiagnosticSeverity.Info
+            : TestProjects.LowerInTestCode(descriptor.DefaultSeverity, context.Options, syntax.SyntaxTree, context.ContainingSymbol);
         context.ReportDiagnostic(Diagnostic.Create(
             descriptor, location, severity, null, AggregateProperties, lambda.Symbol.Parameters[0].Name, "in Aggregate", "use string.Join, string.Concat or a StringBuilder"));
     }

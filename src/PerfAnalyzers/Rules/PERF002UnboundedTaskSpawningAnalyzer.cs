@@ -53,6 +53,9 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     internal const string SourceProperty = "Source";
     internal const string SourceObservers = "Observers";
 
+    /// <summary>Diagnostic property: set to <c>FewElements</c> when the source is a list filled by a few <c>Add</c> calls outside loops (reported as Info).</summary>
+    internal const string SourceFewElements = "FewElements";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PERF002UnboundedTaskSpawning);
 
     public override void Initialize(AnalysisContext context)
@@ -317,7 +320,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             }
         }
 
-        Report(context, select, select.TargetMethod.Name, form, IsObserverSource(source, types));
+        Report(context, select, select.TargetMethod.Name, form, IsObserverSource(source, types), BoundedBuilders.HasFewAdds(source, threshold));
     }
 
     /// <summary>
@@ -504,7 +507,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
         return null;
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation operation, string name, string form, bool observers = false)
+    private static void Report(OperationAnalysisContext context, IOperation operation, string name, string form, bool observers = false, bool fewElements = false)
     {
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties.Add(FormProperty, form);
@@ -519,6 +522,12 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
         if (observers)
         {
             properties.Add(SourceProperty, SourceObservers);
+            severity = DiagnosticSeverity.Info;
+        }
+        else if (fewElements)
+        {
+            // A list filled by a few Adds outside loops (issue #18 section 2): provably small.
+            properties.Add(SourceProperty, SourceFewElements);
             severity = DiagnosticSeverity.Info;
         }
 
@@ -823,6 +832,12 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     /// </summary>
     private static bool IsObserverSource(IOperation? source, KnownTypes types, int indirection = 0)
     {
+        // Elements that are the type's own subscription tokens, wherever the collection comes from (issue #18, eShop).
+        if (source is not null && ObserverSources.IsCallbackSubscription(types.ElementType(source.Type)))
+        {
+            return true;
+        }
+
         for (var depth = 0; depth < 6 && source is IInvocationOperation call; depth++)
         {
             if (call.TargetMethod.Name == "GetInvocationList")
@@ -869,6 +884,14 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
         if (element.TypeKind == TypeKind.Delegate)
         {
             return true;
+        }
+
+        if (element.TypeKind == TypeKind.Error)
+        {
+            // A service type the compilation cannot see (a package not restored): the injected form still tells
+            // (bitwarden NotificationHubClientProxy: `IEnumerable<INotificationHubClient> _clients = clients`).
+            return declaredType is INamedTypeSymbol { OriginalDefinition: var definition } && KnownTypes.Is(definition, types.IEnumerableOfT) &&
+                   IsAssignedFromInjectedServices(member);
         }
 
         if (element.TypeKind != TypeKind.Interface && !element.IsAbstract)
@@ -932,8 +955,23 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     /// <summary><c>services</c>, <c>services.ToArray()</c>, <c>services.ToList()</c>: the identifier, else null.</summary>
     private static string? InjectedParameterName(ExpressionSyntax value)
     {
-        if (value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToArray" or "ToList" or "ToImmutableArray" } access, ArgumentList.Arguments.Count: 0 })
+        // services.ToArray(), also a subset or an order of them first (smartstore HybridCacheManager:
+        // `_stores = stores.Distinct().OrderBy(x => x.IsDistributed).ToArray()`, issue #18).
+        for (var depth = 0; depth < 8 && value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call; depth++)
         {
+            var arguments = call.ArgumentList.Arguments.Count;
+            var kept = access.Name.Identifier.ValueText switch
+            {
+                "ToArray" or "ToList" or "ToImmutableArray" or "Distinct" or "Reverse" or "AsEnumerable" => arguments == 0,
+                "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" => arguments == 1,
+                _ => access.Name is GenericNameSyntax { Identifier.ValueText: "OfType" or "Cast" } && arguments == 0,
+            };
+
+            if (!kept)
+            {
+                return null;
+            }
+
             value = access.Expression;
         }
 
