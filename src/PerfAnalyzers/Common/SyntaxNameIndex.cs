@@ -210,6 +210,103 @@ internal sealed class SyntaxNameIndex
         return collector.Result();
     }
 
+    /// <summary>
+    /// A call on a data-access abstraction (<see cref="DataAccessCalls"/> counts a call on a type named <c>*Repository</c>
+    /// as a round-trip when its body is not visible): by the receiver's name (<c>_userRepository.GetAsync(..)</c>,
+    /// <c>repo.Save(..)</c>), or a parameter, field or property of the declaration whose declared type is named like a
+    /// repository (<c>IUserRepository users</c>). Syntax only, so an over-approximation of the type check.
+    /// </summary>
+    private static bool CallsDataAccessReceiver(InvocationExpressionSyntax invocation, SyntaxNode declaration, ref HashSet<string>? dataAccessNames)
+    {
+        var receiver = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Expression,
+            MemberBindingExpressionSyntax => (invocation.Parent as ConditionalAccessExpressionSyntax)?.Expression,
+            _ => null,
+        };
+
+        var name = receiver switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        if (name is null)
+        {
+            return false;
+        }
+
+        if (name.IndexOf("Repo", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            return true;
+        }
+
+        dataAccessNames ??= DataAccessNames(declaration);
+        return dataAccessNames.Contains(name);
+    }
+
+    /// <summary>Names of the parameters of <paramref name="declaration"/> and of the fields, properties and primary-constructor parameters of its type whose declared type is named like a repository.</summary>
+    private static HashSet<string> DataAccessNames(SyntaxNode declaration)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var list in declaration.ChildNodes())
+        {
+            if (list is ParameterListSyntax parameters)
+            {
+                AddParameters(parameters, names);
+            }
+        }
+
+        var type = declaration.Parent as TypeDeclarationSyntax;
+        if (type is null)
+        {
+            return names;
+        }
+
+        foreach (var child in type.ChildNodes())
+        {
+            switch (child)
+            {
+                case ParameterListSyntax parameters:
+                    AddParameters(parameters, names);
+                    break;
+                case FieldDeclarationSyntax field when IsRepositoryTypeName(field.Declaration.Type):
+                    foreach (var variable in field.Declaration.Variables)
+                    {
+                        names.Add(variable.Identifier.ValueText);
+                    }
+
+                    break;
+                case PropertyDeclarationSyntax property when IsRepositoryTypeName(property.Type):
+                    names.Add(property.Identifier.ValueText);
+                    break;
+            }
+        }
+
+        return names;
+    }
+
+    private static void AddParameters(ParameterListSyntax parameters, HashSet<string> names)
+    {
+        foreach (var parameter in parameters.Parameters)
+        {
+            if (parameter.Type is { } type && IsRepositoryTypeName(type))
+            {
+                names.Add(parameter.Identifier.ValueText);
+            }
+        }
+    }
+
+    private static bool IsRepositoryTypeName(TypeSyntax type) => type switch
+    {
+        NullableTypeSyntax nullable => IsRepositoryTypeName(nullable.ElementType),
+        QualifiedNameSyntax qualified => IsRepositoryTypeName(qualified.Right),
+        AliasQualifiedNameSyntax alias => IsRepositoryTypeName(alias.Name),
+        SimpleNameSyntax simple => simple.Identifier.ValueText.EndsWith("Repository", StringComparison.Ordinal),
+        _ => false,
+    };
+
     private static bool IsDataHint(string identifier) =>
         identifier.IndexOf("Context", StringComparison.OrdinalIgnoreCase) >= 0 ||
         identifier.IndexOf("Repository", StringComparison.OrdinalIgnoreCase) >= 0 ||
@@ -250,6 +347,7 @@ internal sealed class SyntaxNameIndex
         {
             var linqCall = false;
             var dataHint = false;
+            HashSet<string>? dataAccessNames = null;
             foreach (var node in declaration.DescendantNodes())
             {
                 if (node is IdentifierNameSyntax identifier)
@@ -263,7 +361,7 @@ internal sealed class SyntaxNameIndex
                     continue;
                 }
 
-                if (StrongNames.Contains(called))
+                if (StrongNames.Contains(called) || CallsDataAccessReceiver(invocation, declaration, ref dataAccessNames))
                 {
                     _direct = true;
                     return true;

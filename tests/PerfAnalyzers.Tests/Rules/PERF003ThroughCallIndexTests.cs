@@ -129,4 +129,57 @@ public class PERF003ThroughCallIndexTests
             private static int Third(int id) => id.GetHashCode();
         }
         """]);
+
+    [Fact]
+    public Task Helper_that_calls_a_repository_whose_body_is_not_visible_is_reported() => Verify([
+        """
+        public interface IOrganizationRepository
+        {
+            Task ReplaceAsync(Order order);
+        }
+
+        public interface IMailService
+        {
+            Task SendAsync(string to);
+        }
+
+        class LicensingService
+        {
+            private readonly IOrganizationRepository _organizationRepository;
+            private readonly IOrganizationRepository _orgs;
+            private readonly IMailService _mail;
+
+            public LicensingService(IOrganizationRepository repository, IMailService mail)
+            {
+                _organizationRepository = repository;
+                _orgs = repository;
+                _mail = mail;
+            }
+
+            async Task ValidateAsync(List<Order> orders)
+            {
+                foreach (var order in orders)
+                {
+                    await [|DisableAsync(order, "No license file.")|];
+                    await [|ArchiveAsync(order)|];
+                    await NotifyAsync(order);
+                }
+            }
+
+            private async Task DisableAsync(Order order, string reason)
+            {
+                order.Status = reason;
+                await _organizationRepository.ReplaceAsync(order);
+                await _mail.SendAsync(reason);
+            }
+
+            private async Task ArchiveAsync(Order order)
+            {
+                order.Status = "archived";
+                await _orgs.ReplaceAsync(order);
+            }
+
+            private Task NotifyAsync(Order order) => _mail.SendAsync(order.Status);
+        }
+        """]);
 }
