@@ -139,6 +139,11 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return; // part of a query translated to SQL, whatever lambda encloses it in the tree (checked first: it is cheaper than classifying)
         }
 
+        if (MockSetups.IsMockCall(invocation))
+        {
+            return; // a call on a test double that configures or checks it (NSubstitute `Returns`, `Received()`): no round-trip
+        }
+
         var apis = state.Apis;
         var patterns = ReadPatterns(context, state);
         var isQuerySource = patterns.IsQuerySource;
