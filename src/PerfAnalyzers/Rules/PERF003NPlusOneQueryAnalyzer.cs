@@ -834,7 +834,18 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 case IMemberReferenceOperation:
                     return false;
                 case IInvocationOperation call:
-                    return call.TargetMethod.Name == "Contains";
+                    if (call.TargetMethod.Name == "Contains")
+                    {
+                        return true;
+                    }
+
+                    // The receiver (an argument would sit in an IArgumentOperation) of a member of the collection: a C# 14
+                    // extension member (smartstore's `group.ToDistinctArray(x => x.Entity.Id)`, declared in an
+                    // `extension<T>(IEnumerable<T> source)` block, has the group as its receiver, not as a first argument)
+                    // or an instance method. A collection comes back (the ids of the group): still a set; one value
+                    // (`group.FirstOf(..)`): not.
+                    reference = call;
+                    continue;
                 case IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } call }:
                     if (call.TargetMethod.Name == "Contains")
                     {
