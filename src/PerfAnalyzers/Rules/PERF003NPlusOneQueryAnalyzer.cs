@@ -265,9 +265,15 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         severity = DiagnosticSeverity.Warning;
         var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
         IOperation current = query;
+        var exited = ExitedFunction(query);
         for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, state.IsPerElementCall, out var loop); depth++)
         {
             current = loop.Operation;
+            if (exited is not null && IsWithin(loop.Operation, exited))
+            {
+                continue; // the query's statement leaves this loop (return, throw): at most once per run of the function
+            }
+
             var isSmallConstant = false;
             if (TryGetConstantCount(loop, out var count))
             {
@@ -319,6 +325,47 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         found = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The function (method, lambda or local function) that <paramref name="query"/>'s own statement leaves: the query is
+    /// part of a <c>return</c> (not <c>yield return</c>) or a <c>throw</c> of that function, so every loop inside the
+    /// function runs it at most once (Kavita: <c>foreach (var ip in ...) if (!IPAddress.TryParse(..)) return
+    /// BadRequest(await _localizationService.Translate(..));</c>). A lambda's <c>return</c> leaves only that call of the
+    /// lambda: a per-element lambda around it still repeats it. Null when the query does not leave its function.
+    /// </summary>
+    private static IOperation? ExitedFunction(IOperation query)
+    {
+        var exits = false;
+        for (var parent = query.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IReturnOperation { Kind: OperationKind.Return, IsImplicit: false }:
+                case IThrowOperation:
+                    exits = true;
+                    break;
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                case IMethodBodyBaseOperation:
+                    return exits ? parent : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsWithin(IOperation operation, IOperation ancestor)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (ReferenceEquals(parent, ancestor))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 
