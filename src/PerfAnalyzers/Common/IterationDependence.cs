@@ -75,7 +75,8 @@ internal sealed class IterationDependence
                 _ => null,
             };
 
-            if (target is not null && Loops.Unwrap(target) is ILocalReferenceOperation local && context.LifetimeSpansIterations(local.Local))
+            if (target is not null && Loops.Unwrap(target) is ILocalReferenceOperation local && context.LifetimeSpansIterations(local.Local) &&
+                !(operation is ISimpleAssignmentOperation simple && IsRefetchByOwnKey(local.Local, simple.Value)))
             {
                 result._symbols.Add(local.Local);
             }
@@ -86,6 +87,113 @@ internal sealed class IterationDependence
         result._references = null; // only needed while computing; the finished instance is shared read-only across threads
         return result;
     }
+
+    /// <summary>
+    /// A re-fetch of the entity a local holds by its own key (bitwarden's SCIM patch: <c>orgUser = await
+    /// _repository.GetByIdAsync(orgUser.Id) ?? throw ...</c> after each operation that changed the user): the local gets a
+    /// fresh copy of the same row, whose key is the one it had, so the assignment alone does not make the local change
+    /// per iteration (the propagation below still marks it when the call also reads a dependent value). Only a lookup
+    /// by key counts: a call named <c>Get</c>/<c>Find</c>/<c>Load</c>/<c>Fetch</c>/<c>Reload</c> (or <c>Get…ById</c>,
+    /// <c>Find…ById</c>, with or without <c>Async</c>) whose result is of the local's type and which reads the local only
+    /// as <c>local.Id</c> (or <c>local.&lt;Type&gt;Id</c>). A walk along another key (<c>node = Get(node.ParentId)</c>) or
+    /// to a neighbour (<c>GetNext(node.Id)</c>) changes the row and stays per iteration.
+    /// </summary>
+    internal static bool IsRefetchByOwnKey(ILocalSymbol local, IOperation value)
+    {
+        value = UnwrapRefetch(value);
+        if (value is not IInvocationOperation call || !IsLookupByKeyName(call.TargetMethod.Name) ||
+            !IsSameEntityType(local.Type, AwaitedType(call)))
+        {
+            return false;
+        }
+
+        var keyReads = 0;
+        foreach (var operation in call.DescendantsAndSelf())
+        {
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            if (reference.Parent is not IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } member || !IsOwnKey(member.Member, local.Type))
+            {
+                return false; // the entity itself, or another of its members, goes into the call
+            }
+
+            keyReads++;
+        }
+
+        return keyReads > 0;
+    }
+
+    private static IOperation UnwrapRefetch(IOperation value)
+    {
+        for (var depth = 0; depth < 6; depth++)
+        {
+            value = Loops.Unwrap(value);
+            switch (value)
+            {
+                case IConversionOperation conversion:
+                    value = conversion.Operand;
+                    continue;
+                case IAwaitOperation awaited:
+                    value = awaited.Operation;
+                    continue;
+                case ICoalesceOperation { WhenNull: var whenNull } coalesce when Loops.Unwrap(whenNull) is IThrowOperation:
+                    value = coalesce.Value;
+                    continue;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
+                    value = instance;
+                    continue;
+            }
+
+            break;
+        }
+
+        return value;
+    }
+
+    private static bool IsLookupByKeyName(string name)
+    {
+        if (name.EndsWith("Async", StringComparison.Ordinal))
+        {
+            name = name.Substring(0, name.Length - "Async".Length);
+        }
+
+        switch (name)
+        {
+            case "Get":
+            case "Find":
+            case "Load":
+            case "Fetch":
+            case "Reload":
+            case "GetByKey":
+            case "FindByKey":
+                return true;
+        }
+
+        return (name.StartsWith("Get", StringComparison.Ordinal) || name.StartsWith("Find", StringComparison.Ordinal)) &&
+               name.EndsWith("ById", StringComparison.Ordinal);
+    }
+
+    private static ITypeSymbol? AwaitedType(IInvocationOperation call)
+    {
+        var type = call.Type;
+        if (type is INamedTypeSymbol { Arity: 1, Name: "Task" or "ValueTask" } task &&
+            task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+        {
+            return task.TypeArguments[0];
+        }
+
+        return type;
+    }
+
+    private static bool IsSameEntityType(ITypeSymbol local, ITypeSymbol? result) =>
+        result is not null && local.TypeKind is TypeKind.Class or TypeKind.Interface &&
+        SymbolEqualityComparer.Default.Equals(local.WithNullableAnnotation(NullableAnnotation.None), result.WithNullableAnnotation(NullableAnnotation.None));
+
+    private static bool IsOwnKey(ISymbol member, ITypeSymbol type) =>
+        member.Name == "Id" || member.Name == type.Name + "Id";
 
     /// <summary>While computing: the locals and parameters each queried operation reads, collected once per operation.</summary>
     private Dictionary<IOperation, ISymbol[]>? _references;

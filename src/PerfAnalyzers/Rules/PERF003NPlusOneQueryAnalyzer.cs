@@ -139,6 +139,11 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return; // part of a query translated to SQL, whatever lambda encloses it in the tree (checked first: it is cheaper than classifying)
         }
 
+        if (MockSetups.IsMockCall(invocation))
+        {
+            return; // a call on a test double that configures or checks it (NSubstitute `Returns`, `Received()`): no round-trip
+        }
+
         var apis = state.Apis;
         var patterns = ReadPatterns(context, state);
         var isQuerySource = patterns.IsQuerySource;
@@ -260,9 +265,15 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         severity = DiagnosticSeverity.Warning;
         var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
         IOperation current = query;
+        var exited = ExitedFunction(query);
         for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, PerElementCalls.IsPerElementCall, out var loop); depth++)
         {
             current = loop.Operation;
+            if (exited is not null && IsWithin(loop.Operation, exited))
+            {
+                continue; // the query's statement leaves this loop (return, throw): at most once per run of the function
+            }
+
             var isSmallConstant = false;
             if (TryGetConstantCount(loop, out var count))
             {
@@ -314,6 +325,47 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         found = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The function (method, lambda or local function) that <paramref name="query"/>'s own statement leaves: the query is
+    /// part of a <c>return</c> (not <c>yield return</c>) or a <c>throw</c> of that function, so every loop inside the
+    /// function runs it at most once (Kavita: <c>foreach (var ip in ...) if (!IPAddress.TryParse(..)) return
+    /// BadRequest(await _localizationService.Translate(..));</c>). A lambda's <c>return</c> leaves only that call of the
+    /// lambda: a per-element lambda around it still repeats it. Null when the query does not leave its function.
+    /// </summary>
+    private static IOperation? ExitedFunction(IOperation query)
+    {
+        var exits = false;
+        for (var parent = query.Parent; parent is not null; parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IReturnOperation { Kind: OperationKind.Return, IsImplicit: false }:
+                case IThrowOperation:
+                    exits = true;
+                    break;
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                case IMethodBodyBaseOperation:
+                    return exits ? parent : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsWithin(IOperation operation, IOperation ancestor)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (ReferenceEquals(parent, ancestor))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 
@@ -829,7 +881,18 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 case IMemberReferenceOperation:
                     return false;
                 case IInvocationOperation call:
-                    return call.TargetMethod.Name == "Contains";
+                    if (call.TargetMethod.Name == "Contains")
+                    {
+                        return true;
+                    }
+
+                    // The receiver (an argument would sit in an IArgumentOperation) of a member of the collection: a C# 14
+                    // extension member (smartstore's `group.ToDistinctArray(x => x.Entity.Id)`, declared in an
+                    // `extension<T>(IEnumerable<T> source)` block, has the group as its receiver, not as a first argument)
+                    // or an instance method. A collection comes back (the ids of the group): still a set; one value
+                    // (`group.FirstOf(..)`): not.
+                    reference = call;
+                    continue;
                 case IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } call }:
                     if (call.TargetMethod.Name == "Contains")
                     {
