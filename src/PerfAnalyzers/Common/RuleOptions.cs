@@ -30,6 +30,7 @@ internal static class RuleOptions
         new("PERF003", "max_constant_iterations", OptionKind.Int32, Int(PERF003NPlusOneQueryAnalyzer.DefaultMaxConstantIterations), min: 0),
         new("PERF003", "data_access_types", OptionKind.Text, "types whose name ends in Repository"),
         new("PERF003", "batch_size", OptionKind.Int32, "not set: one query for all keys", min: 1),
+        new("PERF003", ReferenceDataTypes.Option, OptionKind.Text, ReferenceDataTypes.Default),
         new("PERF004", "include_tree_recursion", OptionKind.Boolean, "false"),
         new("PERF004", RecursionDepth.HierarchyMembersOption, OptionKind.Text, "Parent, BaseType, InnerException, DeclaringType and similar"),
         new("PERF005", RecursionDepth.HierarchyMembersOption, OptionKind.Text, "Parent, BaseType, InnerException, DeclaringType and similar"),

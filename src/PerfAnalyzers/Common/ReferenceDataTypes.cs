@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace PerfAnalyzers.Common;
+
+/// <summary>
+/// A repetition over reference data whose count an administrator sets, not the data (issue #18 section 2): the
+/// application's languages or currencies (smartstore: one localized value or slug saved per <c>Language</c>). Matched by
+/// the element type's name, from <c>perf_analyzers.&lt;ID&gt;.reference_data_types</c> (names separated by commas; default
+/// <see cref="Default"/>; a multi-store shop can add <c>Store</c>, which a retail chain's data would not want). A
+/// round-trip per such element is reported at Info.
+/// </summary>
+internal static class ReferenceDataTypes
+{
+    internal const string Option = "reference_data_types";
+
+    internal const string Default = "Language,Currency";
+
+    private static readonly ConcurrentDictionary<string, HashSet<string>> Parsed = new(StringComparer.Ordinal);
+
+    public static bool IsOverReferenceData(in LoopContext loop, AnalyzerOptions options, SyntaxTree tree, string ruleId)
+    {
+        var elementType = loop.Loop is IForEachLoopOperation { Locals.Length: 1 } each
+            ? each.Locals[0].Type
+            : loop.Lambda?.Symbol.Parameters.Length > 0 ? loop.Lambda.Symbol.Parameters[0].Type : null;
+        if (elementType is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named)
+        {
+            return false;
+        }
+
+        var raw = RuleOptions.TryGetRaw(options, tree, ruleId, Option, out var configured) ? configured : Default;
+        var names = Parsed.GetOrAdd(raw, static value =>
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var part in value.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                set.Add(part.Trim());
+            }
+
+            return set;
+        });
+        return names.Contains(named.Name);
+    }
+}
