@@ -36,6 +36,12 @@ internal readonly struct LoopContext
     /// <summary>The syntax of the repeating part, for span checks (a <c>for</c> header's condition and increment count as repeated).</summary>
     public SyntaxNode RepeatedSyntax => Loop is not null ? Loop.Syntax : Lambda!.Syntax;
 
+    /// <summary>The type of one element: the <c>foreach</c> variable's, or the per-element lambda's first parameter's (null for other loops).</summary>
+    public ITypeSymbol? ElementType =>
+        Loop is IForEachLoopOperation { Locals.Length: 1 } each
+            ? each.Locals[0].Type
+            : Lambda?.Symbol.Parameters.Length > 0 ? Lambda.Symbol.Parameters[0].Type : null;
+
     public static LoopContext ForLoop(ILoopOperation loop) => new(loop, null, null);
 
     public static LoopContext ForLambda(IInvocationOperation call, IAnonymousFunctionOperation lambda) => new(null, call, lambda);

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace PerfAnalyzers.Common;
 
@@ -24,10 +23,7 @@ internal static class ReferenceDataTypes
 
     public static bool IsOverReferenceData(in LoopContext loop, AnalyzerOptions options, SyntaxTree tree, string ruleId)
     {
-        var elementType = loop.Loop is IForEachLoopOperation { Locals.Length: 1 } each
-            ? each.Locals[0].Type
-            : loop.Lambda?.Symbol.Parameters.Length > 0 ? loop.Lambda.Symbol.Parameters[0].Type : null;
-        if (elementType is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named)
+        if (loop.ElementType is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named)
         {
             return false;
         }

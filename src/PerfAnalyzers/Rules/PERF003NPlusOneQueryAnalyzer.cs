@@ -402,10 +402,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        var elementType = loop.Loop is IForEachLoopOperation { Locals.Length: 1 } each
-            ? each.Locals[0].Type
-            : loop.Lambda?.Symbol.Parameters.Length > 0 ? loop.Lambda.Symbol.Parameters[0].Type : null;
-        return elementType is { TypeKind: TypeKind.Interface };
+        return loop.ElementType is { TypeKind: TypeKind.Interface };
     }
 
     /// <summary>
