@@ -524,18 +524,7 @@ internal static partial class RecursionDepth
     internal static string[] ReadHierarchyMembers(AnalyzerOptions options, SyntaxTree tree, string ruleId)
     {
         var raw = RuleOptions.TryGetRaw(options, tree, ruleId, HierarchyMembersOption, out var configured) ? configured : DefaultHierarchyMembers;
-        var parts = raw.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries);
-        var names = new List<string>(parts.Length);
-        foreach (var part in parts)
-        {
-            var name = part.Trim();
-            if (name.Length != 0)
-            {
-                names.Add(name);
-            }
-        }
-
-        return names.ToArray();
+        return RuleOptions.SplitNames(raw);
     }
 
     /// <summary>Each condition on the way to the call and whether it must be true (<c>&amp;&amp;</c> chains and <c>!</c> split).</summary>

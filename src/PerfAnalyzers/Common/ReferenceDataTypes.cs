@@ -29,16 +29,7 @@ internal static class ReferenceDataTypes
         }
 
         var raw = RuleOptions.TryGetRaw(options, tree, ruleId, Option, out var configured) ? configured : Default;
-        var names = Parsed.GetOrAdd(raw, static value =>
-        {
-            var set = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var part in value.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                set.Add(part.Trim());
-            }
-
-            return set;
-        });
+        var names = Parsed.GetOrAdd(raw, static value => new HashSet<string>(RuleOptions.SplitNames(value), StringComparer.Ordinal));
         return names.Contains(named.Name);
     }
 }

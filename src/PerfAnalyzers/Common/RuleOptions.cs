@@ -57,6 +57,23 @@ internal static class RuleOptions
         return false;
     }
 
+    /// <summary>The names of a list option's value: separated by commas, semicolons or spaces, trimmed, empty entries left out.</summary>
+    internal static string[] SplitNames(string raw)
+    {
+        var parts = raw.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries);
+        var names = new System.Collections.Generic.List<string>(parts.Length);
+        foreach (var part in parts)
+        {
+            var name = part.Trim();
+            if (name.Length != 0)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names.ToArray();
+    }
+
     internal static int GetInt32(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
     {
         var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);

@@ -74,52 +74,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer
         return IsCutByConstantTake(unwrapped, threshold, depth);
     }
 
-    /// <summary>A local whose initializer and every assignment in the method are cut by a constant <c>Take</c>.</summary>
-    private static bool IsCutLocal(ILocalReferenceOperation reference, long threshold, int depth)
-    {
-        IOperation top = reference;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
-        var values = 0;
-        foreach (var operation in top.Descendants())
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
-                    var initializer = declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer;
-                    if (initializer is not null)
-                    {
-                        if (!IsSmallOrEmpty(initializer.Value, threshold, depth))
-                        {
-                            return false;
-                        }
-
-                        values++;
-                    }
-
-                    break;
-                case IAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
-                    if (assignment is not ISimpleAssignmentOperation simple || !IsSmallOrEmpty(simple.Value, threshold, depth))
-                    {
-                        return false;
-                    }
-
-                    values++;
-                    break;
-                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed }
-                    when SymbolEqualityComparer.Default.Equals(passed.Local, reference.Local):
-                    return false;
-                case IInvocationOperation { Instance: ILocalReferenceOperation grown } call
-                    when SymbolEqualityComparer.Default.Equals(grown.Local, reference.Local) &&
-                         (call.TargetMethod.Name.StartsWith("Add", System.StringComparison.Ordinal) ||
-                          call.TargetMethod.Name is "Insert" or "InsertRange" or "Push" or "Enqueue"):
-                    return false; // a list that grows after the cut
-            }
-        }
-
-        return values > 0;
-    }
+    /// <summary>A local whose initializer and every assignment in the method are cut by a constant <c>Take</c>, and that does not grow afterwards.</summary>
+    private static bool IsCutLocal(ILocalReferenceOperation reference, long threshold, int depth) =>
+        EveryValueOfLocal(reference, value => IsSmallOrEmpty(value, threshold, depth), rejectGrowth: true);
 }

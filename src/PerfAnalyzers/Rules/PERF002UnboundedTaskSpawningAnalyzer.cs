@@ -1350,7 +1350,15 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
     }
 
     /// <summary>A local whose declaration and every assignment in the method are limits.</summary>
-    private static bool IsLimitLocal(ILocalReferenceOperation reference, KnownTypes types, int depth)
+    private static bool IsLimitLocal(ILocalReferenceOperation reference, KnownTypes types, int depth) =>
+        EveryValueOfLocal(reference, value => IsLimit(value, types, depth + 1), rejectGrowth: false);
+
+    /// <summary>
+    /// True when <paramref name="reference"/>'s local is given a value at least once in its method (initializer or simple
+    /// assignment) and every such value is accepted; never passed by <c>ref</c>/<c>out</c>, and, with
+    /// <paramref name="rejectGrowth"/>, never grown in place (<c>Add*</c>, <c>Insert</c>, <c>Push</c>, <c>Enqueue</c>).
+    /// </summary>
+    private static bool EveryValueOfLocal(ILocalReferenceOperation reference, System.Func<IOperation, bool> accepts, bool rejectGrowth)
     {
         IOperation top = reference;
         while (top.Parent is not null)
@@ -1367,7 +1375,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
                     var initializer = declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer;
                     if (initializer is not null)
                     {
-                        if (!IsLimit(initializer.Value, types, depth + 1))
+                        if (!accepts(initializer.Value))
                         {
                             return false;
                         }
@@ -1377,7 +1385,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
 
                     break;
                 case IAssignmentOperation assignment when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
-                    if (assignment is not ISimpleAssignmentOperation simple || !IsLimit(simple.Value, types, depth + 1))
+                    if (assignment is not ISimpleAssignmentOperation simple || !accepts(simple.Value))
                     {
                         return false;
                     }
@@ -1387,6 +1395,11 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
                 case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation passed }
                     when SymbolEqualityComparer.Default.Equals(passed.Local, reference.Local):
                     return false;
+                case IInvocationOperation { Instance: ILocalReferenceOperation grown } call
+                    when rejectGrowth && SymbolEqualityComparer.Default.Equals(grown.Local, reference.Local) &&
+                         (call.TargetMethod.Name.StartsWith("Add", System.StringComparison.Ordinal) ||
+                          call.TargetMethod.Name is "Insert" or "InsertRange" or "Push" or "Enqueue"):
+                    return false; // a list that grows after the cut
             }
         }
 
