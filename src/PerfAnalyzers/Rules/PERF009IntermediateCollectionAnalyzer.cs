@@ -73,6 +73,13 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
         public INamedTypeSymbol? AsyncEnumerable { get; } = asyncEnumerable;
 
         public INamedTypeSymbol String { get; } = stringType;
+
+        /// <summary>
+        /// Per type definition: whether it is (or implements) <c>IQueryable</c> or <c>IAsyncEnumerable&lt;T&gt;</c>, or is a
+        /// concurrent collection. The answer depends on the definition only (<see cref="DefinitionInterfaces"/>), and a
+        /// code base asks it about a few types many times (issue #15: the interface scans were about 9% of PERF009's time).
+        /// </summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> NotInMemory { get; } = new(SymbolEqualityComparer.Default);
     }
 
     /// <summary>What the source of the materialisation reads: the state a later step must not change.</summary>
@@ -292,7 +299,7 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
         var current = (IOperation?)source;
         while (current is not null)
         {
-            if (current.Type is { } type && (IsQueryable(type, known) || IsConcurrent(type) || IsAsyncSequence(type, known)))
+            if (current.Type is { } type && IsNotInMemory(type, known))
             {
                 return false;
             }
@@ -310,6 +317,18 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
         }
 
         return true;
+    }
+
+    private static bool IsNotInMemory(ITypeSymbol type, KnownTypes known)
+    {
+        var key = type is INamedTypeSymbol named ? named.OriginalDefinition : type;
+        if (!known.NotInMemory.TryGetValue(key, out var verdict))
+        {
+            verdict = IsQueryable(key, known) || IsConcurrent(key) || IsAsyncSequence(key, known);
+            known.NotInMemory.TryAdd(key, verdict);
+        }
+
+        return verdict;
     }
 
     private static bool IsQueryable(ITypeSymbol type, KnownTypes known)
@@ -592,8 +611,32 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
             return false;
         }
 
-        var ns = call.TargetMethod.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-        return !(ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal) || ns.StartsWith("Microsoft.Extensions.Logging", System.StringComparison.Ordinal));
+        return !IsSystemOrLogging(call.TargetMethod.ContainingNamespace);
+    }
+
+    /// <summary>
+    /// <c>System</c> or a namespace below it, or <c>Microsoft.Extensions.Logging*</c>: what comparing
+    /// <c>ToDisplayString()</c> with those prefixes tested, read from the namespace chain without building a string
+    /// (issue #15: the string was about 5% of PERF009's time).
+    /// </summary>
+    private static bool IsSystemOrLogging(INamespaceSymbol? ns)
+    {
+        if (ns is null || ns.IsGlobalNamespace)
+        {
+            return false;
+        }
+
+        // The outermost three names below the global namespace, outermost first.
+        string? first = null, second = null, third = null;
+        for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            third = second;
+            second = first;
+            first = current.Name;
+        }
+
+        return first == "System" ||
+               (first == "Microsoft" && second == "Extensions" && third is not null && third.StartsWith("Logging", System.StringComparison.Ordinal));
     }
 
     private static bool IsInsideLambda(IOperation operation, IOperation root)
@@ -779,12 +822,43 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
                 continue;
             }
 
-            foreach (var operation in statement.DescendantsAndSelf())
+            // A child outside its parent's span would hide the reference from the pruned walk: then the full walk, as before.
+            var reference = ReferenceAt(statement, only) ?? FullWalk(statement, only);
+            return reference is not null && SymbolEqualityComparer.Default.Equals(reference.Local, local) ? reference : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The local reference whose syntax is <paramref name="name"/>, found by entering only the operations whose span holds
+    /// it (the first in the order a full walk visits them), or null.
+    /// </summary>
+    private static ILocalReferenceOperation? FullWalk(IOperation statement, IdentifierNameSyntax name)
+    {
+        foreach (var operation in statement.DescendantsAndSelf())
+        {
+            if (operation is ILocalReferenceOperation reference && reference.Syntax == name)
             {
-                if (operation is ILocalReferenceOperation reference && reference.Syntax == only)
-                {
-                    return SymbolEqualityComparer.Default.Equals(reference.Local, local) ? reference : null;
-                }
+                return reference;
+            }
+        }
+
+        return null;
+    }
+
+    private static ILocalReferenceOperation? ReferenceAt(IOperation operation, IdentifierNameSyntax name)
+    {
+        if (operation is ILocalReferenceOperation reference && reference.Syntax == name)
+        {
+            return reference;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            if (child.Syntax.Span.Contains(name.Span) && ReferenceAt(child, name) is { } found)
+            {
+                return found;
             }
         }
 
@@ -816,6 +890,15 @@ public sealed partial class PERF009IntermediateCollectionAnalyzer : DiagnosticAn
         var last = default(SyntaxToken);
         for (var index = text.IndexOf(name, System.StringComparison.Ordinal); index >= 0; index = text.IndexOf(name, index + 1, System.StringComparison.Ordinal))
         {
+            // Inside a longer word (`ids` in `customerIds`, `idsByKey`) the token is another identifier, keyword or literal:
+            // skipped here without looking it up (issue #15: FindToken was most of this scan's time).
+            var end = index + name.Length;
+            if ((index > 0 && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierPartCharacter(text[index - 1])) ||
+                (end < text.Length && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierPartCharacter(text[end])))
+            {
+                continue;
+            }
+
             var token = node.FindToken(span.Start + index);
             if (token == last || !token.Span.Contains(span.Start + index))
             {
