@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -243,10 +244,15 @@ internal sealed class SyntaxNameIndex
         }
 
         dataAccessNames ??= DataAccessNames(declaration);
-        return dataAccessNames.Contains(name);
+        return dataAccessNames.Contains(name) || (declaration.Parent is TypeDeclarationSyntax type && TypeDataAccessNames.GetValue(type, CreateMemberDataAccessNames).Contains(name));
     }
 
-    /// <summary>Names of the parameters of <paramref name="declaration"/> and of the fields, properties and primary-constructor parameters of its type whose declared type is named like a repository.</summary>
+    /// <summary>Per type declaration, the names <see cref="MemberDataAccessNames"/> finds: worked out once, not once per method body read (issue #18).</summary>
+    private static readonly ConditionalWeakTable<TypeDeclarationSyntax, HashSet<string>> TypeDataAccessNames = new();
+
+    private static readonly ConditionalWeakTable<TypeDeclarationSyntax, HashSet<string>>.CreateValueCallback CreateMemberDataAccessNames = MemberDataAccessNames;
+
+    /// <summary>Names of the parameters of <paramref name="declaration"/> whose declared type is named like a repository.</summary>
     private static HashSet<string> DataAccessNames(SyntaxNode declaration)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -258,12 +264,13 @@ internal sealed class SyntaxNameIndex
             }
         }
 
-        var type = declaration.Parent as TypeDeclarationSyntax;
-        if (type is null)
-        {
-            return names;
-        }
+        return names;
+    }
 
+    /// <summary>Names of the fields, properties and primary-constructor parameters of <paramref name="type"/> whose declared type is named like a repository.</summary>
+    private static HashSet<string> MemberDataAccessNames(TypeDeclarationSyntax type)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var child in type.ChildNodes())
         {
             switch (child)

@@ -281,10 +281,21 @@ public class AnalyzerThroughputBenchmarks
         new CompilationWithAnalyzers(_compilation, _analyzers, _options).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Every concrete analyzer in the PerfAnalyzers assembly, in name order.</summary>
+    /// <summary>
+    /// The analyzers measured: this build's, or those of another build of <c>PerfAnalyzers.dll</c> named by
+    /// <c>PERFANALYZERS_BENCHMARK_ANALYZERS_DLL</c> (an earlier commit's, to compare two builds on the same code base and
+    /// harness, e.g. PERF003 before and after its through calls: issue #13). That assembly is loaded in a context of its
+    /// own, so both can have the same name; Roslyn comes from this process.
+    /// </summary>
     private static IEnumerable<Type> AnalyzerTypes() =>
-        typeof(PerfAnalyzers.Descriptors).Assembly.GetTypes()
+        AnalyzersAssembly.Value.GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
             .OrderBy(t => t.Name, StringComparer.Ordinal);
+
+    private static readonly Lazy<Assembly> AnalyzersAssembly = new(() =>
+        Environment.GetEnvironmentVariable("PERFANALYZERS_BENCHMARK_ANALYZERS_DLL") is { Length: > 0 } path
+            ? new System.Runtime.Loader.AssemblyLoadContext("analyzers under comparison").LoadFromAssemblyPath(Path.GetFullPath(path))
+            : typeof(PerfAnalyzers.Descriptors).Assembly);
 
     private static DiagnosticAnalyzer Instantiate(Type type) => (DiagnosticAnalyzer)Activator.CreateInstance(type)!;
 
