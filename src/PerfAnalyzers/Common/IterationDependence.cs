@@ -83,8 +83,10 @@ internal sealed class IterationDependence
         }
 
         result._references = new Dictionary<IOperation, ISymbol[]>();
+        result._sharedTypes = new Dictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
         result.Propagate(operations);
         result._references = null; // only needed while computing; the finished instance is shared read-only across threads
+        result._sharedTypes = null;
         return result;
     }
 
@@ -198,6 +200,9 @@ internal sealed class IterationDependence
     /// <summary>While computing: the locals and parameters each queried operation reads, collected once per operation.</summary>
     private Dictionary<IOperation, ISymbol[]>? _references;
 
+    /// <summary>While computing: whether each receiver type is shared state (see <see cref="IsShared"/>).</summary>
+    private Dictionary<ITypeSymbol, bool>? _sharedTypes;
+
     /// <summary>
     /// <see cref="IsReferencedIn"/> during the computation: the symbols an operation reads do not change from pass to
     /// pass (only the dependent set grows), so each operation's subtree is walked once instead of once per pass.
@@ -307,8 +312,21 @@ internal sealed class IterationDependence
         return null;
     }
 
-    private void Propagate(List<IOperation> operations)
+    private void Propagate(List<IOperation> all)
     {
+        // Only the operations that can make a symbol dependent, listed once (the passes walked every operation each time).
+        // Each case below first asks whether it could add anything new, and skips the reads when not: an operation whose
+        // symbols are already dependent adds nothing, so every pass adds what it added before (issue #18, PERF003 cost).
+        var operations = new List<IOperation>();
+        foreach (var operation in all)
+        {
+            if (operation is IVariableDeclaratorOperation or IVariableDeclarationOperation or IDeconstructionAssignmentOperation or
+                IAssignmentOperation or IIsPatternOperation or IForEachLoopOperation or IInvocationOperation)
+            {
+                operations.Add(operation);
+            }
+        }
+
         for (var pass = 0; pass < MaxPasses; pass++)
         {
             var before = _symbols.Count;
@@ -317,7 +335,7 @@ internal sealed class IterationDependence
                 switch (operation)
                 {
                     case IVariableDeclaratorOperation declarator:
-                        if (declarator.Initializer is { } initializer && ReadsDependent(initializer.Value))
+                        if (declarator.Initializer is { } initializer && !_symbols.Contains(declarator.Symbol) && ReadsDependent(initializer.Value))
                         {
                             _symbols.Add(declarator.Symbol);
                         }
@@ -341,7 +359,7 @@ internal sealed class IterationDependence
                         break;
 
                     case IAssignmentOperation assignment:
-                        if (ReadsDependent(assignment.Value) && RootSymbol(assignment.Target) is { } assigned && !IsShared(assigned))
+                        if (RootSymbol(assignment.Target) is { } assigned && !_symbols.Contains(assigned) && ReadsDependent(assignment.Value) && !IsShared(assigned))
                         {
                             _symbols.Add(assigned);
                         }
@@ -383,6 +401,21 @@ internal sealed class IterationDependence
     private void PropagateThroughCall(IInvocationOperation invocation)
     {
         var instanceRoot = RootSymbol(invocation.Instance ?? SourceExtensionReceiver(invocation));
+        if (instanceRoot is null || _symbols.Contains(instanceRoot) || IsShared(instanceRoot))
+        {
+            // The receiver cannot become dependent (again): only ref and out arguments could add anything.
+            var byReference = false;
+            foreach (var argument in invocation.Arguments)
+            {
+                byReference |= argument.Parameter?.RefKind is RefKind.Out or RefKind.Ref;
+            }
+
+            if (!byReference)
+            {
+                return;
+            }
+        }
+
         var dependentInput = instanceRoot is not null && _symbols.Contains(instanceRoot);
         foreach (var argument in invocation.Arguments)
         {
@@ -450,7 +483,24 @@ internal sealed class IterationDependence
             IParameterSymbol parameter => parameter.Type,
             _ => null,
         };
-        return _isSharedState(type);
+        if (type is null)
+        {
+            return _isSharedState(null);
+        }
+
+        // Asked once per type while computing (each pass asked again for the same receivers).
+        if (_sharedTypes is null)
+        {
+            return _isSharedState(type);
+        }
+
+        if (!_sharedTypes.TryGetValue(type, out var shared))
+        {
+            shared = _isSharedState(type);
+            _sharedTypes.Add(type, shared);
+        }
+
+        return shared;
     }
 
     private void AddDeclaredOrAssignedLocals(IOperation target)
