@@ -67,7 +67,7 @@ internal static class PERF002ThrottledSelector
         var eol = LineEnd(select.Syntax);
         var name = Pick(ThrottleName, scope, model, select.Syntax.SpanStart, reserved);
         var blocking = ContainsBlockingWait(scope);
-        var lambda = ThrottledLambda(model, selectorSyntax, select.Arguments[1].Value, invoke.Parameters.Length, hasResult, name, blocking, reserved, eol);
+        var lambda = ThrottledLambda(model, selectorSyntax, select.Arguments[1].Value, invoke.Parameters.Length, hasResult, name, blocking, reserved, eol, cancellationToken);
         if (lambda is null)
         {
             return null;
@@ -257,7 +257,8 @@ internal static class PERF002ThrottledSelector
         string name,
         bool blocking,
         ISet<string> reserved,
-        SyntaxTrivia eol)
+        SyntaxTrivia eol,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<ParameterSyntax> parameters;
         IEnumerable<StatementSyntax>? statements;
@@ -271,7 +272,7 @@ internal static class PERF002ThrottledSelector
                 parameters = parenthesized.ParameterList.Parameters;
                 statements = Body(parenthesized.AsyncKeyword, parenthesized.Block, parenthesized.ExpressionBody, hasResult, blocking);
                 break;
-            case IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax when IsStableMethodGroup(selectorOperation):
+            case IdentifierNameSyntax or GenericNameSyntax or MemberAccessExpressionSyntax when IsStableMethodGroup(model, selector, selectorOperation, cancellationToken):
                 var names = new List<ParameterSyntax>();
                 var arguments = new List<ArgumentSyntax>();
                 foreach (var baseName in parameterCount == 2 ? new[] { "item", "index" } : new[] { "item" })
@@ -407,15 +408,17 @@ internal static class PERF002ThrottledSelector
 
     /// <summary>
     /// A method group whose receiver cannot change between the Select and the enumeration that starts the tasks:
-    /// a static method, or one of <c>this</c>/<c>base</c>.
+    /// a static method, one of <c>this</c>/<c>base</c>, or one on a variable nothing assigns again
+    /// (<see cref="StableMethodGroupReceiver"/>).
     /// </summary>
-    private static bool IsStableMethodGroup(IOperation operation)
+    private static bool IsStableMethodGroup(SemanticModel model, ExpressionSyntax selector, IOperation operation, CancellationToken cancellationToken)
     {
         while (operation is IConversionOperation conversion)
         {
             operation = conversion.Operand;
         }
 
-        return operation is IDelegateCreationOperation { Target: IMethodReferenceOperation { Instance: null or IInstanceReferenceOperation } };
+        return operation is IDelegateCreationOperation { Target: IMethodReferenceOperation { Instance: null or IInstanceReferenceOperation } } ||
+            operation is IDelegateCreationOperation { Target: IMethodReferenceOperation reference } && StableMethodGroupReceiver.IsStable(model, selector, reference, cancellationToken);
     }
 }

@@ -706,7 +706,10 @@ internal static partial class RecursionToLoop
             Model = model;
             SelfName = selfName;
             Receiver = ExtensionBlocks.Receiver(model, method, cancellationToken);
+            _cancellationToken = cancellationToken;
         }
+
+        private readonly CancellationToken _cancellationToken;
 
         /// <summary>The receiver parameter when the method is an instance member of an extension block; else null.</summary>
         public IParameterSymbol? Receiver { get; }
@@ -724,6 +727,18 @@ internal static partial class RecursionToLoop
         public BinaryOperatorKind? Operator { get; private set; }
 
         public string? AccumulatorName { get; set; }
+
+        /// <summary>
+        /// Not null by the compiler's nullable analysis or, where that is off (<c>#nullable disable</c>), by a null check
+        /// of the same variable right before the call (<see cref="NullCheckedReceiver"/>).
+        /// </summary>
+        private bool IsKnownNotNull(ExpressionSyntax receiver) =>
+            Model.GetTypeInfo(receiver).Nullability.FlowState switch
+            {
+                NullableFlowState.NotNull => true,
+                NullableFlowState.None => NullCheckedReceiver.IsCheckedNotNull(Model, receiver, _cancellationToken),
+                _ => false,
+            };
 
         public bool TryAdd(SelfCall call, RecursionInfo info, SyntaxNode body, bool useAccumulator, bool push = false)
         {
@@ -775,7 +790,7 @@ internal static partial class RecursionToLoop
                 if (SelfName is null || Method.IsStatic || Method.IsVirtual || Method.IsAbstract || Method.IsOverride || Method.ContainingType.TypeKind != TypeKind.Class ||
                     syntax.Expression is not MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } memberAccess ||
                     memberAccess.Expression.IsKind(SyntaxKind.SuppressNullableWarningExpression) ||
-                    Model.GetTypeInfo(memberAccess.Expression).Nullability.FlowState != NullableFlowState.NotNull)
+                    !IsKnownNotNull(memberAccess.Expression))
                 {
                     return false;
                 }
