@@ -266,12 +266,18 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
         IOperation current = query;
         var exited = ExitedFunction(query);
+        var broken = BrokenLoops.LoopBrokenAfter(query.Syntax);
         for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, PerElementCalls.IsPerElementCall, out var loop); depth++)
         {
             current = loop.Operation;
             if (exited is not null && IsWithin(loop.Operation, exited))
             {
                 continue; // the query's statement leaves this loop (return, throw): at most once per run of the function
+            }
+
+            if (broken is not null && loop.Loop is not null && loop.Loop.Syntax == broken)
+            {
+                continue; // a break of this loop always follows the query: at most once per run of the loop
             }
 
             var isSmallConstant = false;
