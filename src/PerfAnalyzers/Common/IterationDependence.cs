@@ -399,8 +399,9 @@ internal sealed class IterationDependence
         }
 
         // A call fed with a dependent value stores it into its receiver (command.Parameters.AddWithValue) and its out arguments;
-        // a predicate (`offloader.HasEmbeddedImage(html)`) only reads it.
-        if (instanceRoot is not null && !IsShared(instanceRoot) && !IsPredicate(invocation.TargetMethod))
+        // a predicate (`offloader.HasEmbeddedImage(html)`) only reads it, and an asynchronous operation
+        // (`await offloader.OffloadEmbeddedImagesAsync(html, ..)`) does its work with it rather than keeping it.
+        if (instanceRoot is not null && !IsShared(instanceRoot) && !IsPredicate(invocation.TargetMethod) && !IsAsynchronousOperation(invocation.TargetMethod))
         {
             _symbols.Add(instanceRoot);
         }
@@ -434,6 +435,15 @@ internal sealed class IterationDependence
                StartsWithWord(name, "Contains") || StartsWithWord(name, "Exists") || StartsWithWord(name, "Matches") ||
                StartsWithWord(name, "Should") || name == "Equals";
     }
+
+    /// <summary>
+    /// A method that returns a <c>Task</c> or <c>ValueTask</c> (with or without a result): an operation on a service
+    /// (smartstore's <c>await offloader.OffloadEmbeddedImagesAsync(html, folder.Value, entityTag)</c> per entry), not an
+    /// in-memory accumulation such as <c>command.Parameters.AddWithValue</c> or <c>list.Add</c>.
+    /// </summary>
+    private static bool IsAsynchronousOperation(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type &&
+        type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
 
     /// <summary><paramref name="name"/> is <paramref name="word"/> or starts with it followed by an upper-case letter (<c>IsValid</c>, not <c>Issue</c>).</summary>
     private static bool StartsWithWord(string name, string word) =>

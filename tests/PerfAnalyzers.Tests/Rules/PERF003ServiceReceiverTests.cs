@@ -10,10 +10,11 @@ namespace PerfAnalyzers.Tests.Rules;
 /// entry). A call fed with the element was taken to store it into its receiver, as <c>command.Parameters.AddWithValue</c>
 /// does, so the offloader became per-entry data and the argument-less folder lookup (which creates the folder and saves
 /// once) was reported per entry. A predicate (returns <c>bool</c>, named as a question: <c>Has…</c>, <c>Is…</c>,
-/// <c>Can…</c>, <c>Contains…</c>) stores nothing. A call that stores (<c>Register(html)</c>, <c>TryAdd</c>) still makes
+/// <c>Can…</c>, <c>Contains…</c>) stores nothing, nor does an asynchronous operation given the element
+/// (<c>await offloader.OffloadEmbeddedImagesAsync(html, folder.Value, entityTag)</c>: it returns a <c>Task</c>). A call that stores (<c>Register(html)</c>, <c>TryAdd</c>) still makes
 /// the receiver per element, and a call that reads the element stays reported.
 /// </summary>
-public class PERF003PredicateReceiverTests
+public class PERF003ServiceReceiverTests
 {
     private const string Offloading = """
         using System;
@@ -28,6 +29,7 @@ public class PERF003PredicateReceiverTests
         public interface IOffloader
         {
             Task<Folder> GetDefaultMediaFolderAsync();
+            Task<int> OffloadEmbeddedImagesAsync(string html, Folder folder);
             bool HasEmbeddedImage(string html);
             bool TryAddImage(string html);
             void Register(string html);
@@ -46,6 +48,8 @@ public class PERF003PredicateReceiverTests
                 await _db.SaveChangesAsync();
                 return folder;
             }
+
+            public Task<int> OffloadEmbeddedImagesAsync(string html, Folder folder) => Task.FromResult(html.Length + folder.Id);
 
             public bool HasEmbeddedImage(string html) => html.Contains("data:image");
 
@@ -67,7 +71,7 @@ public class PERF003PredicateReceiverTests
     }
 
     [Fact]
-    public Task Call_on_a_service_asked_a_question_about_the_element_is_not_reported() => Verify("""
+    public Task Call_on_a_service_asked_about_the_element_or_working_on_it_asynchronously_is_not_reported() => Verify("""
         using System;
         using System.Collections.Generic;
         using System.Threading.Tasks;
@@ -89,7 +93,7 @@ public class PERF003PredicateReceiverTests
                     if (html.Length > 50 && offloader.HasEmbeddedImage(html))
                     {
                         folder ??= await offloader.GetDefaultMediaFolderAsync();
-                        n += folder.Id;
+                        n += await offloader.OffloadEmbeddedImagesAsync(html, folder);
                     }
                 }
 
