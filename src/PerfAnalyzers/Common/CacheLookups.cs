@@ -10,7 +10,8 @@ namespace PerfAnalyzers.Common;
 /// round-trip per call. Recognised: a factory passed to a get-or-add call (<c>_cache.GetOrCreateAsync(key, e =&gt; load())</c>,
 /// <c>dictionary.GetOrAdd(key, load)</c>, Sonarr's <c>_cache.Get(key, () =&gt; load())</c> on an <c>ICached&lt;T&gt;</c>), and
 /// a branch on a lookup in state kept across calls (<c>if (_cache.TryGetValue(key, out var v)) return v;</c>,
-/// <c>if (!_byId.ContainsKey(id)) { ... }</c>).
+/// <c>if (!_byId.ContainsKey(id)) { ... }</c>), and a field or property memoised on first use (<c>if (_details == null)
+/// _details = await load();</c>, <c>_details ??= await load();</c>).
 /// </summary>
 internal static class CacheLookups
 {
@@ -94,6 +95,106 @@ internal static class CacheLookups
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A field or property memoised on first use: <c>if (_details == null &amp;&amp; ..) { _details = await load(); }</c>
+    /// (bitwarden's request-scoped <c>CurrentContext.GetProviderUserOrganizations</c>, which <c>EventService</c> reaches
+    /// per organization): the condition tests the member for null (<c>== null</c>, <c>is null</c>, alone or as one
+    /// operand of <c>&amp;&amp;</c>) and the branch taken assigns that same member. The load runs once per instance.
+    /// </summary>
+    public static bool IsMemoizingTest(IConditionalOperation conditional)
+    {
+        var tested = new List<ISymbol>();
+        CollectNullTestedMembers(conditional.Condition, tested, 0);
+        if (tested.Count == 0)
+        {
+            return false;
+        }
+
+        var seen = 0;
+        foreach (var operation in conditional.WhenTrue.DescendantsAndSelf())
+        {
+            if (++seen > 256)
+            {
+                return false;
+            }
+
+            if (operation is IAssignmentOperation { Target: var target } && MemberOfThis(target) is { } assigned)
+            {
+                foreach (var member in tested)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(member, assigned))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>_details ??= await load();</c> on a field or property: the load runs only while the member is null.</summary>
+    public static bool IsMemoizingAssignment(ICoalesceAssignmentOperation assignment) => MemberOfThis(assignment.Target) is not null;
+
+    private static void CollectNullTestedMembers(IOperation condition, List<ISymbol> tested, int depth)
+    {
+        condition = Loops.Unwrap(condition);
+        if (depth > 8)
+        {
+            return;
+        }
+
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                CollectNullTestedMembers(and.LeftOperand, tested, depth + 1);
+                CollectNullTestedMembers(and.RightOperand, tested, depth + 1);
+                break;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                if (IsNull(equals.RightOperand) && MemberOfThis(equals.LeftOperand) is { } left)
+                {
+                    tested.Add(left);
+                }
+                else if (IsNull(equals.LeftOperand) && MemberOfThis(equals.RightOperand) is { } right)
+                {
+                    tested.Add(right);
+                }
+
+                break;
+            case IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } isPattern when IsNull(constant) && MemberOfThis(isPattern.Value) is { } member:
+                tested.Add(member);
+                break;
+        }
+    }
+
+    private static bool IsNull(IOperation operation)
+    {
+        operation = Loops.Unwrap(operation);
+        while (operation is IConversionOperation conversion)
+        {
+            operation = Loops.Unwrap(conversion.Operand);
+        }
+
+        return operation is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } };
+    }
+
+    /// <summary>A field or property of the type itself (<c>_details</c>, <c>this.Details</c>, a static member), not of another object.</summary>
+    private static ISymbol? MemberOfThis(IOperation operation)
+    {
+        operation = Loops.Unwrap(operation);
+        while (operation is IConversionOperation conversion)
+        {
+            operation = Loops.Unwrap(conversion.Operand);
+        }
+
+        return operation switch
+        {
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+            IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Arguments.Length: 0 } property => property.Property,
+            _ => null,
+        };
     }
 
     private static ITypeSymbol? ReceiverType(IInvocationOperation invocation) =>

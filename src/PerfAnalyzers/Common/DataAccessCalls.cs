@@ -543,6 +543,17 @@ internal sealed class DataAccessCalls
                     break;
                 }
 
+                case IConditionalOperation conditional when CacheLookups.IsMemoizingTest(conditional):
+                    // if (_details == null) { _details = await load(); }: loaded once per instance, not per call.
+                    pending.Push(conditional.Condition);
+                    if (conditional.WhenFalse is { } otherwise)
+                    {
+                        pending.Push(otherwise);
+                    }
+
+                    continue;
+                case ICoalesceAssignmentOperation coalesce when CacheLookups.IsMemoizingAssignment(coalesce):
+                    continue; // _details ??= await load(): loaded once per instance
                 case IConditionalOperation conditional when CacheLookups.IsCacheTest(conditional.Condition):
                     // if (!_cache.TryGetValue(key, out var value)) { value = load(key); ... }: the load runs on a miss only.
                     pending.Push(conditional.Condition);

@@ -401,7 +401,8 @@ internal sealed class IterationDependence
     private void PropagateThroughCall(IInvocationOperation invocation)
     {
         var instanceRoot = RootSymbol(invocation.Instance ?? SourceExtensionReceiver(invocation));
-        if (instanceRoot is null || _symbols.Contains(instanceRoot) || IsShared(instanceRoot))
+        if (instanceRoot is null || _symbols.Contains(instanceRoot) || IsShared(instanceRoot) ||
+            IsPredicate(invocation.TargetMethod) || IsAsynchronousOperation(invocation.TargetMethod))
         {
             // The receiver cannot become dependent (again): only ref and out arguments could add anything.
             var byReference = false;
@@ -431,8 +432,10 @@ internal sealed class IterationDependence
             return;
         }
 
-        // A call fed with a dependent value stores it into its receiver (command.Parameters.AddWithValue) and its out arguments.
-        if (instanceRoot is not null && !IsShared(instanceRoot))
+        // A call fed with a dependent value stores it into its receiver (command.Parameters.AddWithValue) and its out arguments;
+        // a predicate (`offloader.HasEmbeddedImage(html)`) only reads it, and an asynchronous operation
+        // (`await offloader.OffloadEmbeddedImagesAsync(html, ..)`) does its work with it rather than keeping it.
+        if (instanceRoot is not null && !IsShared(instanceRoot) && !IsPredicate(invocation.TargetMethod) && !IsAsynchronousOperation(invocation.TargetMethod))
         {
             _symbols.Add(instanceRoot);
         }
@@ -445,6 +448,40 @@ internal sealed class IterationDependence
             }
         }
     }
+
+    /// <summary>
+    /// A method that answers a question about its arguments and stores none of them: it returns <c>bool</c> and its name
+    /// reads as a question (<c>Has…</c>, <c>Is…</c>, <c>Can…</c>, <c>Contains…</c>, <c>Exists…</c>, <c>Equals</c>,
+    /// <c>Matches…</c>, <c>Should…</c>). smartstore's <c>ImageOffloaderHook</c> calls <c>offloader.HasEmbeddedImage(html)</c>
+    /// per entry; the offloader does not become per-entry data by it, so <c>folder ??= await
+    /// offloader.GetDefaultMediaFolderAsync()</c> (no argument) is not per element. <c>set.Add(x)</c> and <c>TryAdd</c>
+    /// return <c>bool</c> too, but store: their names are not questions.
+    /// </summary>
+    private static bool IsPredicate(IMethodSymbol method)
+    {
+        if (method.ReturnType.SpecialType != SpecialType.System_Boolean || method.Parameters.Length == 0)
+        {
+            return false;
+        }
+
+        var name = method.Name;
+        return StartsWithWord(name, "Has") || StartsWithWord(name, "Is") || StartsWithWord(name, "Can") ||
+               StartsWithWord(name, "Contains") || StartsWithWord(name, "Exists") || StartsWithWord(name, "Matches") ||
+               StartsWithWord(name, "Should") || name == "Equals";
+    }
+
+    /// <summary>
+    /// A method that returns a <c>Task</c> or <c>ValueTask</c> (with or without a result): an operation on a service
+    /// (smartstore's <c>await offloader.OffloadEmbeddedImagesAsync(html, folder.Value, entityTag)</c> per entry), not an
+    /// in-memory accumulation such as <c>command.Parameters.AddWithValue</c> or <c>list.Add</c>.
+    /// </summary>
+    private static bool IsAsynchronousOperation(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type &&
+        type.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
+    /// <summary><paramref name="name"/> is <paramref name="word"/> or starts with it followed by an upper-case letter (<c>IsValid</c>, not <c>Issue</c>).</summary>
+    private static bool StartsWithWord(string name, string word) =>
+        name.StartsWith(word, StringComparison.Ordinal) && (name.Length == word.Length || char.IsUpper(name[word.Length]));
 
     /// <summary>
     /// The receiver of a call to an extension method declared in source (a helper such as

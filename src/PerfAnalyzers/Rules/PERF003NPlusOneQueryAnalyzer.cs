@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -266,12 +267,18 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
         IOperation current = query;
         var exited = ExitedFunction(query);
+        var broken = BrokenLoops.LoopBrokenAfter(query.Syntax);
         for (var depth = 0; depth < 16 && Loops.TryGetEnclosingLoop(current, PerElementCalls.IsPerElementCall, out var loop); depth++)
         {
             current = loop.Operation;
             if (exited is not null && IsWithin(loop.Operation, exited))
             {
                 continue; // the query's statement leaves this loop (return, throw): at most once per run of the function
+            }
+
+            if (broken is not null && loop.Loop is not null && loop.Loop.Syntax == broken)
+            {
+                continue; // a break of this loop always follows the query: at most once per run of the loop
             }
 
             var isSmallConstant = false;
@@ -779,7 +786,17 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return IsBatchValued(symbol, loop, dependence, apis, depth);
         }
 
-        return IsCollectionUse(reference, apis) && IsBatchValued(symbol, loop, dependence, apis, depth);
+        if (IsCollectionUse(reference, apis))
+        {
+            return IsBatchValued(symbol, loop, dependence, apis, depth);
+        }
+
+        // An object the iteration builds from batches only, read through a collection it holds (smartstore: `var
+        // deletionEvent = new PermanentDeletionRequestedEvent<Product>(productIdsChunk); .. productIds.Except(
+        // deletionEvent.DisallowedEntityIds)`): the collection belongs to the batch, not to one element.
+        return symbol is ILocalSymbol local && reference.Parent is IMemberReferenceOperation member && IsCollectionUse(member, apis) &&
+               !(loop.Loop is IForEachLoopOperation forEach && ContainsLocal(forEach.Locals, local)) &&
+               depth <= 4 && IsComputedFromBatches(local, loop, dependence, apis, depth + 1);
     }
 
     /// <summary>
@@ -844,7 +861,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             any = true;
-            foreach (var read in value.DescendantsAndSelf())
+            foreach (var read in ValueParts(value))
             {
                 if (IterationDependence.ReferencedSymbol(read) is { } symbol && dependence.Contains(symbol) &&
                     !SymbolEqualityComparer.Default.Equals(symbol, local) &&
@@ -856,6 +873,35 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         return any;
+    }
+
+    /// <summary>
+    /// The operations a value is made of. Of a conditional (<c>cond ? a : b</c>), only its two branches: the condition
+    /// picks one of them and is not part of the value (smartstore's <c>ProductService.DeleteProductsPermanentAsync</c>:
+    /// <c>var idsToDelete = deletionEvent.DisallowedEntityIds.Count &gt; 0 ? productIds.Except(..).ToArray() :
+    /// productIdsChunk;</c> is a batch whichever branch runs, though the condition reads a count).
+    /// </summary>
+    private static IEnumerable<IOperation> ValueParts(IOperation value)
+    {
+        if (Loops.Unwrap(value) is IConditionalOperation { WhenFalse: { } whenFalse } conditional)
+        {
+            foreach (var part in conditional.WhenTrue.DescendantsAndSelf())
+            {
+                yield return part;
+            }
+
+            foreach (var part in whenFalse.DescendantsAndSelf())
+            {
+                yield return part;
+            }
+
+            yield break;
+        }
+
+        foreach (var part in value.DescendantsAndSelf())
+        {
+            yield return part;
+        }
     }
 
     private static bool IsCollectionUse(IOperation reference, DatabaseApis apis)
