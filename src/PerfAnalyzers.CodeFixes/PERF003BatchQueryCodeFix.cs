@@ -234,14 +234,15 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 return null;
             }
 
-            if (!TryMatchQuery(invocation, apis, model.Compilation, cancellationToken, out var query))
+            // The per-element repetition: the nearest foreach, or Select lambda.
+            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
+                !TryMatchRepetition(loop, out var repetition))
             {
                 return null;
             }
 
-            // The per-element repetition: the nearest foreach, or Select lambda.
-            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition))
+            var element = repetition.Element;
+            if (!TryMatchQuery(invocation, apis, model.Compilation, key => IsKeyOfElement(key, element), cancellationToken, out var query))
             {
                 return null;
             }
@@ -251,7 +252,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 !IsLoopInvariant(query.Source, loop, repetition.Element) ||
                 !IsEntityRowsOf(query.Source, query.Entity, apis) ||
                 (query.CancellationToken is not null && !IsLoopInvariant(query.CancellationToken, loop, repetition.Element)) ||
-                WritesOrMutatesElements(loop.Body, apis, repetition.Element))
+                WritesOrMutatesElements(loop.Body, apis, repetition.Element, query.Key) ||
+                !AreElementIndependent(query.ElementIndependentParts, loop))
             {
                 return null;
             }
@@ -300,7 +302,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var group = query.Kind == LookupKind.Aggregate ? UniqueLambdaParameter("g", model, anchor, query.Selector, cancellationToken) : string.Empty;
             var chunk = batchSize > 0 ? Unique("chunk", used) : keys;
             var rows = batchSize > 0 && query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup ? Unique(Camel(query.Entity.Name) + "Rows", used) : string.Empty;
-            var row = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
+            var aggregateRow = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
 
             var element = repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
@@ -317,7 +319,39 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var keySelector = $"{parameter} => {parameter}.{property}";
 
             // The query of one batch: the source filtered by the key list (or chunk), then the shape's own operators.
-            var segments = new List<string> { $".Where({parameter} => {chunk}.Contains({parameter}.{property}))" };
+            var contains = $"{chunk}.Contains({parameter}.{property})";
+            var segments = new List<string> { $".Where({parameter} => {query.Match?.BatchPredicateBody(contains) ?? contains})" };
+            var projected = false;
+            if (query.Match is { HasTail: true } match)
+            {
+                // The orderings and projection after the key filter stay in the batch query; a projection carries the key along.
+                foreach (var ordering in match.Orderings)
+                {
+                    if (ordering.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } orderingSyntax)
+                    {
+                        return null;
+                    }
+
+                    segments.Add("." + access.Name.WithoutTrivia() + OneLine(orderingSyntax.ArgumentList));
+                }
+
+                if (match.Projection is { Syntax: SimpleLambdaExpressionSyntax { ExpressionBody: { } projection } lambda })
+                {
+                    if (batchSize > 0)
+                    {
+                        return null; // the chunks' rows would be of an anonymous type: not written
+                    }
+
+                    var row = lambda.Parameter.Identifier.ValueText;
+                    segments.Add($".Select({row} => new {{ Key = {row}.{property}, Value = {OneLine(projection)} }})");
+                    projected = true;
+                }
+                else if (match.Projection is not null)
+                {
+                    return null;
+                }
+            }
+
             switch (query.Kind)
             {
                 case LookupKind.Aggregate:
@@ -348,6 +382,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var toMap = query.Kind switch
             {
                 LookupKind.OrDefault or LookupKind.Indexer => $"ToDictionary({keySelector})",
+                LookupKind.OperatorOnLookup when projected => $"ToLookup({parameter} => {parameter}.Key, {parameter} => {parameter}.Value)",
                 LookupKind.OperatorOnLookup => $"ToLookup({keySelector})",
                 LookupKind.Aggregate => $"ToDictionary({group} => {group}.Key, {group} => {group}.Value)",
                 _ => "ToHashSet()",
@@ -387,8 +422,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                         statements.Add($"var {map} = new Dictionary<{keyType}, {valueType}>();");
                         statements.Add(
                             loopHead +
-                            Indent(Chain($"foreach (var {row} in {open}", source, segments, terminal, ")", indentation + 4)) +
-                            $"\n    {{\n        {map}.Add({row}.Key, {row}.Value);\n    }}\n}}");
+                            Indent(Chain($"foreach (var {aggregateRow} in {open}", source, segments, terminal, ")", indentation + 4)) +
+                            $"\n    {{\n        {map}.Add({aggregateRow}.Key, {aggregateRow}.Value);\n    }}\n}}");
                         break;
                     case LookupKind.Exists:
                         statements.Add($"var {map} = new HashSet<{query.Property.Type.ToMinimalDisplayString(model, position)}>();");
@@ -441,6 +476,10 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             _ = isEntityRows;
             return new Plan(anchor, replaced, title, statements.ToImmutable(), replacement, missing.ToImmutable(), materialisedAs);
         }
+
+        /// <summary>The node's text without its outer trivia, on one line.</summary>
+        private static string OneLine(SyntaxNode node) =>
+            System.Text.RegularExpressions.Regex.Replace(node.WithoutTrivia().ToString(), @"\s*\r?\n\s*", " ");
 
         /// <summary>The list's name: the source's last name (<c>@event.OrderStockItems</c>: <c>orderStockItems</c>; <c>GetItems()</c>: <c>items</c>), else the element's plural.</summary>
         private static string MaterialisedName(SyntaxNode source, string element)
@@ -701,9 +740,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         /// <summary>The aggregate's result type (the per-key value).</summary>
         public ITypeSymbol? ValueType { get; }
+
+        /// <summary>The key filter and what the batch keeps of the query around it; null for <c>Find</c>.</summary>
+        public PredicateMatch? Match { get; set; }
+
+        public IEnumerable<IOperation> ElementIndependentParts => Match?.ElementIndependentParts ?? Enumerable.Empty<IOperation>();
     }
 
-    private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, Compilation compilation, CancellationToken cancellationToken, out QueryShape query)
+    private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, Compilation compilation, Func<IOperation, bool> isElementKey, CancellationToken cancellationToken, out QueryShape query)
     {
         query = null!;
         var method = invocation.TargetMethod;
@@ -721,20 +765,25 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 // source.FirstOrDefault(x => x.Column == key[, cancellationToken]), or source.Where(x => x.Column == key).FirstOrDefault().
                 if (!isQueryOperator ||
-                    !TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token))
+                    !TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: true, out var source, out var parameter, out var property, out var key, out _, out var token, out var match))
                 {
                     return false;
                 }
 
-                if (IsEntityKey(compilation, property, parameter.Type, cancellationToken))
+                if (match.HasTail)
+                {
+                    // Ordered or projected (Where(key).OrderBy(..).Select(..).FirstOrDefault()): the lookup keeps every row of a key in order.
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
+                }
+                else if (IsEntityKey(compilation, property, parameter.Type, cancellationToken))
                 {
                     var kind = baseName.EndsWith("OrDefault", StringComparison.Ordinal) ? LookupKind.OrDefault : LookupKind.Indexer;
-                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token);
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token) { Match = match };
                 }
                 else
                 {
                     // Not the single key (another column, or a composite or unknown key): several rows may match, a lookup keeps them all.
-                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName);
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
                 }
 
                 return true;
@@ -746,14 +795,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 // source.Count(x => x.Fk == key[, cancellationToken]), or source.Where(x => x.Fk == key).Count().
                 if (!isQueryOperator ||
-                    !TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: false, out var source, out var parameter, out var property, out var key, out _, out var token, out var match) ||
                     ResultType(invocation, isAsync) is not { } valueType)
                 {
                     return false;
                 }
 
                 var kind = baseName == "Any" ? LookupKind.Exists : LookupKind.Aggregate;
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token, baseName, valueType: valueType);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token, baseName, valueType: valueType) { Match = match };
                 return true;
             }
 
@@ -766,7 +815,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 // be what the per-element query returned: 0 for Sum (EF Core sums an empty set to 0), null for a nullable
                 // Min/Max/Average. A non-nullable Min/Max/Average throws on an empty set: no fix (the dictionary would give 0).
                 if (!isQueryOperator ||
-                    !TryMatchKeyPredicate(invocation, hasSelector: true, out var source, out var parameter, out var property, out var key, out var selector, out var token) ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: true, isElementKey, allowTail: false, out var source, out var parameter, out var property, out var key, out var selector, out var token, out var match) ||
                     selector is null || !IsMemberSelector(selector) ||
                     ResultType(invocation, isAsync) is not { } valueType ||
                     !(baseName == "Sum" ? IsSummable(valueType) : valueType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))
@@ -774,7 +823,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     return false;
                 }
 
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.Aggregate, isAsync, token, baseName, selector, valueType);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.Aggregate, isAsync, token, baseName, selector, valueType) { Match = match };
                 return true;
             }
 
@@ -803,14 +852,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             case "ToArray":
             {
                 // source.Where(x => x.Fk == key).ToList() / ToListAsync([cancellationToken]).
-                if (!TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
+                if (!TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: true, out var source, out var parameter, out var property, out var key, out _, out var token, out var match) ||
                     DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
-                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" })
+                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Select" })
                 {
                     return false;
                 }
 
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
                 return true;
             }
 
@@ -821,9 +870,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
     /// <summary>
     /// <c>op(source, x =&gt; x.Column == key[, cancellationToken])</c>, or <c>op(source.Where(x =&gt; x.Column == key)[, cancellationToken])</c>;
-    /// with <paramref name="hasSelector"/>, <c>op(source.Where(x =&gt; x.Column == key), selector[, cancellationToken])</c>.
+    /// with <paramref name="hasSelector"/>, <c>op(source.Where(x =&gt; x.Column == key), selector[, cancellationToken])</c>. The
+    /// predicate may hold more conjuncts (<c>x.Column == key &amp;&amp; x.IsActive</c>, see <see cref="TryMatchEquality"/>); with
+    /// <paramref name="allowTail"/>, <c>OrderBy</c>/<c>ThenBy</c> and then one <c>Select</c> may stand between the <c>Where</c> and <c>op</c>.
     /// </summary>
-    private static bool TryMatchKeyPredicate(IInvocationOperation invocation, bool hasSelector, out IOperation source, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IAnonymousFunctionOperation? selector, out IOperation? token)
+    private static bool TryMatchKeyPredicate(IInvocationOperation invocation, bool hasSelector, Func<IOperation, bool> isElementKey, bool allowTail, out IOperation source, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IAnonymousFunctionOperation? selector, out IOperation? token, out PredicateMatch match)
     {
         source = null!;
         parameter = null!;
@@ -831,6 +882,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         key = null!;
         selector = null;
         token = null;
+        match = null!;
         if (!invocation.TargetMethod.IsExtensionMethod && !invocation.TargetMethod.IsStatic)
         {
             return false;
@@ -871,7 +923,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return false;
         }
 
-        receiver = Loops.Unwrap(receiver);
+        receiver = StripConversions(receiver);
         if (hasSelector)
         {
             selector = lambda;
@@ -882,10 +934,36 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             }
         }
 
+        var orderings = new List<IInvocationOperation>();
+        IAnonymousFunctionOperation? projection = null;
         if (lambda is null)
         {
+            if (allowTail)
+            {
+                // Where(key).OrderBy(..).ThenBy(..).Select(..).op(): the operators after the key filter, kept in the batch query.
+                if (IsQueryableCall(receiver, "Select") is { } select && TryGetArguments(select, out var selectSource, out var selectLambda, out _, isAsync: false) &&
+                    selectLambda.Symbol.Parameters.Length == 1)
+                {
+                    projection = selectLambda;
+                    receiver = StripConversions(selectSource);
+                }
+
+                while (orderings.Count < 4 &&
+                       (IsQueryableCall(receiver, "OrderBy") ?? IsQueryableCall(receiver, "OrderByDescending") ?? IsQueryableCall(receiver, "ThenBy") ?? IsQueryableCall(receiver, "ThenByDescending")) is { } ordering &&
+                       TryGetArguments(ordering, out var orderingSource, out var orderingLambda, out _, isAsync: false) && orderingLambda.Symbol.Parameters.Length == 1)
+                {
+                    orderings.Insert(0, ordering);
+                    receiver = StripConversions(orderingSource);
+                }
+
+                if (orderings.Count > 0 && orderings[0].TargetMethod.Name.StartsWith("ThenBy", StringComparison.Ordinal))
+                {
+                    return false; // a ThenBy continues an ordering made before the Where: not ours to move
+                }
+            }
+
             // The key predicate is in the Where before the operator.
-            if (receiver is not IInvocationOperation { TargetMethod: { Name: "Where", ContainingType.Name: "Queryable" } } where ||
+            if (IsQueryableCall(receiver, "Where") is not { } where ||
                 !TryGetArguments(where, out receiver, out lambda, out _, isAsync: false))
             {
                 return false;
@@ -893,7 +971,91 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
 
         source = receiver;
-        return TryMatchEquality(lambda, out parameter, out property, out key);
+        if (!TryMatchEquality(lambda, isElementKey, out parameter, out property, out key, out var keyConjunct, out var others))
+        {
+            return false;
+        }
+
+        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection);
+        return true;
+    }
+
+    /// <summary><c>Queryable.<paramref name="name"/>(...)</c>, or null.</summary>
+    private static IInvocationOperation? IsQueryableCall(IOperation operation, string name) =>
+        operation is IInvocationOperation { TargetMethod.ContainingType.Name: "Queryable" } invocation && invocation.TargetMethod.Name == name ? invocation : null;
+
+    private static IOperation StripConversions(IOperation operation)
+    {
+        var current = Loops.Unwrap(operation);
+        while (current is IConversionOperation { IsImplicit: true } conversion)
+        {
+            current = Loops.Unwrap(conversion.Operand);
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// The key filter of the per-element query and what else the batch query keeps: the predicate's other conjuncts
+    /// (<c>&amp;&amp; l.IsActive</c>), the orderings and the projection after the <c>Where</c>. None of them may read the element.
+    /// </summary>
+    private sealed class PredicateMatch
+    {
+        public PredicateMatch(IAnonymousFunctionOperation predicate, IOperation keyConjunct, ImmutableArray<IOperation> otherConjuncts, ImmutableArray<IInvocationOperation> orderings, IAnonymousFunctionOperation? projection)
+        {
+            Predicate = predicate;
+            KeyConjunct = keyConjunct;
+            OtherConjuncts = otherConjuncts;
+            Orderings = orderings;
+            Projection = projection;
+        }
+
+        public IAnonymousFunctionOperation Predicate { get; }
+
+        /// <summary>The <c>x.Column == key</c> conjunct, replaced by <c>keys.Contains(x.Column)</c> in the batch.</summary>
+        public IOperation KeyConjunct { get; }
+
+        public ImmutableArray<IOperation> OtherConjuncts { get; }
+
+        public ImmutableArray<IInvocationOperation> Orderings { get; }
+
+        public IAnonymousFunctionOperation? Projection { get; }
+
+        public bool HasTail => Orderings.Length > 0 || Projection is not null;
+
+        /// <summary>What must not depend on the iteration: other conjuncts, ordering keys, the projection.</summary>
+        public IEnumerable<IOperation> ElementIndependentParts
+        {
+            get
+            {
+                foreach (var conjunct in OtherConjuncts)
+                {
+                    yield return conjunct;
+                }
+
+                foreach (var ordering in Orderings)
+                {
+                    yield return ordering.Arguments[1].Value;
+                }
+
+                if (Projection is not null)
+                {
+                    yield return Projection;
+                }
+            }
+        }
+
+        /// <summary>The batch filter's body: the predicate's body with the key conjunct replaced by <paramref name="contains"/>.</summary>
+        public string BatchPredicateBody(string contains)
+        {
+            if (OtherConjuncts.IsEmpty || Predicate.Syntax is not LambdaExpressionSyntax { ExpressionBody: { } body } || KeyConjunct.Syntax is not ExpressionSyntax keySyntax)
+            {
+                return contains;
+            }
+
+            var replaced = body.ReplaceNode(keySyntax, SyntaxFactory.ParseExpression(contains).WithTriviaFrom(keySyntax));
+            return System.Text.RegularExpressions.Regex.Replace(replaced.WithoutTrivia().ToString(), @"\s*\r?\n\s*", " ");
+        }
     }
 
     /// <summary><c>x =&gt; x.Value</c> (properties and fields of the parameter, conversions): it reads nothing but the row.</summary>
@@ -1001,20 +1163,66 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
     }
 
-    /// <summary><c>x =&gt; x.Property == key</c> (either side), with both sides of one batchable key type.</summary>
-    private static bool TryMatchEquality(IAnonymousFunctionOperation lambda, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key)
+    /// <summary>
+    /// <c>x =&gt; x.Property == key</c> (either side), with both sides of one batchable key type, the key read from the
+    /// element (<paramref name="isElementKey"/>); or a conjunction (<c>&amp;&amp;</c>) holding exactly one such equality and
+    /// other conjuncts, which the caller checks do not read the element.
+    /// </summary>
+    private static bool TryMatchEquality(IAnonymousFunctionOperation lambda, Func<IOperation, bool> isElementKey, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IOperation keyConjunct, out ImmutableArray<IOperation> others)
     {
         parameter = null!;
         property = null!;
         key = null!;
+        keyConjunct = null!;
+        others = ImmutableArray<IOperation>.Empty;
         if (lambda.Symbol.Parameters.Length != 1 || lambda.Symbol.IsAsync ||
             lambda.Body.Operations.Length != 1 ||
-            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality })
+            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } value })
         {
             return false;
         }
 
         parameter = lambda.Symbol.Parameters[0];
+        var conjuncts = new List<IOperation>();
+        if (!TryFlattenConjunction(value, conjuncts))
+        {
+            return false;
+        }
+
+        var rest = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var conjunct in conjuncts)
+        {
+            if (keyConjunct is null && conjunct is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality &&
+                TryMatchKeyEquality(equality, parameter, out var candidateProperty, out var candidateKey) && isElementKey(candidateKey))
+            {
+                keyConjunct = conjunct;
+                property = candidateProperty;
+                key = candidateKey;
+                continue;
+            }
+
+            rest.Add(conjunct);
+        }
+
+        others = rest.ToImmutable();
+        return keyConjunct is not null;
+    }
+
+    /// <summary>The conjuncts of <c>a &amp;&amp; b &amp;&amp; c</c> (at most 8; parentheses seen through).</summary>
+    private static bool TryFlattenConjunction(IOperation operation, List<IOperation> conjuncts)
+    {
+        operation = Loops.Unwrap(operation);
+        if (operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd, OperatorMethod: null } and)
+        {
+            return TryFlattenConjunction(and.LeftOperand, conjuncts) && TryFlattenConjunction(and.RightOperand, conjuncts);
+        }
+
+        conjuncts.Add(operation);
+        return conjuncts.Count <= 8;
+    }
+
+    private static bool TryMatchKeyEquality(IBinaryOperation equality, IParameterSymbol parameter, out IPropertySymbol property, out IOperation key)
+    {
         if (IsParameterProperty(equality.LeftOperand, parameter, out property))
         {
             key = equality.RightOperand;
@@ -1025,6 +1233,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
         else
         {
+            key = null!;
             return false;
         }
 
@@ -1502,7 +1711,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     /// <c>Add</c>/<c>Remove</c>/<c>Update</c>/<c>Attach</c>, bulk writes), or assigns into the element: loading every
     /// row up front could then see other data than the per-element queries did.
     /// </summary>
-    private static bool WritesOrMutatesElements(IOperation body, DatabaseApis apis, ISymbol element)
+    private static bool WritesOrMutatesElements(IOperation body, DatabaseApis apis, ISymbol element, IOperation? key = null)
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
@@ -1526,7 +1735,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     break;
 
                 case IAssignmentOperation assignment:
-                    if (IterationDependence.RootSymbol(assignment.Target) is { } root && SymbolEqualityComparer.Default.Equals(root, element))
+                    if (IterationDependence.RootSymbol(assignment.Target) is { } root && SymbolEqualityComparer.Default.Equals(root, element) &&
+                        !IsResultMemberOfElement(assignment.Target, element, key))
                     {
                         return true;
                     }
@@ -1534,7 +1744,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     break;
 
                 case IIncrementOrDecrementOperation increment:
-                    if (IterationDependence.RootSymbol(increment.Target) is { } incremented && SymbolEqualityComparer.Default.Equals(incremented, element))
+                    if (IterationDependence.RootSymbol(increment.Target) is { } incremented && SymbolEqualityComparer.Default.Equals(incremented, element) &&
+                        !IsResultMemberOfElement(increment.Target, element, key))
                     {
                         return true;
                     }
@@ -1544,5 +1755,101 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// An assignment into a field or auto-property directly on the element that the key does not read (a DTO filled in
+    /// the loop: <c>item.ReviewCount = ...</c> with the key <c>item.Id</c>): the keys collected before the loop are the
+    /// ones each iteration would have read. A property with a body could change the key; a deeper target
+    /// (<c>item.Customer.Id = ..</c>) could reach another element's key. Without a <paramref name="key"/>, none is allowed.
+    /// </summary>
+    private static bool IsResultMemberOfElement(IOperation target, ISymbol element, IOperation? key)
+    {
+        if (key is null)
+        {
+            return false;
+        }
+
+        ISymbol member;
+        switch (Loops.Unwrap(target))
+        {
+            case IPropertyReferenceOperation { Arguments.Length: 0, Instance: { } instance } property when IsAutoProperty(property.Property) && IsReferenceTo(instance, element):
+                member = property.Property;
+                break;
+            case IFieldReferenceOperation { Instance: { } instance } field when IsReferenceTo(instance, element):
+                member = field.Field;
+                break;
+            default:
+                return false;
+        }
+
+        foreach (var operation in key.DescendantsAndSelf())
+        {
+            if (operation is IMemberReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Member, member))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsReferenceTo(IOperation operation, ISymbol symbol) =>
+        IterationDependence.ReferencedSymbol(Loops.Unwrap(operation)) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+
+    /// <summary>
+    /// The parts of the query the batch keeps besides the key filter (other conjuncts, ordering keys, the projection)
+    /// read nothing that changes per iteration: not the element, nor a local assigned in the loop, nor a member the loop
+    /// assigns, nor a static property (<c>DateTime.UtcNow</c>: read once per query before, once for all after); and call no
+    /// method (it could read anything). Object creation (a DTO in the projection) is allowed.
+    /// </summary>
+    private static bool AreElementIndependent(IEnumerable<IOperation> parts, in LoopContext loop)
+    {
+        IterationDependence? dependence = null;
+        HashSet<ISymbol>? assignedMembers = null;
+        foreach (var part in parts)
+        {
+            dependence ??= IterationDependence.Compute(loop);
+            if (assignedMembers is null)
+            {
+                assignedMembers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                foreach (var operation in loop.Body.DescendantsAndSelf())
+                {
+                    var target = operation switch
+                    {
+                        IAssignmentOperation assignment => assignment.Target,
+                        IIncrementOrDecrementOperation increment => increment.Target,
+                        _ => null,
+                    };
+                    if (target is not null && Loops.Unwrap(target) is IMemberReferenceOperation member)
+                    {
+                        assignedMembers.Add(member.Member);
+                    }
+                }
+            }
+
+            if (dependence.IsReferencedIn(part))
+            {
+                return false;
+            }
+
+            foreach (var operation in part.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation:
+                    case IAwaitOperation:
+                    case IPropertyReferenceOperation { Instance: null }:
+                    case IFieldReferenceOperation { Instance: null, Field: { IsConst: false, IsReadOnly: false } }:
+                        return false;
+                    case IMemberReferenceOperation member when assignedMembers.Contains(member.Member):
+                        return false;
+                    case ILocalReferenceOperation local when !loop.LifetimeSpansIterations(local.Local):
+                        return false; // declared in the loop body: not in scope before the loop
+                }
+            }
+        }
+
+        return true;
     }
 }
