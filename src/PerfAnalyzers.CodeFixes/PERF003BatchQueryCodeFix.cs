@@ -236,19 +236,18 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
             // The per-element repetition: the nearest foreach, or Select lambda.
             if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition))
+                !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true))
             {
                 return null;
             }
 
-            var element = repetition.Element;
-            if (!TryMatchQuery(invocation, apis, model.Compilation, key => IsKeyOfElement(key, element), cancellationToken, out var query))
+            if (!TryMatchQuery(invocation, apis, model.Compilation, repetition.IsKey, cancellationToken, out var query))
             {
                 return null;
             }
 
             // The key comes from the element alone; the query source and token do not change per element.
-            if (!IsKeyOfElement(query.Key, repetition.Element) ||
+            if (!repetition.IsKey(query.Key) ||
                 !IsLoopInvariant(query.Source, loop, repetition.Element) ||
                 !IsEntityRowsOf(query.Source, query.Entity, apis) ||
                 (query.CancellationToken is not null && !IsLoopInvariant(query.CancellationToken, loop, repetition.Element)) ||
@@ -304,7 +303,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var rows = batchSize > 0 && query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup ? Unique(Camel(query.Entity.Name) + "Rows", used) : string.Empty;
             var aggregateRow = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
 
-            var element = repetition.ElementName;
+            var element = repetition.IndexedCollection is { } indexed ? Unique(Singular(indexed.Name), used) : repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
             string? materialisedAs = null;
             if (repetition.Materialise)
@@ -377,7 +376,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 collection = materialisedAs;
             }
 
-            statements.Add($"var {keys} = {collection}.Select({element} => {key}).Distinct().ToList();");
+            statements.Add($"var {keys} = {collection}.Select({element} => {repetition.KeyInLambda(query.Key.Syntax, element)}).Distinct().ToList();");
             var isEntityRows = query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup;
             var toMap = query.Kind switch
             {
@@ -1383,11 +1382,239 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         public IOperation Collection { get; }
 
         public StatementSyntax Anchor { get; }
+
+        /// <summary>
+        /// For <c>for (var i = 0; i &lt; list.Count; i++)</c> whose key reads <c>list[i]</c> directly: the list (a local or
+        /// parameter); <see cref="Element"/> is then the index <c>i</c>. Null otherwise.
+        /// </summary>
+        public ISymbol? IndexedCollection { get; set; }
+
+        /// <summary>The key is computed from the element alone (for an indexed loop: from <c>list[i]</c>).</summary>
+        public bool IsKey(IOperation key) =>
+            IndexedCollection is null ? IsKeyOfElement(key, Element) : IsKeyOfIndexedElement(key, (ILocalSymbol)Element, IndexedCollection);
+
+        /// <summary>The key's text inside <c>list.Select(name =&gt; ...)</c>: for an indexed loop, <c>list[i]</c> becomes <paramref name="name"/>.</summary>
+        public string KeyInLambda(SyntaxNode key, string name)
+        {
+            if (IndexedCollection is null)
+            {
+                return key.WithoutTrivia().ToString();
+            }
+
+            var accesses = key.DescendantNodesAndSelf().OfType<ElementAccessExpressionSyntax>()
+                .Where(access => access.Expression is IdentifierNameSyntax list && list.Identifier.ValueText == IndexedCollection.Name);
+            return key.ReplaceNodes(accesses, (_, _) => SyntaxFactory.IdentifierName(name)).WithoutTrivia().ToString();
+        }
     }
 
-    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition)
+    /// <summary>
+    /// <c>for (var i = 0; i &lt; list.Count; i++)</c> (or <c>array.Length</c>, <c>++i</c>, <c>i += 1</c>) over a local or parameter
+    /// holding an array or list: gives the index and the collection.
+    /// </summary>
+    private static bool TryMatchIndexLoop(IForLoopOperation loop, out ILocalSymbol index, out IOperation collection)
+    {
+        index = null!;
+        collection = null!;
+        if (loop.Before.Length != 1 ||
+            loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group ||
+            group.Declarations[0].Declarators.Length != 1 ||
+            group.Declarations[0].Declarators[0] is not { Initializer.Value: { ConstantValue: { HasValue: true, Value: 0 } } } declarator ||
+            declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        {
+            return false;
+        }
+
+        index = declarator.Symbol;
+        if (loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition ||
+            !IsReferenceTo(condition.LeftOperand, index) ||
+            Loops.Unwrap(condition.RightOperand) is not IPropertyReferenceOperation { Property.Name: "Count" or "Length", Instance: { } instance } ||
+            StripConversions(instance) is not (ILocalReferenceOperation or IParameterReferenceOperation) ||
+            !IsStable(instance, out collection) ||
+            (collection.Type is not IArrayTypeSymbol && !HasIndexer(collection.Type)))
+        {
+            return false;
+        }
+
+        if (loop.AtLoopBottom.Length != 1)
+        {
+            return false;
+        }
+
+        var step = loop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : loop.AtLoopBottom[0];
+        return step switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var target } => IsReferenceTo(target, index),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: var target, Value.ConstantValue: { HasValue: true, Value: 1 } } => IsReferenceTo(target, index),
+            _ => false,
+        };
+    }
+
+    /// <summary>An <c>IList&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c>: <c>list[i]</c> reads the i-th element the loop would visit.</summary>
+    private static bool HasIndexer(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        foreach (var candidate in named.AllInterfaces.Add(named))
+        {
+            if (candidate is { Name: "IList" or "IReadOnlyList", TypeArguments.Length: 1, ContainingNamespace.Name: "Generic" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>list[i]</c> (an array element or the list's indexer).</summary>
+    private static bool IsElementAt(IOperation operation, ISymbol collection, ILocalSymbol index)
+    {
+        switch (Loops.Unwrap(operation))
+        {
+            case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                return IsReferenceTo(element.ArrayReference, collection) && IsReferenceTo(element.Indices[0], index);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } instance } indexer:
+                return IsReferenceTo(instance, collection) && IsReferenceTo(indexer.Arguments[0].Value, index);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// In the loop body the collection is only read at the index (<c>list[i]</c>) or counted, nothing is written through it
+    /// (<c>list[i].Total = ..</c>, <c>list[i] = ..</c>) and the index is not changed: each pass reads the element the batch read.
+    /// </summary>
+    private static bool IsOnlyReadAtIndex(IOperation body, ISymbol collection, ILocalSymbol index)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation or IParameterReferenceOperation when IsReferenceTo(operation, collection):
+                    var parent = operation.Parent;
+                    while (parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+                    {
+                        parent = parent.Parent;
+                    }
+
+                    if (parent is IArgumentOperation argument)
+                    {
+                        parent = argument.Parent;
+                    }
+
+                    if (!(parent is not null && IsElementAt(parent, collection, index)) && parent is not IPropertyReferenceOperation { Property.Name: "Count" or "Length" })
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IAssignmentOperation assignment when IterationDependence.RootSymbol(assignment.Target) is { } root &&
+                    (SymbolEqualityComparer.Default.Equals(root, collection) || SymbolEqualityComparer.Default.Equals(root, index)):
+                    return false;
+                case IIncrementOrDecrementOperation increment when IterationDependence.RootSymbol(increment.Target) is { } incremented &&
+                    (SymbolEqualityComparer.Default.Equals(incremented, collection) || SymbolEqualityComparer.Default.Equals(incremented, index)):
+                    return false;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byReference when IterationDependence.RootSymbol(byReference.Value) is { } passed &&
+                    (SymbolEqualityComparer.Default.Equals(passed, collection) || SymbolEqualityComparer.Default.Equals(passed, index)):
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The local is never assigned after its declaration in <paramref name="body"/>.</summary>
+    private static bool IsNeverReassigned(IOperation body, ILocalSymbol local)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (target is not null && IsReferenceTo(target, local))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Like <see cref="IsKeyOfElement"/>, for an indexed loop: the key reads <c>list[i]</c> (and its members), nothing else.</summary>
+    private static bool IsKeyOfIndexedElement(IOperation key, ILocalSymbol index, ISymbol collection)
+    {
+        var readsElement = false;
+        var allowed = new HashSet<IOperation>();
+        foreach (var operation in key.DescendantsAndSelf())
+        {
+            if (allowed.Contains(operation))
+            {
+                continue;
+            }
+
+            switch (operation)
+            {
+                case IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true } when IsElementAt(operation, collection, index):
+                    readsElement = true;
+                    foreach (var part in operation.Descendants())
+                    {
+                        allowed.Add(part);
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Arguments.Length: 0 }:
+                case IFieldReferenceOperation:
+                case IConversionOperation:
+                case IParenthesizedOperation:
+                case ILiteralOperation:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return readsElement;
+    }
+
+    private static string Singular(string name) =>
+        name.EndsWith("ies", StringComparison.Ordinal) && name.Length > 3 ? name.Substring(0, name.Length - 3) + "y" :
+        name.EndsWith("s", StringComparison.Ordinal) && name.Length > 1 ? name.Substring(0, name.Length - 1) :
+        name + "Item";
+
+    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition, bool allowIndexLoops = false)
     {
         repetition = null!;
+        if (allowIndexLoops && loop.Loop is IForLoopOperation { Syntax: ForStatementSyntax forSyntax } forLoop)
+        {
+            // for (var i = 0; i < list.Count; i++) { var order = list[i]; ... } or { ... list[i].Id ... }: the elements of the list, in order.
+            if (!IsInStatementList(forSyntax) || !TryMatchIndexLoop(forLoop, out var index, out var indexed) ||
+                IterationDependence.ReferencedSymbol(indexed) is not { } list || !IsOnlyReadAtIndex(forLoop.Body, list, index))
+            {
+                return false;
+            }
+
+            if (forLoop.Body is IBlockOperation { Operations.Length: > 0 } block &&
+                block.Operations[0] is IVariableDeclarationGroupOperation { Declarations.Length: 1 } first &&
+                first.Declarations[0].Declarators.Length == 1 &&
+                first.Declarations[0].Declarators[0] is { Initializer.Value: { } value } declarator &&
+                IsElementAt(value, list, index) &&
+                SymbolEqualityComparer.Default.Equals(declarator.Symbol.Type, ElementType(indexed.Type)) &&
+                IsNeverReassigned(forLoop.Body, declarator.Symbol))
+            {
+                repetition = new RepetitionShape(declarator.Symbol, declarator.Symbol.Name, indexed, forSyntax);
+                return true;
+            }
+
+            repetition = new RepetitionShape(index, string.Empty, indexed, forSyntax) { IndexedCollection = list };
+            return true;
+        }
+
         if (loop.Loop is IForEachLoopOperation { IsAsynchronous: false, Syntax: ForEachStatementSyntax syntax } forEach)
         {
             // foreach (var element in collection) with an identity element conversion.
