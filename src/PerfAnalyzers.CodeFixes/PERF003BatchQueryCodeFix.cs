@@ -321,6 +321,15 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var contains = $"{chunk}.Contains({parameter}.{property})";
             var segments = new List<string> { $".Where({parameter} => {query.Match?.BatchPredicateBody(contains) ?? contains})" };
             var projected = false;
+            if (query.Match?.OperatorFilter is { Syntax: LambdaExpressionSyntax operatorFilter })
+            {
+                segments.Add($".Where({OneLine(operatorFilter)})");
+            }
+            else if (query.Match?.OperatorFilter is not null)
+            {
+                return null;
+            }
+
             if (query.Match is { HasTail: true } match)
             {
                 // The orderings and projection after the key filter stay in the batch query; a projection carries the key along.
@@ -935,6 +944,15 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         var orderings = new List<IInvocationOperation>();
         IAnonymousFunctionOperation? projection = null;
+        IAnonymousFunctionOperation? operatorFilter = null;
+        if (lambda is not null && !TryMatchEquality(lambda, isElementKey, out _, out _, out _, out _, out _) &&
+            IsQueryableCall(receiver, "Where") is not null)
+        {
+            // Where(x => x.Fk == key).Any(x => x.Flag): the operator's predicate is one more filter of the rows of the key.
+            operatorFilter = lambda;
+            lambda = null;
+        }
+
         if (lambda is null)
         {
             if (allowTail)
@@ -975,7 +993,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return false;
         }
 
-        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection);
+        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection) { OperatorFilter = operatorFilter };
         return true;
     }
 
@@ -1022,7 +1040,10 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         public bool HasTail => Orderings.Length > 0 || Projection is not null;
 
-        /// <summary>What must not depend on the iteration: other conjuncts, ordering keys, the projection.</summary>
+        /// <summary>The operator's own predicate after the key <c>Where</c> (<c>Where(x =&gt; x.Fk == key).Any(x =&gt; x.Flag)</c>), kept as a second <c>Where</c>.</summary>
+        public IAnonymousFunctionOperation? OperatorFilter { get; set; }
+
+        /// <summary>What must not depend on the iteration: other conjuncts, the operator's predicate, ordering keys, the projection.</summary>
         public IEnumerable<IOperation> ElementIndependentParts
         {
             get
@@ -1030,6 +1051,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 foreach (var conjunct in OtherConjuncts)
                 {
                     yield return conjunct;
+                }
+
+                if (OperatorFilter is not null)
+                {
+                    yield return OperatorFilter;
                 }
 
                 foreach (var ordering in Orderings)
@@ -1789,6 +1815,12 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         while (collection is IConversionOperation { IsImplicit: true } conversion)
         {
             collection = Loops.Unwrap(conversion.Operand);
+        }
+
+        if (collection.Type is IArrayTypeSymbol { Rank: 1 } && collection.Syntax is ExpressionSyntax && !collection.Syntax.ContainsDiagnostics &&
+            collection.Syntax.GetType().Name != "CollectionExpressionSyntax")
+        {
+            return true; // an array a method returns (Enum.GetValues<T>(), string.Split): listed once like any sequence
         }
 
         if (collection.Type is not INamedTypeSymbol type || collection.Syntax is not ExpressionSyntax || collection.Syntax.GetType().Name == "CollectionExpressionSyntax" ||

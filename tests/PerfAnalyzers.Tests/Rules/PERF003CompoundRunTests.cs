@@ -208,4 +208,48 @@ public class PERF003CompoundRunTests
         """,
         originalRoundTrips: 1 + 2 * Orders,
         fixedRoundTrips: 3);
+
+    [Fact]
+    public Task Operator_predicate_after_the_key_Where_gives_the_same_answers_in_one_query() => PERF003RunTests.ProveAsync("""
+        public static class Queries
+        {
+            public static string Run(ShopContext db)
+            {
+                var ids = new List<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 40 };
+                var rows = new List<string>();
+                foreach (var id in ids)
+                {
+                    var big = db.Lines.Where(l => l.OrderId == id).[|Count(l => l.Quantity > 4)|];
+                    rows.Add(id + ":" + big);
+                }
+
+                return string.Join(";", rows);
+            }
+        }
+        """, """
+        public static class Queries
+        {
+            public static string Run(ShopContext db)
+            {
+                var ids = new List<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 40 };
+                var rows = new List<string>();
+                var lineKeys = ids.Select(id => id).Distinct().ToList();
+                var lineCountsByOrderId = db.Lines
+                    .Where(l => lineKeys.Contains(l.OrderId))
+                    .Where(l => l.Quantity > 4)
+                    .GroupBy(l => l.OrderId)
+                    .Select(g => new { g.Key, Value = g.Count() })
+                    .ToDictionary(g => g.Key, g => g.Value);
+                foreach (var id in ids)
+                {
+                    var big = lineCountsByOrderId.GetValueOrDefault(id);
+                    rows.Add(id + ":" + big);
+                }
+
+                return string.Join(";", rows);
+            }
+        }
+        """,
+        originalRoundTrips: 13,
+        fixedRoundTrips: 1);
 }

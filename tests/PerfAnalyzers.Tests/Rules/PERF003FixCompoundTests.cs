@@ -283,6 +283,100 @@ public class PERF003FixCompoundTests
         }
         """);
 
+    [Fact]
+    public Task The_operator_predicate_after_the_key_Where_becomes_a_second_Where() => VerifyFix("""
+        class C
+        {
+            async Task<int> M(ShopContext db, List<Order> orders, CancellationToken ct)
+            {
+                var withBigLines = 0;
+                foreach (var order in orders)
+                {
+                    if (await db.Lines.Where(l => l.OrderId == order.Id).[|AnyAsync(l => l.Quantity > 5, ct)|])
+                    {
+                        withBigLines++;
+                    }
+                }
+
+                return withBigLines;
+            }
+        }
+        """, """
+        class C
+        {
+            async Task<int> M(ShopContext db, List<Order> orders, CancellationToken ct)
+            {
+                var withBigLines = 0;
+                var lineKeys = orders.Select(order => order.Id).Distinct().ToList();
+                var orderIdsWithLines = (await db.Lines
+                    .Where(l => lineKeys.Contains(l.OrderId))
+                    .Where(l => l.Quantity > 5)
+                    .Select(l => l.OrderId)
+                    .Distinct()
+                    .ToListAsync(ct)).ToHashSet();
+                foreach (var order in orders)
+                {
+                    if (orderIdsWithLines.Contains(order.Id))
+                    {
+                        withBigLines++;
+                    }
+                }
+
+                return withBigLines;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_operator_predicate_that_reads_the_element_gets_no_fix() => VerifyNoFix("""
+        class C
+        {
+            void M(ShopContext db, List<Order> orders)
+            {
+                foreach (var order in orders)
+                {
+                    Console.WriteLine(db.Lines.Where(l => l.OrderId == order.Id).[|Count(l => l.Quantity > order.CustomerId)|]);
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_foreach_over_an_array_a_method_returns_is_listed_once_before_the_loop() => VerifyFix("""
+        class C
+        {
+            static int[] OpenOrderIds() => new[] { 1, 2, 3 };
+
+            void M(ShopContext db)
+            {
+                foreach (var id in OpenOrderIds())
+                {
+                    Console.WriteLine(db.Lines.[|Count(l => l.OrderId == id)|]);
+                }
+            }
+        }
+        """, """
+        class C
+        {
+            static int[] OpenOrderIds() => new[] { 1, 2, 3 };
+
+            void M(ShopContext db)
+            {
+                var openOrderIds = OpenOrderIds().ToList();
+                var lineKeys = openOrderIds.Select(id => id).Distinct().ToList();
+                var lineCountsByOrderId = db.Lines
+                    .Where(l => lineKeys.Contains(l.OrderId))
+                    .GroupBy(l => l.OrderId)
+                    .Select(g => new { g.Key, Value = g.Count() })
+                    .ToDictionary(g => g.Key, g => g.Value);
+                foreach (var id in openOrderIds)
+                {
+                    Console.WriteLine(lineCountsByOrderId.GetValueOrDefault(id));
+                }
+            }
+        }
+        """);
+
     // ---- Look-alikes without a fix ----
 
     [Fact]
