@@ -837,10 +837,21 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
             case "Find":
             {
-                // set.Find(key) / set.FindAsync(key) with one key value.
-                if (invocation.Instance is not { } set || !apis.IsDbSet(set.Type) || invocation.Arguments.Length != 1 ||
-                    invocation.Arguments[0].Value is not IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } values } ||
-                    invocation.Arguments[0].ArgumentKind != ArgumentKind.ParamArray)
+                // set.Find(key) / set.FindAsync(key) with one key value; set.FindAsync(new object[] { key }, cancellationToken).
+                IOperation? findToken = null;
+                if (invocation.Instance is not { } set || !apis.IsDbSet(set.Type) ||
+                    invocation.Arguments.Length == 0 ||
+                    invocation.Arguments[0].Value is not IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } values })
+                {
+                    return false;
+                }
+
+                if (invocation.Arguments.Length == 2 && isAsync && invocation.Arguments[0].ArgumentKind == ArgumentKind.Explicit &&
+                    invocation.Arguments[1].Parameter?.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" })
+                {
+                    findToken = invocation.Arguments[1].Value;
+                }
+                else if (invocation.Arguments.Length != 1 || invocation.Arguments[0].ArgumentKind != ArgumentKind.ParamArray)
                 {
                     return false;
                 }
@@ -852,7 +863,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     return false;
                 }
 
-                query = new QueryShape(set, key, property, entity, null, LookupKind.OrDefault, isAsync, null);
+                query = new QueryShape(set, key, property, entity, null, LookupKind.OrDefault, isAsync, findToken);
                 return true;
             }
 

@@ -251,4 +251,45 @@ public class PERF003FixIndexLoopTests
         """,
         originalRoundTrips: 7,
         fixedRoundTrips: 1);
+
+    [Fact]
+    public Task FindAsync_with_a_key_array_and_a_token_in_an_indexed_loop_drops_from_1_plus_distinct_keys_to_2_on_SQLite() => PERF003RunTests.ProveAsync("""
+        public static class Queries
+        {
+            public static async Task<string> Run(ShopContext db)
+            {
+                var ct = CancellationToken.None;
+                var orders = await db.Orders.OrderBy(o => o.Id).ToListAsync(ct);
+                var names = new List<string>();
+                for (var i = 0; i < orders.Count; i++)
+                {
+                    var customer = await db.Customers.[|FindAsync(new object[] { orders[i].CustomerId }, ct)|];
+                    names.Add(orders[i].Id + ":" + (customer?.Name ?? "none"));
+                }
+
+                return string.Join(";", names);
+            }
+        }
+        """, """
+        public static class Queries
+        {
+            public static async Task<string> Run(ShopContext db)
+            {
+                var ct = CancellationToken.None;
+                var orders = await db.Orders.OrderBy(o => o.Id).ToListAsync(ct);
+                var names = new List<string>();
+                var customerKeys = orders.Select(order => order.CustomerId).Distinct().ToList();
+                var customersByKey = await db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+                for (var i = 0; i < orders.Count; i++)
+                {
+                    var customer = customersByKey.GetValueOrDefault(orders[i].CustomerId);
+                    names.Add(orders[i].Id + ":" + (customer?.Name ?? "none"));
+                }
+
+                return string.Join(";", names);
+            }
+        }
+        """,
+        originalRoundTrips: 1 + 6, // Find answers repeated customers from the change tracker: 5 customers and the missing 99
+        fixedRoundTrips: 2);
 }
