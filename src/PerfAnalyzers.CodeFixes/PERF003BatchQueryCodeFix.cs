@@ -319,7 +319,13 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
             // The query of one batch: the source filtered by the key list (or chunk), then the shape's own operators.
             var contains = $"{chunk}.Contains({parameter}.{property})";
-            var segments = new List<string> { $".Where({parameter} => {query.Match?.BatchPredicateBody(contains) ?? contains})" };
+            var predicateBody = query.Match is null ? contains : query.Match.BatchPredicateBody(contains);
+            if (predicateBody is null)
+            {
+                return null;
+            }
+
+            var segments = new List<string> { $".Where({parameter} => {predicateBody})" };
             var projected = false;
             if (query.Match?.OperatorFilter is { Syntax: LambdaExpressionSyntax operatorFilter })
             {
@@ -1081,12 +1087,21 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             }
         }
 
-        /// <summary>The batch filter's body: the predicate's body with the key conjunct replaced by <paramref name="contains"/>.</summary>
-        public string BatchPredicateBody(string contains)
+        /// <summary>
+        /// The batch filter's body: the predicate's body with the key conjunct replaced by <paramref name="contains"/>;
+        /// null when the predicate's text cannot be rewritten (a block body).
+        /// </summary>
+        public string? BatchPredicateBody(string contains)
         {
-            if (OtherConjuncts.IsEmpty || Predicate.Syntax is not LambdaExpressionSyntax { ExpressionBody: { } body } || KeyConjunct.Syntax is not ExpressionSyntax keySyntax)
+            if (OtherConjuncts.IsEmpty)
             {
                 return contains;
+            }
+
+            if (Predicate.Syntax is not LambdaExpressionSyntax { ExpressionBody: { } body } || KeyConjunct.Syntax is not ExpressionSyntax keySyntax ||
+                !body.Span.Contains(keySyntax.Span))
+            {
+                return null;
             }
 
             var replaced = body.ReplaceNode(keySyntax, SyntaxFactory.ParseExpression(contains).WithTriviaFrom(keySyntax));
