@@ -377,6 +377,53 @@ public class PERF003FixCompoundTests
         }
         """);
 
+    [Fact]
+    public Task With_batch_size_a_compound_ordered_lookup_is_loaded_chunk_by_chunk() => new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
+    {
+        Sources =
+        {
+            Usings + """
+                class C
+                {
+                    void M(ShopContext db, List<Order> orders)
+                    {
+                        foreach (var order in orders)
+                        {
+                            var lines = db.Lines.Where(l => l.OrderId == order.Id && l.Quantity > 1).OrderBy(l => l.Quantity).[|ToList()|];
+                        }
+                    }
+                }
+                """,
+            PERF003Model.Source,
+        },
+        FixedSources =
+        {
+            Usings + """
+                class C
+                {
+                    void M(ShopContext db, List<Order> orders)
+                    {
+                        var lineKeys = orders.Select(order => order.Id).Distinct().ToList();
+                        var lineRows = new List<Line>();
+                        foreach (var chunk in lineKeys.Chunk(100))
+                        {
+                            lineRows.AddRange(db.Lines
+                                .Where(l => chunk.Contains(l.OrderId) && l.Quantity > 1)
+                                .OrderBy(l => l.Quantity));
+                        }
+                        var linesByOrderId = lineRows.ToLookup(l => l.OrderId);
+                        foreach (var order in orders)
+                        {
+                            var lines = linesByOrderId[order.Id].ToList();
+                        }
+                    }
+                }
+                """,
+            PERF003Model.Source,
+        },
+        EditorConfig = "perf_analyzers.PERF003.batch_size = 100",
+    }.RunAsync();
+
     // ---- Look-alikes without a fix ----
 
     [Fact]
