@@ -383,11 +383,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var statements = ImmutableArray.CreateBuilder<string>();
             if (materialisedAs is not null)
             {
-                // await/cast/?:/?? sources need parentheses before '.ToList()'.
-                var primary = repetition.Collection.Syntax is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
-                    ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or
-                    ImplicitArrayCreationExpressionSyntax or ThisExpressionSyntax;
-                statements.Add($"var {materialisedAs} = {(primary ? collection : "(" + collection + ")")}.ToList();");
+                statements.Add(MaterialiseStatement(materialisedAs, repetition.Collection.Syntax, collection));
                 collection = materialisedAs;
             }
 
@@ -489,6 +485,15 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             };
             _ = isEntityRows;
             return new Plan(anchor, replaced, title, statements.ToImmutable(), replacement, missing.ToImmutable(), materialisedAs);
+        }
+
+        /// <summary><c>var list = source.ToList();</c> — await/cast/?:/?? sources need parentheses before <c>.ToList()</c>.</summary>
+        internal static string MaterialiseStatement(string name, SyntaxNode source, string sourceText)
+        {
+            var primary = source is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
+                ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or
+                ImplicitArrayCreationExpressionSyntax or ThisExpressionSyntax;
+            return $"var {name} = {(primary ? sourceText : "(" + sourceText + ")")}.ToList();";
         }
 
         /// <summary>The node's text without its outer trivia, on one line.</summary>
