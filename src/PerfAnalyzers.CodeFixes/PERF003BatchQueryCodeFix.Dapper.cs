@@ -73,7 +73,7 @@ public sealed partial class PERF003BatchQueryCodeFix
             }
 
             if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition) || repetition.Materialise ||
+                !TryMatchRepetition(loop, out var repetition) ||
                 !IsKeyOfElement(key, repetition.Element) ||
                 !IsLoopInvariant(connection, loop, repetition.Element) ||
                 WritesOrMutatesElements(loop.Body, apis, repetition.Element))
@@ -111,7 +111,17 @@ public sealed partial class PERF003BatchQueryCodeFix
             var toLookup = $"ToLookup({parameter} => {parameter}.{property.Name})";
 
             var statements = ImmutableArray.CreateBuilder<string>();
-            statements.Add($"var {keys} = {repetition.Collection.Syntax.WithoutTrivia()}.Select({repetition.ElementName} => {keyText}).Distinct().ToList();");
+            var collectionText = repetition.Collection.Syntax.WithoutTrivia().ToString();
+            string? materialisedAs = null;
+            if (repetition.Materialise)
+            {
+                // A lazy sequence (IEnumerable<int> ids): listed once before the loop, which then iterates the list.
+                materialisedAs = Unique(MaterialisedName(repetition.Collection.Syntax, repetition.ElementName), used);
+                statements.Add(MaterialiseStatement(materialisedAs, repetition.Collection.Syntax, collectionText));
+                collectionText = materialisedAs;
+            }
+
+            statements.Add($"var {keys} = {collectionText}.Select({repetition.ElementName} => {keyText}).Distinct().ToList();");
             if (batchSize <= 0)
             {
                 var query = $"{connectionText}.{queryName}<{typeArgument}>({rewritten}, new {{ {member.Property.Name} = {keys} }})";
@@ -146,7 +156,8 @@ public sealed partial class PERF003BatchQueryCodeFix
                 $"Load all '{row.Name}' rows in one query before the loop (Dapper list expansion)",
                 statements.ToImmutable(),
                 $"{map}[{keyText}].{operatorName}()",
-                missing.ToImmutable());
+                missing.ToImmutable(),
+                materialisedAs);
         }
 
         /// <summary>

@@ -234,24 +234,25 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 return null;
             }
 
-            if (!TryMatchQuery(invocation, apis, model.Compilation, cancellationToken, out var query))
+            // The per-element repetition: the nearest foreach, or Select lambda.
+            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
+                !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true))
             {
                 return null;
             }
 
-            // The per-element repetition: the nearest foreach, or Select lambda.
-            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition))
+            if (!TryMatchQuery(invocation, apis, model.Compilation, repetition.IsKey, cancellationToken, out var query))
             {
                 return null;
             }
 
             // The key comes from the element alone; the query source and token do not change per element.
-            if (!IsKeyOfElement(query.Key, repetition.Element) ||
+            if (!repetition.IsKey(query.Key) ||
                 !IsLoopInvariant(query.Source, loop, repetition.Element) ||
                 !IsEntityRowsOf(query.Source, query.Entity, apis) ||
                 (query.CancellationToken is not null && !IsLoopInvariant(query.CancellationToken, loop, repetition.Element)) ||
-                WritesOrMutatesElements(loop.Body, apis, repetition.Element))
+                WritesOrMutatesElements(loop.Body, apis, repetition.Element, query.Key) ||
+                !AreElementIndependent(query.ElementIndependentParts, loop))
             {
                 return null;
             }
@@ -300,9 +301,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var group = query.Kind == LookupKind.Aggregate ? UniqueLambdaParameter("g", model, anchor, query.Selector, cancellationToken) : string.Empty;
             var chunk = batchSize > 0 ? Unique("chunk", used) : keys;
             var rows = batchSize > 0 && query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup ? Unique(Camel(query.Entity.Name) + "Rows", used) : string.Empty;
-            var row = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
+            var aggregateRow = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
 
-            var element = repetition.ElementName;
+            var element = repetition.IndexedCollection is { } indexed ? Unique(Singular(indexed.Name), used) : repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
             string? materialisedAs = null;
             if (repetition.Materialise)
@@ -317,7 +318,54 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var keySelector = $"{parameter} => {parameter}.{property}";
 
             // The query of one batch: the source filtered by the key list (or chunk), then the shape's own operators.
-            var segments = new List<string> { $".Where({parameter} => {chunk}.Contains({parameter}.{property}))" };
+            var contains = $"{chunk}.Contains({parameter}.{property})";
+            var predicateBody = query.Match is null ? contains : query.Match.BatchPredicateBody(contains);
+            if (predicateBody is null)
+            {
+                return null;
+            }
+
+            var segments = new List<string> { $".Where({parameter} => {predicateBody})" };
+            var projected = false;
+            if (query.Match?.OperatorFilter is { Syntax: LambdaExpressionSyntax operatorFilter })
+            {
+                segments.Add($".Where({OneLine(operatorFilter)})");
+            }
+            else if (query.Match?.OperatorFilter is not null)
+            {
+                return null;
+            }
+
+            if (query.Match is { HasTail: true } match)
+            {
+                // The orderings and projection after the key filter stay in the batch query; a projection carries the key along.
+                foreach (var ordering in match.Orderings)
+                {
+                    if (ordering.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } orderingSyntax)
+                    {
+                        return null;
+                    }
+
+                    segments.Add("." + access.Name.WithoutTrivia() + OneLine(orderingSyntax.ArgumentList));
+                }
+
+                if (match.Projection is { Syntax: SimpleLambdaExpressionSyntax { ExpressionBody: { } projection } lambda })
+                {
+                    if (batchSize > 0)
+                    {
+                        return null; // the chunks' rows would be of an anonymous type: not written
+                    }
+
+                    var row = lambda.Parameter.Identifier.ValueText;
+                    segments.Add($".Select({row} => new {{ Key = {row}.{property}, Value = {OneLine(projection)} }})");
+                    projected = true;
+                }
+                else if (match.Projection is not null)
+                {
+                    return null;
+                }
+            }
+
             switch (query.Kind)
             {
                 case LookupKind.Aggregate:
@@ -335,19 +383,16 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var statements = ImmutableArray.CreateBuilder<string>();
             if (materialisedAs is not null)
             {
-                // await/cast/?:/?? sources need parentheses before '.ToList()'.
-                var primary = repetition.Collection.Syntax is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
-                    ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or
-                    ImplicitArrayCreationExpressionSyntax or ThisExpressionSyntax;
-                statements.Add($"var {materialisedAs} = {(primary ? collection : "(" + collection + ")")}.ToList();");
+                statements.Add(MaterialiseStatement(materialisedAs, repetition.Collection.Syntax, collection));
                 collection = materialisedAs;
             }
 
-            statements.Add($"var {keys} = {collection}.Select({element} => {key}).Distinct().ToList();");
+            statements.Add($"var {keys} = {collection}.Select({element} => {repetition.KeyInLambda(query.Key.Syntax, element)}).Distinct().ToList();");
             var isEntityRows = query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup;
             var toMap = query.Kind switch
             {
                 LookupKind.OrDefault or LookupKind.Indexer => $"ToDictionary({keySelector})",
+                LookupKind.OperatorOnLookup when projected => $"ToLookup({parameter} => {parameter}.Key, {parameter} => {parameter}.Value)",
                 LookupKind.OperatorOnLookup => $"ToLookup({keySelector})",
                 LookupKind.Aggregate => $"ToDictionary({group} => {group}.Key, {group} => {group}.Value)",
                 _ => "ToHashSet()",
@@ -387,8 +432,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                         statements.Add($"var {map} = new Dictionary<{keyType}, {valueType}>();");
                         statements.Add(
                             loopHead +
-                            Indent(Chain($"foreach (var {row} in {open}", source, segments, terminal, ")", indentation + 4)) +
-                            $"\n    {{\n        {map}.Add({row}.Key, {row}.Value);\n    }}\n}}");
+                            Indent(Chain($"foreach (var {aggregateRow} in {open}", source, segments, terminal, ")", indentation + 4)) +
+                            $"\n    {{\n        {map}.Add({aggregateRow}.Key, {aggregateRow}.Value);\n    }}\n}}");
                         break;
                     case LookupKind.Exists:
                         statements.Add($"var {map} = new HashSet<{query.Property.Type.ToMinimalDisplayString(model, position)}>();");
@@ -441,6 +486,19 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             _ = isEntityRows;
             return new Plan(anchor, replaced, title, statements.ToImmutable(), replacement, missing.ToImmutable(), materialisedAs);
         }
+
+        /// <summary><c>var list = source.ToList();</c> — await/cast/?:/?? sources need parentheses before <c>.ToList()</c>.</summary>
+        internal static string MaterialiseStatement(string name, SyntaxNode source, string sourceText)
+        {
+            var primary = source is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or
+                ElementAccessExpressionSyntax or ParenthesizedExpressionSyntax or ObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or
+                ImplicitArrayCreationExpressionSyntax or ThisExpressionSyntax;
+            return $"var {name} = {(primary ? sourceText : "(" + sourceText + ")")}.ToList();";
+        }
+
+        /// <summary>The node's text without its outer trivia, on one line.</summary>
+        private static string OneLine(SyntaxNode node) =>
+            System.Text.RegularExpressions.Regex.Replace(node.WithoutTrivia().ToString(), @"\s*\r?\n\s*", " ");
 
         /// <summary>The list's name: the source's last name (<c>@event.OrderStockItems</c>: <c>orderStockItems</c>; <c>GetItems()</c>: <c>items</c>), else the element's plural.</summary>
         private static string MaterialisedName(SyntaxNode source, string element)
@@ -701,9 +759,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         /// <summary>The aggregate's result type (the per-key value).</summary>
         public ITypeSymbol? ValueType { get; }
+
+        /// <summary>The key filter and what the batch keeps of the query around it; null for <c>Find</c>.</summary>
+        public PredicateMatch? Match { get; set; }
+
+        public IEnumerable<IOperation> ElementIndependentParts => Match?.ElementIndependentParts ?? Enumerable.Empty<IOperation>();
     }
 
-    private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, Compilation compilation, CancellationToken cancellationToken, out QueryShape query)
+    private static bool TryMatchQuery(IInvocationOperation invocation, DatabaseApis apis, Compilation compilation, Func<IOperation, bool> isElementKey, CancellationToken cancellationToken, out QueryShape query)
     {
         query = null!;
         var method = invocation.TargetMethod;
@@ -721,20 +784,25 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 // source.FirstOrDefault(x => x.Column == key[, cancellationToken]), or source.Where(x => x.Column == key).FirstOrDefault().
                 if (!isQueryOperator ||
-                    !TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token))
+                    !TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: true, out var source, out var parameter, out var property, out var key, out _, out var token, out var match))
                 {
                     return false;
                 }
 
-                if (IsEntityKey(compilation, property, parameter.Type, cancellationToken))
+                if (match.HasTail)
+                {
+                    // Ordered or projected (Where(key).OrderBy(..).Select(..).FirstOrDefault()): the lookup keeps every row of a key in order.
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
+                }
+                else if (IsEntityKey(compilation, property, parameter.Type, cancellationToken))
                 {
                     var kind = baseName.EndsWith("OrDefault", StringComparison.Ordinal) ? LookupKind.OrDefault : LookupKind.Indexer;
-                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token);
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token) { Match = match };
                 }
                 else
                 {
                     // Not the single key (another column, or a composite or unknown key): several rows may match, a lookup keeps them all.
-                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName);
+                    query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
                 }
 
                 return true;
@@ -746,14 +814,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 // source.Count(x => x.Fk == key[, cancellationToken]), or source.Where(x => x.Fk == key).Count().
                 if (!isQueryOperator ||
-                    !TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: false, out var source, out var parameter, out var property, out var key, out _, out var token, out var match) ||
                     ResultType(invocation, isAsync) is not { } valueType)
                 {
                     return false;
                 }
 
                 var kind = baseName == "Any" ? LookupKind.Exists : LookupKind.Aggregate;
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token, baseName, valueType: valueType);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, kind, isAsync, token, baseName, valueType: valueType) { Match = match };
                 return true;
             }
 
@@ -766,7 +834,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 // be what the per-element query returned: 0 for Sum (EF Core sums an empty set to 0), null for a nullable
                 // Min/Max/Average. A non-nullable Min/Max/Average throws on an empty set: no fix (the dictionary would give 0).
                 if (!isQueryOperator ||
-                    !TryMatchKeyPredicate(invocation, hasSelector: true, out var source, out var parameter, out var property, out var key, out var selector, out var token) ||
+                    !TryMatchKeyPredicate(invocation, hasSelector: true, isElementKey, allowTail: false, out var source, out var parameter, out var property, out var key, out var selector, out var token, out var match) ||
                     selector is null || !IsMemberSelector(selector) ||
                     ResultType(invocation, isAsync) is not { } valueType ||
                     !(baseName == "Sum" ? IsSummable(valueType) : valueType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))
@@ -774,16 +842,27 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     return false;
                 }
 
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.Aggregate, isAsync, token, baseName, selector, valueType);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.Aggregate, isAsync, token, baseName, selector, valueType) { Match = match };
                 return true;
             }
 
             case "Find":
             {
-                // set.Find(key) / set.FindAsync(key) with one key value.
-                if (invocation.Instance is not { } set || !apis.IsDbSet(set.Type) || invocation.Arguments.Length != 1 ||
-                    invocation.Arguments[0].Value is not IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } values } ||
-                    invocation.Arguments[0].ArgumentKind != ArgumentKind.ParamArray)
+                // set.Find(key) / set.FindAsync(key) with one key value; set.FindAsync(new object[] { key }, cancellationToken).
+                IOperation? findToken = null;
+                if (invocation.Instance is not { } set || !apis.IsDbSet(set.Type) ||
+                    invocation.Arguments.Length == 0 ||
+                    invocation.Arguments[0].Value is not IArrayCreationOperation { Initializer.ElementValues: { Length: 1 } values })
+                {
+                    return false;
+                }
+
+                if (invocation.Arguments.Length == 2 && isAsync && invocation.Arguments[0].ArgumentKind == ArgumentKind.Explicit &&
+                    invocation.Arguments[1].Parameter?.Type is { Name: "CancellationToken", ContainingNamespace.Name: "Threading" })
+                {
+                    findToken = invocation.Arguments[1].Value;
+                }
+                else if (invocation.Arguments.Length != 1 || invocation.Arguments[0].ArgumentKind != ArgumentKind.ParamArray)
                 {
                     return false;
                 }
@@ -795,7 +874,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     return false;
                 }
 
-                query = new QueryShape(set, key, property, entity, null, LookupKind.OrDefault, isAsync, null);
+                query = new QueryShape(set, key, property, entity, null, LookupKind.OrDefault, isAsync, findToken);
                 return true;
             }
 
@@ -803,14 +882,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             case "ToArray":
             {
                 // source.Where(x => x.Fk == key).ToList() / ToListAsync([cancellationToken]).
-                if (!TryMatchKeyPredicate(invocation, hasSelector: false, out var source, out var parameter, out var property, out var key, out _, out var token) ||
+                if (!TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: true, out var source, out var parameter, out var property, out var key, out _, out var token, out var match) ||
                     DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
-                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" })
+                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Select" })
                 {
                     return false;
                 }
 
-                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName);
+                query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
                 return true;
             }
 
@@ -821,9 +900,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
     /// <summary>
     /// <c>op(source, x =&gt; x.Column == key[, cancellationToken])</c>, or <c>op(source.Where(x =&gt; x.Column == key)[, cancellationToken])</c>;
-    /// with <paramref name="hasSelector"/>, <c>op(source.Where(x =&gt; x.Column == key), selector[, cancellationToken])</c>.
+    /// with <paramref name="hasSelector"/>, <c>op(source.Where(x =&gt; x.Column == key), selector[, cancellationToken])</c>. The
+    /// predicate may hold more conjuncts (<c>x.Column == key &amp;&amp; x.IsActive</c>, see <see cref="TryMatchEquality"/>); with
+    /// <paramref name="allowTail"/>, <c>OrderBy</c>/<c>ThenBy</c> and then one <c>Select</c> may stand between the <c>Where</c> and <c>op</c>.
     /// </summary>
-    private static bool TryMatchKeyPredicate(IInvocationOperation invocation, bool hasSelector, out IOperation source, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IAnonymousFunctionOperation? selector, out IOperation? token)
+    private static bool TryMatchKeyPredicate(IInvocationOperation invocation, bool hasSelector, Func<IOperation, bool> isElementKey, bool allowTail, out IOperation source, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IAnonymousFunctionOperation? selector, out IOperation? token, out PredicateMatch match)
     {
         source = null!;
         parameter = null!;
@@ -831,6 +912,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         key = null!;
         selector = null;
         token = null;
+        match = null!;
         if (!invocation.TargetMethod.IsExtensionMethod && !invocation.TargetMethod.IsStatic)
         {
             return false;
@@ -871,7 +953,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return false;
         }
 
-        receiver = Loops.Unwrap(receiver);
+        receiver = StripConversions(receiver);
         if (hasSelector)
         {
             selector = lambda;
@@ -882,10 +964,45 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             }
         }
 
+        var orderings = new List<IInvocationOperation>();
+        IAnonymousFunctionOperation? projection = null;
+        IAnonymousFunctionOperation? operatorFilter = null;
+        if (lambda is not null && !TryMatchEquality(lambda, isElementKey, out _, out _, out _, out _, out _) &&
+            IsQueryableCall(receiver, "Where") is not null)
+        {
+            // Where(x => x.Fk == key).Any(x => x.Flag): the operator's predicate is one more filter of the rows of the key.
+            operatorFilter = lambda;
+            lambda = null;
+        }
+
         if (lambda is null)
         {
+            if (allowTail)
+            {
+                // Where(key).OrderBy(..).ThenBy(..).Select(..).op(): the operators after the key filter, kept in the batch query.
+                if (IsQueryableCall(receiver, "Select") is { } select && TryGetArguments(select, out var selectSource, out var selectLambda, out _, isAsync: false) &&
+                    selectLambda.Symbol.Parameters.Length == 1)
+                {
+                    projection = selectLambda;
+                    receiver = StripConversions(selectSource);
+                }
+
+                while (orderings.Count < 4 &&
+                       (IsQueryableCall(receiver, "OrderBy") ?? IsQueryableCall(receiver, "OrderByDescending") ?? IsQueryableCall(receiver, "ThenBy") ?? IsQueryableCall(receiver, "ThenByDescending")) is { } ordering &&
+                       TryGetArguments(ordering, out var orderingSource, out var orderingLambda, out _, isAsync: false) && orderingLambda.Symbol.Parameters.Length == 1)
+                {
+                    orderings.Insert(0, ordering);
+                    receiver = StripConversions(orderingSource);
+                }
+
+                if (orderings.Count > 0 && orderings[0].TargetMethod.Name.StartsWith("ThenBy", StringComparison.Ordinal))
+                {
+                    return false; // a ThenBy continues an ordering made before the Where: not ours to move
+                }
+            }
+
             // The key predicate is in the Where before the operator.
-            if (receiver is not IInvocationOperation { TargetMethod: { Name: "Where", ContainingType.Name: "Queryable" } } where ||
+            if (IsQueryableCall(receiver, "Where") is not { } where ||
                 !TryGetArguments(where, out receiver, out lambda, out _, isAsync: false))
             {
                 return false;
@@ -893,7 +1010,108 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
 
         source = receiver;
-        return TryMatchEquality(lambda, out parameter, out property, out key);
+        if (!TryMatchEquality(lambda, isElementKey, out parameter, out property, out key, out var keyConjunct, out var others))
+        {
+            return false;
+        }
+
+        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection) { OperatorFilter = operatorFilter };
+        return true;
+    }
+
+    /// <summary><c>Queryable.<paramref name="name"/>(...)</c>, or null.</summary>
+    private static IInvocationOperation? IsQueryableCall(IOperation operation, string name) =>
+        operation is IInvocationOperation { TargetMethod.ContainingType.Name: "Queryable" } invocation && invocation.TargetMethod.Name == name ? invocation : null;
+
+    private static IOperation StripConversions(IOperation operation)
+    {
+        var current = Loops.Unwrap(operation);
+        while (current is IConversionOperation { IsImplicit: true } conversion)
+        {
+            current = Loops.Unwrap(conversion.Operand);
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// The key filter of the per-element query and what else the batch query keeps: the predicate's other conjuncts
+    /// (<c>&amp;&amp; l.IsActive</c>), the orderings and the projection after the <c>Where</c>. None of them may read the element.
+    /// </summary>
+    private sealed class PredicateMatch
+    {
+        public PredicateMatch(IAnonymousFunctionOperation predicate, IOperation keyConjunct, ImmutableArray<IOperation> otherConjuncts, ImmutableArray<IInvocationOperation> orderings, IAnonymousFunctionOperation? projection)
+        {
+            Predicate = predicate;
+            KeyConjunct = keyConjunct;
+            OtherConjuncts = otherConjuncts;
+            Orderings = orderings;
+            Projection = projection;
+        }
+
+        public IAnonymousFunctionOperation Predicate { get; }
+
+        /// <summary>The <c>x.Column == key</c> conjunct, replaced by <c>keys.Contains(x.Column)</c> in the batch.</summary>
+        public IOperation KeyConjunct { get; }
+
+        public ImmutableArray<IOperation> OtherConjuncts { get; }
+
+        public ImmutableArray<IInvocationOperation> Orderings { get; }
+
+        public IAnonymousFunctionOperation? Projection { get; }
+
+        public bool HasTail => Orderings.Length > 0 || Projection is not null;
+
+        /// <summary>The operator's own predicate after the key <c>Where</c> (<c>Where(x =&gt; x.Fk == key).Any(x =&gt; x.Flag)</c>), kept as a second <c>Where</c>.</summary>
+        public IAnonymousFunctionOperation? OperatorFilter { get; set; }
+
+        /// <summary>What must not depend on the iteration: other conjuncts, the operator's predicate, ordering keys, the projection.</summary>
+        public IEnumerable<IOperation> ElementIndependentParts
+        {
+            get
+            {
+                foreach (var conjunct in OtherConjuncts)
+                {
+                    yield return conjunct;
+                }
+
+                if (OperatorFilter is not null)
+                {
+                    yield return OperatorFilter;
+                }
+
+                foreach (var ordering in Orderings)
+                {
+                    yield return ordering.Arguments[1].Value;
+                }
+
+                if (Projection is not null)
+                {
+                    yield return Projection;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The batch filter's body: the predicate's body with the key conjunct replaced by <paramref name="contains"/>;
+        /// null when the predicate's text cannot be rewritten (a block body).
+        /// </summary>
+        public string? BatchPredicateBody(string contains)
+        {
+            if (OtherConjuncts.IsEmpty)
+            {
+                return contains;
+            }
+
+            if (Predicate.Syntax is not LambdaExpressionSyntax { ExpressionBody: { } body } || KeyConjunct.Syntax is not ExpressionSyntax keySyntax ||
+                !body.Span.Contains(keySyntax.Span))
+            {
+                return null;
+            }
+
+            var replaced = body.ReplaceNode(keySyntax, SyntaxFactory.ParseExpression(contains).WithTriviaFrom(keySyntax));
+            return System.Text.RegularExpressions.Regex.Replace(replaced.WithoutTrivia().ToString(), @"\s*\r?\n\s*", " ");
+        }
     }
 
     /// <summary><c>x =&gt; x.Value</c> (properties and fields of the parameter, conversions): it reads nothing but the row.</summary>
@@ -1001,20 +1219,66 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
     }
 
-    /// <summary><c>x =&gt; x.Property == key</c> (either side), with both sides of one batchable key type.</summary>
-    private static bool TryMatchEquality(IAnonymousFunctionOperation lambda, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key)
+    /// <summary>
+    /// <c>x =&gt; x.Property == key</c> (either side), with both sides of one batchable key type, the key read from the
+    /// element (<paramref name="isElementKey"/>); or a conjunction (<c>&amp;&amp;</c>) holding exactly one such equality and
+    /// other conjuncts, which the caller checks do not read the element.
+    /// </summary>
+    private static bool TryMatchEquality(IAnonymousFunctionOperation lambda, Func<IOperation, bool> isElementKey, out IParameterSymbol parameter, out IPropertySymbol property, out IOperation key, out IOperation keyConjunct, out ImmutableArray<IOperation> others)
     {
         parameter = null!;
         property = null!;
         key = null!;
+        keyConjunct = null!;
+        others = ImmutableArray<IOperation>.Empty;
         if (lambda.Symbol.Parameters.Length != 1 || lambda.Symbol.IsAsync ||
             lambda.Body.Operations.Length != 1 ||
-            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality })
+            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } value })
         {
             return false;
         }
 
         parameter = lambda.Symbol.Parameters[0];
+        var conjuncts = new List<IOperation>();
+        if (!TryFlattenConjunction(value, conjuncts))
+        {
+            return false;
+        }
+
+        var rest = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var conjunct in conjuncts)
+        {
+            if (keyConjunct is null && conjunct is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality &&
+                TryMatchKeyEquality(equality, parameter, out var candidateProperty, out var candidateKey) && isElementKey(candidateKey))
+            {
+                keyConjunct = conjunct;
+                property = candidateProperty;
+                key = candidateKey;
+                continue;
+            }
+
+            rest.Add(conjunct);
+        }
+
+        others = rest.ToImmutable();
+        return keyConjunct is not null;
+    }
+
+    /// <summary>The conjuncts of <c>a &amp;&amp; b &amp;&amp; c</c> (at most 8; parentheses seen through).</summary>
+    private static bool TryFlattenConjunction(IOperation operation, List<IOperation> conjuncts)
+    {
+        operation = Loops.Unwrap(operation);
+        if (operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd, OperatorMethod: null } and)
+        {
+            return TryFlattenConjunction(and.LeftOperand, conjuncts) && TryFlattenConjunction(and.RightOperand, conjuncts);
+        }
+
+        conjuncts.Add(operation);
+        return conjuncts.Count <= 8;
+    }
+
+    private static bool TryMatchKeyEquality(IBinaryOperation equality, IParameterSymbol parameter, out IPropertySymbol property, out IOperation key)
+    {
         if (IsParameterProperty(equality.LeftOperand, parameter, out property))
         {
             key = equality.RightOperand;
@@ -1025,6 +1289,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
         else
         {
+            key = null!;
             return false;
         }
 
@@ -1174,11 +1439,239 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         public IOperation Collection { get; }
 
         public StatementSyntax Anchor { get; }
+
+        /// <summary>
+        /// For <c>for (var i = 0; i &lt; list.Count; i++)</c> whose key reads <c>list[i]</c> directly: the list (a local or
+        /// parameter); <see cref="Element"/> is then the index <c>i</c>. Null otherwise.
+        /// </summary>
+        public ISymbol? IndexedCollection { get; set; }
+
+        /// <summary>The key is computed from the element alone (for an indexed loop: from <c>list[i]</c>).</summary>
+        public bool IsKey(IOperation key) =>
+            IndexedCollection is null ? IsKeyOfElement(key, Element) : IsKeyOfIndexedElement(key, (ILocalSymbol)Element, IndexedCollection);
+
+        /// <summary>The key's text inside <c>list.Select(name =&gt; ...)</c>: for an indexed loop, <c>list[i]</c> becomes <paramref name="name"/>.</summary>
+        public string KeyInLambda(SyntaxNode key, string name)
+        {
+            if (IndexedCollection is null)
+            {
+                return key.WithoutTrivia().ToString();
+            }
+
+            var accesses = key.DescendantNodesAndSelf().OfType<ElementAccessExpressionSyntax>()
+                .Where(access => access.Expression is IdentifierNameSyntax list && list.Identifier.ValueText == IndexedCollection.Name);
+            return key.ReplaceNodes(accesses, (_, _) => SyntaxFactory.IdentifierName(name)).WithoutTrivia().ToString();
+        }
     }
 
-    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition)
+    /// <summary>
+    /// <c>for (var i = 0; i &lt; list.Count; i++)</c> (or <c>array.Length</c>, <c>++i</c>, <c>i += 1</c>) over a local or parameter
+    /// holding an array or list: gives the index and the collection.
+    /// </summary>
+    private static bool TryMatchIndexLoop(IForLoopOperation loop, out ILocalSymbol index, out IOperation collection)
+    {
+        index = null!;
+        collection = null!;
+        if (loop.Before.Length != 1 ||
+            loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group ||
+            group.Declarations[0].Declarators.Length != 1 ||
+            group.Declarations[0].Declarators[0] is not { Initializer.Value: { ConstantValue: { HasValue: true, Value: 0 } } } declarator ||
+            declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        {
+            return false;
+        }
+
+        index = declarator.Symbol;
+        if (loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition ||
+            !IsReferenceTo(condition.LeftOperand, index) ||
+            Loops.Unwrap(condition.RightOperand) is not IPropertyReferenceOperation { Property.Name: "Count" or "Length", Instance: { } instance } ||
+            StripConversions(instance) is not (ILocalReferenceOperation or IParameterReferenceOperation) ||
+            !IsStable(instance, out collection) ||
+            (collection.Type is not IArrayTypeSymbol && !HasIndexer(collection.Type)))
+        {
+            return false;
+        }
+
+        if (loop.AtLoopBottom.Length != 1)
+        {
+            return false;
+        }
+
+        var step = loop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : loop.AtLoopBottom[0];
+        return step switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var target } => IsReferenceTo(target, index),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: var target, Value.ConstantValue: { HasValue: true, Value: 1 } } => IsReferenceTo(target, index),
+            _ => false,
+        };
+    }
+
+    /// <summary>An <c>IList&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c>: <c>list[i]</c> reads the i-th element the loop would visit.</summary>
+    private static bool HasIndexer(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        foreach (var candidate in named.AllInterfaces.Add(named))
+        {
+            if (candidate is { Name: "IList" or "IReadOnlyList", TypeArguments.Length: 1, ContainingNamespace.Name: "Generic" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>list[i]</c> (an array element or the list's indexer).</summary>
+    private static bool IsElementAt(IOperation operation, ISymbol collection, ILocalSymbol index)
+    {
+        switch (Loops.Unwrap(operation))
+        {
+            case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                return IsReferenceTo(element.ArrayReference, collection) && IsReferenceTo(element.Indices[0], index);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } instance } indexer:
+                return IsReferenceTo(instance, collection) && IsReferenceTo(indexer.Arguments[0].Value, index);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// In the loop body the collection is only read at the index (<c>list[i]</c>) or counted, nothing is written through it
+    /// (<c>list[i].Total = ..</c>, <c>list[i] = ..</c>) and the index is not changed: each pass reads the element the batch read.
+    /// </summary>
+    private static bool IsOnlyReadAtIndex(IOperation body, ISymbol collection, ILocalSymbol index)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case ILocalReferenceOperation or IParameterReferenceOperation when IsReferenceTo(operation, collection):
+                    var parent = operation.Parent;
+                    while (parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+                    {
+                        parent = parent.Parent;
+                    }
+
+                    if (parent is IArgumentOperation argument)
+                    {
+                        parent = argument.Parent;
+                    }
+
+                    if (!(parent is not null && IsElementAt(parent, collection, index)) && parent is not IPropertyReferenceOperation { Property.Name: "Count" or "Length" })
+                    {
+                        return false;
+                    }
+
+                    break;
+                case IAssignmentOperation assignment when IterationDependence.RootSymbol(assignment.Target) is { } root &&
+                    (SymbolEqualityComparer.Default.Equals(root, collection) || SymbolEqualityComparer.Default.Equals(root, index)):
+                    return false;
+                case IIncrementOrDecrementOperation increment when IterationDependence.RootSymbol(increment.Target) is { } incremented &&
+                    (SymbolEqualityComparer.Default.Equals(incremented, collection) || SymbolEqualityComparer.Default.Equals(incremented, index)):
+                    return false;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byReference when IterationDependence.RootSymbol(byReference.Value) is { } passed &&
+                    (SymbolEqualityComparer.Default.Equals(passed, collection) || SymbolEqualityComparer.Default.Equals(passed, index)):
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The local is never assigned after its declaration in <paramref name="body"/>.</summary>
+    private static bool IsNeverReassigned(IOperation body, ILocalSymbol local)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (target is not null && IsReferenceTo(target, local))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Like <see cref="IsKeyOfElement"/>, for an indexed loop: the key reads <c>list[i]</c> (and its members), nothing else.</summary>
+    private static bool IsKeyOfIndexedElement(IOperation key, ILocalSymbol index, ISymbol collection)
+    {
+        var readsElement = false;
+        var allowed = new HashSet<IOperation>();
+        foreach (var operation in key.DescendantsAndSelf())
+        {
+            if (allowed.Contains(operation))
+            {
+                continue;
+            }
+
+            switch (operation)
+            {
+                case IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true } when IsElementAt(operation, collection, index):
+                    readsElement = true;
+                    foreach (var part in operation.Descendants())
+                    {
+                        allowed.Add(part);
+                    }
+
+                    break;
+                case IPropertyReferenceOperation { Arguments.Length: 0 }:
+                case IFieldReferenceOperation:
+                case IConversionOperation:
+                case IParenthesizedOperation:
+                case ILiteralOperation:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return readsElement;
+    }
+
+    private static string Singular(string name) =>
+        name.EndsWith("ies", StringComparison.Ordinal) && name.Length > 3 ? name.Substring(0, name.Length - 3) + "y" :
+        name.EndsWith("s", StringComparison.Ordinal) && name.Length > 1 ? name.Substring(0, name.Length - 1) :
+        name + "Item";
+
+    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition, bool allowIndexLoops = false)
     {
         repetition = null!;
+        if (allowIndexLoops && loop.Loop is IForLoopOperation { Syntax: ForStatementSyntax forSyntax } forLoop)
+        {
+            // for (var i = 0; i < list.Count; i++) { var order = list[i]; ... } or { ... list[i].Id ... }: the elements of the list, in order.
+            if (!IsInStatementList(forSyntax) || !TryMatchIndexLoop(forLoop, out var index, out var indexed) ||
+                IterationDependence.ReferencedSymbol(indexed) is not { } list || !IsOnlyReadAtIndex(forLoop.Body, list, index))
+            {
+                return false;
+            }
+
+            if (forLoop.Body is IBlockOperation { Operations.Length: > 0 } block &&
+                block.Operations[0] is IVariableDeclarationGroupOperation { Declarations.Length: 1 } first &&
+                first.Declarations[0].Declarators.Length == 1 &&
+                first.Declarations[0].Declarators[0] is { Initializer.Value: { } value } declarator &&
+                IsElementAt(value, list, index) &&
+                SymbolEqualityComparer.Default.Equals(declarator.Symbol.Type, ElementType(indexed.Type)) &&
+                IsNeverReassigned(forLoop.Body, declarator.Symbol))
+            {
+                repetition = new RepetitionShape(declarator.Symbol, declarator.Symbol.Name, indexed, forSyntax);
+                return true;
+            }
+
+            repetition = new RepetitionShape(index, string.Empty, indexed, forSyntax) { IndexedCollection = list };
+            return true;
+        }
+
         if (loop.Loop is IForEachLoopOperation { IsAsynchronous: false, Syntax: ForEachStatementSyntax syntax } forEach)
         {
             // foreach (var element in collection) with an identity element conversion.
@@ -1355,6 +1848,12 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             collection = Loops.Unwrap(conversion.Operand);
         }
 
+        if (collection.Type is IArrayTypeSymbol { Rank: 1 } && collection.Syntax is ExpressionSyntax && !collection.Syntax.ContainsDiagnostics &&
+            collection.Syntax.GetType().Name != "CollectionExpressionSyntax")
+        {
+            return true; // an array a method returns (Enum.GetValues<T>(), string.Split): listed once like any sequence
+        }
+
         if (collection.Type is not INamedTypeSymbol type || collection.Syntax is not ExpressionSyntax || collection.Syntax.GetType().Name == "CollectionExpressionSyntax" ||
             collection.Syntax.ContainsDiagnostics || ElementType(type) is null ||
             type.TypeKind == TypeKind.Dynamic)
@@ -1502,7 +2001,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     /// <c>Add</c>/<c>Remove</c>/<c>Update</c>/<c>Attach</c>, bulk writes), or assigns into the element: loading every
     /// row up front could then see other data than the per-element queries did.
     /// </summary>
-    private static bool WritesOrMutatesElements(IOperation body, DatabaseApis apis, ISymbol element)
+    private static bool WritesOrMutatesElements(IOperation body, DatabaseApis apis, ISymbol element, IOperation? key = null)
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
@@ -1526,7 +2025,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     break;
 
                 case IAssignmentOperation assignment:
-                    if (IterationDependence.RootSymbol(assignment.Target) is { } root && SymbolEqualityComparer.Default.Equals(root, element))
+                    if (IterationDependence.RootSymbol(assignment.Target) is { } root && SymbolEqualityComparer.Default.Equals(root, element) &&
+                        !IsResultMemberOfElement(assignment.Target, element, key))
                     {
                         return true;
                     }
@@ -1534,7 +2034,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     break;
 
                 case IIncrementOrDecrementOperation increment:
-                    if (IterationDependence.RootSymbol(increment.Target) is { } incremented && SymbolEqualityComparer.Default.Equals(incremented, element))
+                    if (IterationDependence.RootSymbol(increment.Target) is { } incremented && SymbolEqualityComparer.Default.Equals(incremented, element) &&
+                        !IsResultMemberOfElement(increment.Target, element, key))
                     {
                         return true;
                     }
@@ -1544,5 +2045,101 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// An assignment into a field or auto-property directly on the element that the key does not read (a DTO filled in
+    /// the loop: <c>item.ReviewCount = ...</c> with the key <c>item.Id</c>): the keys collected before the loop are the
+    /// ones each iteration would have read. A property with a body could change the key; a deeper target
+    /// (<c>item.Customer.Id = ..</c>) could reach another element's key. Without a <paramref name="key"/>, none is allowed.
+    /// </summary>
+    private static bool IsResultMemberOfElement(IOperation target, ISymbol element, IOperation? key)
+    {
+        if (key is null)
+        {
+            return false;
+        }
+
+        ISymbol member;
+        switch (Loops.Unwrap(target))
+        {
+            case IPropertyReferenceOperation { Arguments.Length: 0, Instance: { } instance } property when IsAutoProperty(property.Property) && IsReferenceTo(instance, element):
+                member = property.Property;
+                break;
+            case IFieldReferenceOperation { Instance: { } instance } field when IsReferenceTo(instance, element):
+                member = field.Field;
+                break;
+            default:
+                return false;
+        }
+
+        foreach (var operation in key.DescendantsAndSelf())
+        {
+            if (operation is IMemberReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Member, member))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsReferenceTo(IOperation operation, ISymbol symbol) =>
+        IterationDependence.ReferencedSymbol(Loops.Unwrap(operation)) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+
+    /// <summary>
+    /// The parts of the query the batch keeps besides the key filter (other conjuncts, ordering keys, the projection)
+    /// read nothing that changes per iteration: not the element, nor a local assigned in the loop, nor a member the loop
+    /// assigns, nor a static property (<c>DateTime.UtcNow</c>: read once per query before, once for all after); and call no
+    /// method (it could read anything). Object creation (a DTO in the projection) is allowed.
+    /// </summary>
+    private static bool AreElementIndependent(IEnumerable<IOperation> parts, in LoopContext loop)
+    {
+        IterationDependence? dependence = null;
+        HashSet<ISymbol>? assignedMembers = null;
+        foreach (var part in parts)
+        {
+            dependence ??= IterationDependence.Compute(loop);
+            if (assignedMembers is null)
+            {
+                assignedMembers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                foreach (var operation in loop.Body.DescendantsAndSelf())
+                {
+                    var target = operation switch
+                    {
+                        IAssignmentOperation assignment => assignment.Target,
+                        IIncrementOrDecrementOperation increment => increment.Target,
+                        _ => null,
+                    };
+                    if (target is not null && Loops.Unwrap(target) is IMemberReferenceOperation member)
+                    {
+                        assignedMembers.Add(member.Member);
+                    }
+                }
+            }
+
+            if (dependence.IsReferencedIn(part))
+            {
+                return false;
+            }
+
+            foreach (var operation in part.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation:
+                    case IAwaitOperation:
+                    case IPropertyReferenceOperation { Instance: null }:
+                    case IFieldReferenceOperation { Instance: null, Field: { IsConst: false, IsReadOnly: false } }:
+                        return false;
+                    case IMemberReferenceOperation member when assignedMembers.Contains(member.Member):
+                        return false;
+                    case ILocalReferenceOperation local when !loop.LifetimeSpansIterations(local.Local):
+                        return false; // declared in the loop body: not in scope before the loop
+                }
+            }
+        }
+
+        return true;
     }
 }

@@ -222,7 +222,7 @@ public class PERF003FixAggregateTests
                     var average = db.Lines.Where(l => l.OrderId == order.Id).[|Average(l => l.Quantity)|];
                     var nullableSum = db.Lines.Where(l => l.OrderId == order.Id).[|Sum(l => (int?)l.Quantity)|];
                     var computed = db.Lines.Where(l => l.OrderId == order.Id).[|Sum(l => l.Quantity * 2)|];
-                    var twoConditions = db.Lines.[|Count(l => l.OrderId == order.Id && l.Quantity > 1)|];
+                    var twoConditions = db.Lines.[|Count(l => l.OrderId == order.Id && l.Quantity > order.CustomerId)|];
                     var byName = db.Customers.[|Any(c => c.Name == order.Status)|];
                 }
             }

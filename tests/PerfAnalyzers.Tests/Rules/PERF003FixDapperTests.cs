@@ -17,7 +17,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixDapperTests
 {
-    private const string Usings = """
+    internal const string Usings = """
         using System;
         using System.Collections.Generic;
         using System.Data.Common;
@@ -261,7 +261,7 @@ public class PERF003FixDapperTests
         }
     }
 
-    private static async Task<(string Result, int Commands)> RunAsync(string source, string method)
+    internal static async Task<(string Result, int Commands)> RunAsync(string source, string method)
     {
         var assembly = TestCompiler.CompileAndLoad(Usings + source + """
 

@@ -680,11 +680,13 @@ public class PERF003FixTests
             {
                 foreach (var order in orders)
                 {
-                    var sorted = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Product).[|ToList()|];
-                    var customer = db.Customers.[|FirstOrDefault(c => c.Id == order.CustomerId && c.Name != "")|];
+                    // An ordering and a conjunct that read the element (PERF003FixCompoundTests has the ones that get a fix).
+                    var sorted = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Product == order.Status).[|ToList()|];
+                    var customer = db.Customers.[|FirstOrDefault(c => c.Id == order.CustomerId && c.Name != order.Status)|];
                 }
 
-                for (var i = 0; i < ids.Length; i++)
+                // Every other index (PERF003FixIndexLoopTests has the for loops that get a fix).
+                for (var i = 0; i < ids.Length; i += 2)
                 {
                     var customer = db.Customers.[|Find(ids[i])|];
                 }
