@@ -36,7 +36,7 @@ internal static class BrokenLoops
             switch (statement.Parent)
             {
                 case BlockSyntax block:
-                    if (BreaksAfter(block.Statements, statement) && EnclosingLoop(block) is { } loop)
+                    if (BreaksAfter(block.Statements, statement) && !ContainsJump(statement) && EnclosingLoop(block) is { } loop)
                     {
                         return loop;
                     }
@@ -58,6 +58,24 @@ internal static class BrokenLoops
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The statement that holds the query (at the level where the <c>break</c> follows) has a <c>continue</c> or
+    /// <c>goto</c>: after the query in its branch, in the other branch of an <c>if</c> whose condition runs the query, or in
+    /// a <c>catch</c> around it, such a jump skips the <c>break</c> and the loop goes round again. Not proven then.
+    /// </summary>
+    private static bool ContainsJump(StatementSyntax statement)
+    {
+        foreach (var node in statement.DescendantNodesAndSelf())
+        {
+            if (node is ContinueStatementSyntax or GotoStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static StatementSyntax? Enclosing(SyntaxNode? node)
