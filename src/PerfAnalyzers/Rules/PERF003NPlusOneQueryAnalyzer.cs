@@ -135,34 +135,15 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return; // the compilation references no database API
         }
 
-        if (state.Calls.IsInsideExpressionTree(invocation))
+        if (!IsReported(context, invocation, state, out var kind, out var through, out var isSaveChanges, out var loop, out var severity))
         {
-            return; // part of a query translated to SQL, whatever lambda encloses it in the tree (checked first: it is cheaper than classifying)
+            return;
         }
 
-        if (MockSetups.IsMockCall(invocation))
-        {
-            return; // a call on a test double that configures or checks it (NSubstitute `Returns`, `Received()`): no round-trip
-        }
-
-        var apis = state.Apis;
-        var patterns = ReadPatterns(context, state);
-        var isQuerySource = patterns.IsQuerySource;
-        var kind = apis.Classify(invocation, isQuerySource);
-        var through = RoundTripCall.None;
-        if (kind == DatabaseCallKind.None)
-        {
-            through = state.Calls.Classify(invocation, patterns.Patterns);
-            if (!through.IsRoundTrip)
-            {
-                return;
-            }
-
-            kind = through.Kind;
-        }
-
-        var isSaveChanges = !through.IsRoundTrip && invocation.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync";
-        if (!TryFindPerElementRepetition(context, invocation, state, isSaveChanges, through.IsRoundTrip, out var loop, out var severity))
+        // `useAsync ? await q.FirstAsync(..) : q.First(..)`: one round-trip per element whichever branch runs, reported once,
+        // on the first branch (smartstore's DataProvider, LanguageResolver: two warnings at one site before).
+        if (OtherBranchCall(invocation) is { } first &&
+            IsReported(context, first, state, out _, out _, out _, out _, out _))
         {
             return;
         }
@@ -179,6 +160,89 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
         var directAdvice = isSaveChanges ? SaveAdvice : kind == DatabaseCallKind.Write ? WriteAdvice : ReadAdvice;
         Report(context, InvocationLocation(invocation), "'" + DescribeCall(invocation) + "'", loop, kind, directAdvice, severity, innerCall: null);
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> (inside a repetition) is a round-trip PERF003 reports, and how.</summary>
+    private static bool IsReported(OperationAnalysisContext context, IInvocationOperation invocation, State state, out DatabaseCallKind kind,
+        out RoundTripCall through, out bool isSaveChanges, out LoopContext loop, out DiagnosticSeverity severity)
+    {
+        through = RoundTripCall.None;
+        isSaveChanges = false;
+        loop = default;
+        severity = default;
+        kind = DatabaseCallKind.None;
+        if (state.Calls.IsInsideExpressionTree(invocation))
+        {
+            return false; // part of a query translated to SQL, whatever lambda encloses it in the tree (checked first: it is cheaper than classifying)
+        }
+
+        if (MockSetups.IsMockCall(invocation))
+        {
+            return false; // a call on a test double that configures or checks it (NSubstitute `Returns`, `Received()`): no round-trip
+        }
+
+        var patterns = ReadPatterns(context, state);
+        kind = state.Apis.Classify(invocation, patterns.IsQuerySource);
+        if (kind == DatabaseCallKind.None)
+        {
+            through = state.Calls.Classify(invocation, patterns.Patterns);
+            if (!through.IsRoundTrip)
+            {
+                return false;
+            }
+
+            kind = through.Kind;
+        }
+
+        isSaveChanges = !through.IsRoundTrip && invocation.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync";
+        return TryFindPerElementRepetition(context, invocation, state, isSaveChanges, through.IsRoundTrip, out loop, out severity);
+    }
+
+    /// <summary>
+    /// When <paramref name="invocation"/> is the value of the <c>else</c> branch of <c>c ? a : b</c> (through <c>await</c>,
+    /// conversions, <c>ConfigureAwait</c>), the call that is the value of its <c>then</c> branch the same way; otherwise null.
+    /// </summary>
+    private static IInvocationOperation? OtherBranchCall(IInvocationOperation invocation)
+    {
+        IOperation child = invocation;
+        var parent = invocation.Parent;
+        while (parent is IAwaitOperation or IConversionOperation or IParenthesizedOperation ||
+               parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == child)
+        {
+            child = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is not IConditionalOperation { WhenFalse: { } whenFalse } conditional || whenFalse != child)
+        {
+            return null;
+        }
+
+        var value = conditional.WhenTrue;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            switch (value)
+            {
+                case IAwaitOperation awaited:
+                    value = awaited.Operation;
+                    continue;
+                case IConversionOperation conversion:
+                    value = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    value = parenthesized.Operand;
+                    continue;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
+                    value = instance;
+                    continue;
+                case IInvocationOperation call:
+                    return call;
+            }
+
+            break;
+        }
+
+        return null;
     }
 
     private static void AnalyzeForEach(OperationAnalysisContext context, Lazy<State?> lazyState)
