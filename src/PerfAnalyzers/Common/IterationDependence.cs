@@ -132,21 +132,11 @@ internal sealed class IterationDependence
     {
         for (var depth = 0; depth < 6; depth++)
         {
-            value = Loops.Unwrap(value);
-            switch (value)
+            value = Loops.UnwrapAwaited(value);
+            if (value is ICoalesceOperation { WhenNull: var whenNull } coalesce && Loops.Unwrap(whenNull) is IThrowOperation)
             {
-                case IConversionOperation conversion:
-                    value = conversion.Operand;
-                    continue;
-                case IAwaitOperation awaited:
-                    value = awaited.Operation;
-                    continue;
-                case ICoalesceOperation { WhenNull: var whenNull } coalesce when Loops.Unwrap(whenNull) is IThrowOperation:
-                    value = coalesce.Value;
-                    continue;
-                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
-                    value = instance;
-                    continue;
+                value = coalesce.Value; // `?? throw ...`
+                continue;
             }
 
             break;

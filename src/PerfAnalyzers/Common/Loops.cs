@@ -365,6 +365,36 @@ internal static class Loops
     }
 
     /// <summary>Strips implicit conversions and parentheses.</summary>
+    /// <summary>
+    /// The value under <c>await</c>, <c>ConfigureAwait(..)</c>, conversions and parentheses (at most 8 of them):
+    /// <c>await q.FirstAsync(..).ConfigureAwait(false)</c> is the <c>FirstAsync</c> call.
+    /// </summary>
+    public static IOperation UnwrapAwaited(IOperation operation)
+    {
+        for (var depth = 0; depth < 8; depth++)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
+                case IAwaitOperation awaited:
+                    operation = awaited.Operation;
+                    continue;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
+                    operation = instance;
+                    continue;
+            }
+
+            break;
+        }
+
+        return operation;
+    }
+
     public static IOperation Unwrap(IOperation operation)
     {
         while (true)

@@ -218,31 +218,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        var value = conditional.WhenTrue;
-        for (var depth = 0; depth < 8; depth++)
-        {
-            switch (value)
-            {
-                case IAwaitOperation awaited:
-                    value = awaited.Operation;
-                    continue;
-                case IConversionOperation conversion:
-                    value = conversion.Operand;
-                    continue;
-                case IParenthesizedOperation parenthesized:
-                    value = parenthesized.Operand;
-                    continue;
-                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
-                    value = instance;
-                    continue;
-                case IInvocationOperation call:
-                    return call;
-            }
-
-            break;
-        }
-
-        return null;
+        return Loops.UnwrapAwaited(conditional.WhenTrue) as IInvocationOperation;
     }
 
     private static void AnalyzeForEach(OperationAnalysisContext context, Lazy<State?> lazyState)
