@@ -82,11 +82,7 @@ internal static class CacheLookups
                 continue;
             }
 
-            receiver = Loops.Unwrap(receiver);
-            while (receiver is IConversionOperation conversion)
-            {
-                receiver = Loops.Unwrap(conversion.Operand);
-            }
+            receiver = Loops.UnwrapConversions(receiver);
 
             if (receiver is IFieldReferenceOperation or IPropertyReferenceOperation || IsCacheType(receiver.Type))
             {
@@ -171,11 +167,7 @@ internal static class CacheLookups
 
     private static bool IsNull(IOperation operation)
     {
-        operation = Loops.Unwrap(operation);
-        while (operation is IConversionOperation conversion)
-        {
-            operation = Loops.Unwrap(conversion.Operand);
-        }
+        operation = Loops.UnwrapConversions(operation);
 
         return operation is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } };
     }
@@ -183,11 +175,7 @@ internal static class CacheLookups
     /// <summary>A field or property of the type itself (<c>_details</c>, <c>this.Details</c>, a static member), not of another object.</summary>
     private static ISymbol? MemberOfThis(IOperation operation)
     {
-        operation = Loops.Unwrap(operation);
-        while (operation is IConversionOperation conversion)
-        {
-            operation = Loops.Unwrap(conversion.Operand);
-        }
+        operation = Loops.UnwrapConversions(operation);
 
         return operation switch
         {
@@ -207,11 +195,7 @@ internal static class CacheLookups
 
     private static bool IsDelegate(IOperation value)
     {
-        value = Loops.Unwrap(value);
-        while (value is IConversionOperation conversion)
-        {
-            value = Loops.Unwrap(conversion.Operand);
-        }
+        value = Loops.UnwrapConversions(value);
 
         return value is IAnonymousFunctionOperation or IDelegateCreationOperation or IMethodReferenceOperation;
     }

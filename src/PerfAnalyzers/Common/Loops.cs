@@ -395,6 +395,18 @@ internal static class Loops
         return operation;
     }
 
+    /// <summary><see cref="Unwrap"/>, then every conversion (explicit ones too) and the parentheses under it.</summary>
+    public static IOperation UnwrapConversions(IOperation operation)
+    {
+        operation = Unwrap(operation);
+        while (operation is IConversionOperation conversion)
+        {
+            operation = Unwrap(conversion.Operand);
+        }
+
+        return operation;
+    }
+
     public static IOperation Unwrap(IOperation operation)
     {
         while (true)
