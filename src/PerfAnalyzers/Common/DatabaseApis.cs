@@ -42,6 +42,11 @@ internal sealed class DatabaseApis
     private readonly INamedTypeSymbol? _iOrderedEnumerable;
     private readonly INamedTypeSymbol? _iAsyncEnumerable;
 
+    // IsQueryable's answer per type definition (issue #18, analyzer cost): asking a symbol for its AllInterfaces builds a
+    // new array of public symbols each time, and PERF003 asks the same few definitions (IQueryable<T>, IEnumerable<T>,
+    // List<T>, DbSet<T>) at every LINQ call in a loop. One DatabaseApis serves one compilation, so the table dies with it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _queryableDefinitions = new(SymbolEqualityComparer.Default);
+
     private DatabaseApis(Compilation compilation)
     {
         _dbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");
@@ -437,6 +442,24 @@ internal sealed class DatabaseApis
             return true;
         }
 
+        if (type is not INamedTypeSymbol named)
+        {
+            return ImplementsQueryable(type); // arrays, type parameters: rare here, not cached
+        }
+
+        var definition = named.OriginalDefinition;
+        if (_queryableDefinitions.TryGetValue(definition, out var cached))
+        {
+            return cached;
+        }
+
+        var computed = ImplementsQueryable(definition);
+        _queryableDefinitions.TryAdd(definition, computed);
+        return computed;
+    }
+
+    private bool ImplementsQueryable(ITypeSymbol type)
+    {
         foreach (var implemented in DefinitionInterfaces.Of(type))
         {
             if (SymbolEqualityComparer.Default.Equals(implemented, _iQueryable))
