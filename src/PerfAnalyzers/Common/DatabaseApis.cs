@@ -283,11 +283,7 @@ internal sealed class DatabaseApis
             return false;
         }
 
-        expression = Loops.Unwrap(expression);
-        while (expression is IConversionOperation conversion)
-        {
-            expression = Loops.Unwrap(conversion.Operand);
-        }
+        expression = Loops.UnwrapConversions(expression);
 
         if (IsDbSet(expression.Type) || (isQuerySource is not null && isQuerySource(expression)))
         {

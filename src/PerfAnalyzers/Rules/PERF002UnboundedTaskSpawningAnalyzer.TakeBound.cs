@@ -19,11 +19,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer
             return false;
         }
 
-        source = Loops.Unwrap(source);
-        while (source is IConversionOperation conversion)
-        {
-            source = Loops.Unwrap(conversion.Operand);
-        }
+        source = Loops.UnwrapConversions(source);
 
         switch (source)
         {
@@ -59,11 +55,7 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer
 
     private static bool IsSmallOrEmpty(IOperation value, long threshold, int depth)
     {
-        var unwrapped = Loops.Unwrap(value);
-        while (unwrapped is IConversionOperation conversion)
-        {
-            unwrapped = Loops.Unwrap(conversion.Operand);
-        }
+        var unwrapped = Loops.UnwrapConversions(value);
 
         if (unwrapped is IInvocationOperation { TargetMethod.Name: "Empty", Arguments.Length: 0 } ||
             (Loops.TryGetCollectionCount(unwrapped, out var count) && count <= threshold))

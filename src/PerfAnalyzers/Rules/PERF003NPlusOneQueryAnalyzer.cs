@@ -460,11 +460,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     {
         for (; depth < 8; depth++)
         {
-            source = Loops.Unwrap(source);
-            while (source is IConversionOperation conversion)
-            {
-                source = Loops.Unwrap(conversion.Operand);
-            }
+            source = Loops.UnwrapConversions(source);
 
             switch (source)
             {
