@@ -80,7 +80,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)CommandReusePlan.TryCreate(model, invocation, cancellationToken) ??
             (IFixPlan?)DapperExecutePlan.TryCreate(model, invocation, cancellationToken) ??
-            IncludePlan.TryCreate(model, invocation, cancellationToken);
+            (IFixPlan?)IncludePlan.TryCreate(model, invocation, cancellationToken) ??
+            ExpressionBodyPlan.TryCreate(model, invocation, diagnostic, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
@@ -235,7 +236,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             }
 
             // The per-element repetition: the nearest foreach, or Select lambda.
-            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
+            if (!Loops.TryGetEnclosingLoop(invocation, IsPerElementLambdaCall, out var loop) ||
                 !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true))
             {
                 return null;
@@ -835,7 +836,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 // Min/Max/Average. A non-nullable Min/Max/Average throws on an empty set: no fix (the dictionary would give 0).
                 if (!isQueryOperator ||
                     !TryMatchKeyPredicate(invocation, hasSelector: true, isElementKey, allowTail: false, out var source, out var parameter, out var property, out var key, out var selector, out var token, out var match) ||
-                    selector is null || !IsMemberSelector(selector) ||
+                    selector is null || !IsRowExpressionSelector(selector) ||
                     ResultType(invocation, isAsync) is not { } valueType ||
                     !(baseName == "Sum" ? IsSummable(valueType) : valueType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))
                 {
@@ -1112,36 +1113,6 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var replaced = body.ReplaceNode(keySyntax, SyntaxFactory.ParseExpression(contains).WithTriviaFrom(keySyntax));
             return System.Text.RegularExpressions.Regex.Replace(replaced.WithoutTrivia().ToString(), @"\s*\r?\n\s*", " ");
         }
-    }
-
-    /// <summary><c>x =&gt; x.Value</c> (properties and fields of the parameter, conversions): it reads nothing but the row.</summary>
-    private static bool IsMemberSelector(IAnonymousFunctionOperation lambda)
-    {
-        if (lambda.Symbol.Parameters.Length != 1 || lambda.Symbol.IsAsync || lambda.Body.Operations.Length != 1 ||
-            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } value })
-        {
-            return false;
-        }
-
-        var readsParameter = false;
-        foreach (var operation in value.DescendantsAndSelf())
-        {
-            switch (operation)
-            {
-                case IParameterReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Parameter, lambda.Symbol.Parameters[0]):
-                    readsParameter = true;
-                    break;
-                case IPropertyReferenceOperation { Arguments.Length: 0 }:
-                case IFieldReferenceOperation { Instance: not null }:
-                case IConversionOperation:
-                case IParenthesizedOperation:
-                    break;
-                default:
-                    return false;
-            }
-        }
-
-        return readsParameter;
     }
 
     /// <summary>The operator's result (for an <c>...Async</c> operator, the awaited result).</summary>
