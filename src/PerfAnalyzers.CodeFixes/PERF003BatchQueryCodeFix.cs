@@ -237,7 +237,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
             // The per-element repetition: the nearest foreach, or Select lambda.
             if (!Loops.TryGetEnclosingLoop(invocation, IsPerElementLambdaCall, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true))
+                !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true, allowDeconstruction: true))
             {
                 return null;
             }
@@ -246,6 +246,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 return null;
             }
+
+            // foreach (var (id, price) in prices): the element is the deconstructed variable the key reads.
+            repetition = repetition.ForKey(query.Key);
 
             // The key comes from the element alone; the query source and token do not change per element.
             if (!repetition.IsKey(query.Key) ||
@@ -304,7 +307,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var rows = batchSize > 0 && query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup ? Unique(Camel(query.Entity.Name) + "Rows", used) : string.Empty;
             var aggregateRow = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
 
-            var element = repetition.IndexedCollection is { } indexed ? Unique(Singular(indexed.Name), used) : repetition.ElementName;
+            var element = repetition.IndexedCollection is { } indexed ? Unique(Singular(indexed.Name), used) :
+                !repetition.Deconstruction.IsDefault ? UniqueLambdaParameter(repetition.ElementName, model, anchor, null, cancellationToken) :
+                repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
             string? materialisedAs = null;
             if (repetition.Materialise)
@@ -1307,7 +1312,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     }
 
     /// <summary>The per-element repetition the fix supports and where its batch goes.</summary>
-    private sealed class RepetitionShape
+    private sealed partial class RepetitionShape
     {
         public RepetitionShape(ISymbol element, string elementName, IOperation collection, StatementSyntax anchor, bool materialise = false)
         {
@@ -1342,11 +1347,17 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         /// <summary>The key is computed from the element alone (for an indexed loop: from <c>list[i]</c>).</summary>
         public bool IsKey(IOperation key) =>
+            !Deconstruction.IsDefault ? IsKeyOfDeconstructed(key) :
             IndexedCollection is null ? IsKeyOfElement(key, Element) : IsKeyOfIndexedElement(key, (ILocalSymbol)Element, IndexedCollection);
 
         /// <summary>The key's text inside <c>list.Select(name =&gt; ...)</c>: for an indexed loop, <c>list[i]</c> becomes <paramref name="name"/>.</summary>
         public string KeyInLambda(SyntaxNode key, string name)
         {
+            if (!Deconstruction.IsDefault)
+            {
+                return DeconstructedKeyInLambda(key, name);
+            }
+
             if (IndexedCollection is null)
             {
                 return key.WithoutTrivia().ToString();
@@ -1363,9 +1374,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         name.EndsWith("s", StringComparison.Ordinal) && name.Length > 1 ? name.Substring(0, name.Length - 1) :
         name + "Item";
 
-    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition, bool allowIndexLoops = false)
+    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition, bool allowIndexLoops = false, bool allowDeconstruction = false)
     {
         repetition = null!;
+        if (allowDeconstruction && loop.Loop is IForEachLoopOperation { IsAsynchronous: false, Syntax: ForEachVariableStatementSyntax } deconstructing)
+        {
+            return RepetitionShape.TryDeconstruct(deconstructing, out repetition);
+        }
+
         if (allowIndexLoops && loop.Loop is IForLoopOperation { Syntax: ForStatementSyntax forSyntax } forLoop)
         {
             // for (var i = 0; i < list.Count; i++) { var order = list[i]; ... } or { ... list[i].Id ... }: the elements of the list, in order.

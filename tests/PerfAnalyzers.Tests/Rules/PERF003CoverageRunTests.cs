@@ -119,4 +119,84 @@ public class PERF003CoverageRunTests
         """,
         originalRoundTrips: 1 + Customers,
         fixedRoundTrips: 2);
+
+    [Fact]
+    public Task Find_in_a_deconstructing_loop_over_a_dictionary_drops_from_one_per_entry_to_1() => PERF003RunTests.ProveAsync("""
+        public static class Queries
+        {
+            public static string Run(ShopContext db)
+            {
+                var wanted = new Dictionary<int, string> { [1] = "a", [3] = "b", [99] = "missing", [5] = "c" };
+                var names = new List<string>();
+                foreach (var (customerId, label) in wanted)
+                {
+                    var customer = db.Customers.[|Find(customerId)|];
+                    names.Add(label + "=" + (customer?.Name ?? "none"));
+                }
+
+                return string.Join(";", names);
+            }
+        }
+        """, """
+        public static class Queries
+        {
+            public static string Run(ShopContext db)
+            {
+                var wanted = new Dictionary<int, string> { [1] = "a", [3] = "b", [99] = "missing", [5] = "c" };
+                var names = new List<string>();
+                var customerKeys = wanted.Select(entry => entry.Key).Distinct().ToList();
+                var customersByKey = db.Customers.Where(c => customerKeys.Contains(c.Id)).ToDictionary(c => c.Id);
+                foreach (var (customerId, label) in wanted)
+                {
+                    var customer = customersByKey.GetValueOrDefault(customerId);
+                    names.Add(label + "=" + (customer?.Name ?? "none"));
+                }
+
+                return string.Join(";", names);
+            }
+        }
+        """,
+        originalRoundTrips: 4,
+        fixedRoundTrips: 1);
+
+    [Fact]
+    public Task Count_in_a_deconstructing_loop_over_tuples_drops_from_1_plus_N_to_2() => PERF003RunTests.ProveAsync("""
+        public static class Queries
+        {
+            public static string Run(ShopContext db)
+            {
+                var rows = db.Orders.OrderBy(o => o.Id).Select(o => new { o.Id, o.Status }).ToList().Select(o => (o.Status, o.Id)).ToList();
+                var counts = new List<string>();
+                foreach (var (status, orderId) in rows)
+                {
+                    counts.Add(status + ":" + db.Lines.[|Count(l => l.OrderId == orderId)|]);
+                }
+
+                return string.Join(";", counts);
+            }
+        }
+        """, """
+        public static class Queries
+        {
+            public static string Run(ShopContext db)
+            {
+                var rows = db.Orders.OrderBy(o => o.Id).Select(o => new { o.Id, o.Status }).ToList().Select(o => (o.Status, o.Id)).ToList();
+                var counts = new List<string>();
+                var lineKeys = rows.Select(entry => entry.Item2).Distinct().ToList();
+                var lineCountsByOrderId = db.Lines
+                    .Where(l => lineKeys.Contains(l.OrderId))
+                    .GroupBy(l => l.OrderId)
+                    .Select(g => new { g.Key, Value = g.Count() })
+                    .ToDictionary(g => g.Key, g => g.Value);
+                foreach (var (status, orderId) in rows)
+                {
+                    counts.Add(status + ":" + lineCountsByOrderId.GetValueOrDefault(orderId));
+                }
+
+                return string.Join(";", counts);
+            }
+        }
+        """,
+        originalRoundTrips: 1 + Orders,
+        fixedRoundTrips: 2);
 }
