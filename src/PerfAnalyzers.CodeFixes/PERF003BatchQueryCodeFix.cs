@@ -457,7 +457,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 LookupKind.OrDefault or LookupKind.Aggregate => $"{map}.GetValueOrDefault({key})",
                 LookupKind.Indexer => $"{map}[{key}]",
-                LookupKind.OperatorOnLookup => $"{map}[{key}].{query.Operator}()",
+                LookupKind.OperatorOnLookup => $"{map}[{key}]{TakeText(query.Match)}.{query.Operator}()",
                 _ => $"{map}.Contains({key})",
             };
 
@@ -795,6 +795,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     return false;
                 }
 
+                if (match.Take is not null)
+                {
+                    return false; // Take before First/Single: not a shape worth a fix
+                }
+
                 if (match.HasTail)
                 {
                     // Ordered or projected (Where(key).OrderBy(..).Select(..).FirstOrDefault()): the lookup keeps every row of a key in order.
@@ -890,9 +895,10 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 // source.Where(x => x.Fk == key).ToList() / ToListAsync([cancellationToken]).
                 if (!TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: true, out var source, out var parameter, out var property, out var key, out _, out var token, out var match) ||
                     DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
-                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Select" })
+                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Select" or "Take" } ||
+                    (match.Take is not null && match.Orderings.IsEmpty))
                 {
-                    return false;
+                    return false; // Take without an ordering: which rows is the database's choice
                 }
 
                 query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
@@ -972,6 +978,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         var orderings = new List<IInvocationOperation>();
         IAnonymousFunctionOperation? projection = null;
+        IInvocationOperation? take = null;
         IAnonymousFunctionOperation? operatorFilter = null;
         if (lambda is not null && !TryMatchEquality(lambda, isElementKey, out _, out _, out _, out _, out _) &&
             IsQueryableCall(receiver, "Where") is not null)
@@ -985,12 +992,23 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         {
             if (allowTail)
             {
-                // Where(key).OrderBy(..).ThenBy(..).Select(..).op(): the operators after the key filter, kept in the batch query.
+                // Where(key).OrderBy(..).ThenBy(..).Select(..).op(): the operators after the key filter, kept in the batch query;
+                // a Take(n) after the orderings (before or after the Select) is applied per key to the lookup's rows.
+                take = PeelTake(ref receiver);
                 if (IsQueryableCall(receiver, "Select") is { } select && TryGetArguments(select, out var selectSource, out var selectLambda, out _, isAsync: false) &&
                     selectLambda.Symbol.Parameters.Length == 1)
                 {
                     projection = selectLambda;
                     receiver = StripConversions(selectSource);
+                }
+
+                if (take is null)
+                {
+                    take = PeelTake(ref receiver);
+                }
+                else if (IsQueryableCall(receiver, "Take") is not null)
+                {
+                    return false;
                 }
 
                 while (orderings.Count < 4 &&
@@ -1021,7 +1039,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return false;
         }
 
-        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection) { OperatorFilter = operatorFilter };
+        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection) { OperatorFilter = operatorFilter, Take = take };
         return true;
     }
 
@@ -1044,7 +1062,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     /// The key filter of the per-element query and what else the batch query keeps: the predicate's other conjuncts
     /// (<c>&amp;&amp; l.IsActive</c>), the orderings and the projection after the <c>Where</c>. None of them may read the element.
     /// </summary>
-    private sealed class PredicateMatch
+    private sealed partial class PredicateMatch
     {
         public PredicateMatch(IAnonymousFunctionOperation predicate, IOperation keyConjunct, ImmutableArray<IOperation> otherConjuncts, ImmutableArray<IInvocationOperation> orderings, IAnonymousFunctionOperation? projection)
         {
@@ -1094,6 +1112,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 if (Projection is not null)
                 {
                     yield return Projection;
+                }
+
+                if (TakeCount is { } count)
+                {
+                    yield return count;
                 }
             }
         }

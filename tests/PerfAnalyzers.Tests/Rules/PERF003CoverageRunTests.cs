@@ -199,4 +199,52 @@ public class PERF003CoverageRunTests
         """,
         originalRoundTrips: 1 + Orders,
         fixedRoundTrips: 2);
+
+    [Fact]
+    public Task Top_one_line_per_order_drops_from_1_plus_N_to_2() => PERF003RunTests.ProveAsync("""
+        public static class Queries
+        {
+            public static async Task<string> Run(ShopContext db)
+            {
+                var orders = await db.Orders.OrderBy(o => o.Id).ToListAsync();
+                var rows = new List<string>();
+                foreach (var order in orders)
+                {
+                    var top = await db.Lines
+                        .Where(l => l.OrderId == order.Id)
+                        .OrderByDescending(l => l.Quantity)
+                        .Take(1)
+                        .Select(l => l.Product + "/" + l.Quantity)
+                        .[|ToListAsync()|];
+                    rows.Add(order.Id + ":" + string.Join(",", top));
+                }
+
+                return string.Join(";", rows);
+            }
+        }
+        """, """
+        public static class Queries
+        {
+            public static async Task<string> Run(ShopContext db)
+            {
+                var orders = await db.Orders.OrderBy(o => o.Id).ToListAsync();
+                var rows = new List<string>();
+                var lineKeys = orders.Select(order => order.Id).Distinct().ToList();
+                var linesByOrderId = (await db.Lines
+                    .Where(l => lineKeys.Contains(l.OrderId))
+                    .OrderByDescending(l => l.Quantity)
+                    .Select(l => new { Key = l.OrderId, Value = l.Product + "/" + l.Quantity })
+                    .ToListAsync()).ToLookup(l => l.Key, l => l.Value);
+                foreach (var order in orders)
+                {
+                    var top = linesByOrderId[order.Id].Take(1).ToList();
+                    rows.Add(order.Id + ":" + string.Join(",", top));
+                }
+
+                return string.Join(";", rows);
+            }
+        }
+        """,
+        originalRoundTrips: 1 + Orders,
+        fixedRoundTrips: 2);
 }
