@@ -73,14 +73,15 @@ public class PERF003FixTakePerKeyTests
         """);
 
     [Fact]
-    public Task Fix_all_of_Take_with_a_parameter_count_and_Take_after_Select() => VerifyFix("""
+    public Task Fix_all_of_Take_with_a_constant_count_and_Take_after_Select() => VerifyFix("""
         class C
         {
-            void M(ShopContext db, List<Order> orders, int count)
+            void M(ShopContext db, List<Order> orders)
             {
+                const int Count = 5;
                 foreach (var order in orders)
                 {
-                    var first = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(count).[|ToArray()|];
+                    var first = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(Count).[|ToArray()|];
                     var quantities = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Quantity).ThenBy(l => l.Id).Select(l => l.Quantity).Take(1).[|ToList()|];
                     Console.WriteLine(first.Length + quantities.Sum());
                 }
@@ -89,8 +90,9 @@ public class PERF003FixTakePerKeyTests
         """, """
         class C
         {
-            void M(ShopContext db, List<Order> orders, int count)
+            void M(ShopContext db, List<Order> orders)
             {
+                const int Count = 5;
                 var lineKeys = orders.Select(order => order.Id).Distinct().ToList();
                 var linesByOrderId = db.Lines
                     .Where(l => lineKeys.Contains(l.OrderId))
@@ -105,7 +107,7 @@ public class PERF003FixTakePerKeyTests
                     .ToLookup(l => l.Key, l => l.Value);
                 foreach (var order in orders)
                 {
-                    var first = linesByOrderId[order.Id].Take(count).ToArray();
+                    var first = linesByOrderId[order.Id].Take(Count).ToArray();
                     var quantities = linesByOrderId2[order.Id].Take(1).ToList();
                     Console.WriteLine(first.Length + quantities.Sum());
                 }
@@ -114,10 +116,10 @@ public class PERF003FixTakePerKeyTests
         """);
 
     [Fact]
-    public Task Take_without_an_ordering_or_before_it_or_with_a_count_that_changes_or_before_First_gets_no_fix() => VerifyNoFix("""
+    public Task Take_without_an_ordering_or_before_it_or_with_a_count_not_a_constant_or_negative_or_before_First_gets_no_fix() => VerifyNoFix("""
         class C
         {
-            void M(ShopContext db, List<Order> orders)
+            void M(ShopContext db, List<Order> orders, int count)
             {
                 var n = 1;
                 foreach (var order in orders)
@@ -126,10 +128,12 @@ public class PERF003FixTakePerKeyTests
                     var takeFirst = db.Lines.Where(l => l.OrderId == order.Id).Take(2).OrderBy(l => l.Id).[|ToList()|];
                     var byElement = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(order.CustomerId).[|ToList()|];
                     var changing = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(n).[|ToList()|];
+                    var byParameter = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(count).[|ToList()|];
+                    var negative = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(-1).[|ToList()|];
                     var skipped = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Skip(1).Take(2).[|ToList()|];
                     var first = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Id).Take(2).[|FirstOrDefault()|];
                     n++;
-                    Console.WriteLine(unordered.Count + takeFirst.Count + byElement.Count + changing.Count + skipped.Count + first?.Id);
+                    Console.WriteLine(unordered.Count + takeFirst.Count + byElement.Count + changing.Count + byParameter.Count + negative.Count + skipped.Count + first?.Id);
                 }
             }
         }
