@@ -61,22 +61,30 @@ public sealed partial class PERF003BatchQueryCodeFix
                 return null;
             }
 
-            if (parameters is not { Initializers.Length: 1 } ||
-                parameters.Initializers[0] is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation member, Value: { } key } ||
-                !IsBatchableKeyType(key.Type) ||
-                !TryRewriteSql(sql.Token.Text, (string)sql.Token.Value!, member.Property.Name, out var column, out var rewritten) ||
-                method.TypeArguments[0] is not INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } row ||
-                MappedProperty(row, column) is not { } property ||
-                !SymbolEqualityComparer.Default.Equals(property.Type, key.Type))
+            // The repetition first: the key is the one parameter read from the element; any other must not change per element.
+            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
+                !TryMatchRepetition(loop, out var repetition) ||
+                !TrySplitDapperParameters(parameters, value => IsKeyOfElement(value, repetition.Element), out var member, out var key, out var otherValues, out var otherNames, out var otherDeclarators) ||
+                !IsLoopInvariant(connection, loop, repetition.Element) ||
+                WritesOrMutatesElements(loop.Body, apis, repetition.Element))
             {
                 return null;
             }
 
-            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition) ||
-                !IsKeyOfElement(key, repetition.Element) ||
-                !IsLoopInvariant(connection, loop, repetition.Element) ||
-                WritesOrMutatesElements(loop.Body, apis, repetition.Element))
+            foreach (var value in otherValues)
+            {
+                if (!IsLoopInvariant(value, loop, repetition.Element))
+                {
+                    return null;
+                }
+            }
+
+            if (!AreElementIndependent(otherValues, loop) ||
+                !IsBatchableKeyType(key.Type) ||
+                !TryRewriteSql(sql.Token.Text, (string)sql.Token.Value!, member.Name, otherNames, out var column, out var rewritten) ||
+                method.TypeArguments[0] is not INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Struct } row ||
+                MappedProperty(row, column) is not { } property ||
+                !SymbolEqualityComparer.Default.Equals(property.Type, key.Type))
             {
                 return null;
             }
@@ -110,6 +118,7 @@ public sealed partial class PERF003BatchQueryCodeFix
             var queryName = isAsync ? "QueryAsync" : "Query";
             var toLookup = $"ToLookup({parameter} => {parameter}.{property.Name})";
 
+            var others = otherDeclarators.IsEmpty ? string.Empty : ", " + string.Join(", ", otherDeclarators);
             var statements = ImmutableArray.CreateBuilder<string>();
             var collectionText = repetition.Collection.Syntax.WithoutTrivia().ToString();
             string? materialisedAs = null;
@@ -124,7 +133,7 @@ public sealed partial class PERF003BatchQueryCodeFix
             statements.Add($"var {keys} = {collectionText}.Select({repetition.ElementName} => {keyText}).Distinct().ToList();");
             if (batchSize <= 0)
             {
-                var query = $"{connectionText}.{queryName}<{typeArgument}>({rewritten}, new {{ {member.Property.Name} = {keys} }})";
+                var query = $"{connectionText}.{queryName}<{typeArgument}>({rewritten}, new {{ {member.Name} = {keys}{others} }})";
                 statements.Add(isAsync ? $"var {map} = (await {query}).{toLookup};" : $"var {map} = {query}.{toLookup};");
             }
             else
@@ -135,7 +144,7 @@ public sealed partial class PERF003BatchQueryCodeFix
                 statements.Add($"var {rows} = new List<{typeArgument}>();");
                 statements.Add(
                     $"foreach (var {chunk} in {keys}.Chunk({size}))\n{{\n" +
-                    $"    {rows}.AddRange({awaitText}{connectionText}.{queryName}<{typeArgument}>({rewritten}, new {{ {member.Property.Name} = {chunk} }}));\n}}");
+                    $"    {rows}.AddRange({awaitText}{connectionText}.{queryName}<{typeArgument}>({rewritten}, new {{ {member.Name} = {chunk}{others} }}));\n}}");
                 statements.Add($"var {map} = {rows}.{toLookup};");
             }
 

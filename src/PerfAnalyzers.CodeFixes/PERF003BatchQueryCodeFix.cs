@@ -80,7 +80,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             (IFixPlan?)ExecuteWritePlan.TryCreate(model, invocation, batchSize, cancellationToken) ??
             (IFixPlan?)CommandReusePlan.TryCreate(model, invocation, cancellationToken) ??
             (IFixPlan?)DapperExecutePlan.TryCreate(model, invocation, cancellationToken) ??
-            IncludePlan.TryCreate(model, invocation, cancellationToken);
+            (IFixPlan?)IncludePlan.TryCreate(model, invocation, cancellationToken) ??
+            ExpressionBodyPlan.TryCreate(model, invocation, diagnostic, cancellationToken);
     }
 
     /// <summary>One computed edit: its title, equivalence key, and the new root.</summary>
@@ -235,8 +236,8 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             }
 
             // The per-element repetition: the nearest foreach, or Select lambda.
-            if (!Loops.TryGetEnclosingLoop(invocation, IsMaterialisedSelect, out var loop) ||
-                !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true))
+            if (!Loops.TryGetEnclosingLoop(invocation, IsPerElementLambdaCall, out var loop) ||
+                !TryMatchRepetition(loop, out var repetition, allowIndexLoops: true, allowDeconstruction: true))
             {
                 return null;
             }
@@ -245,6 +246,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 return null;
             }
+
+            // foreach (var (id, price) in prices): the element is the deconstructed variable the key reads.
+            repetition = repetition.ForKey(query.Key);
 
             // The key comes from the element alone; the query source and token do not change per element.
             if (!repetition.IsKey(query.Key) ||
@@ -303,7 +307,9 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var rows = batchSize > 0 && query.Kind is LookupKind.OrDefault or LookupKind.Indexer or LookupKind.OperatorOnLookup ? Unique(Camel(query.Entity.Name) + "Rows", used) : string.Empty;
             var aggregateRow = batchSize > 0 && query.Kind == LookupKind.Aggregate ? Unique("row", used) : string.Empty;
 
-            var element = repetition.IndexedCollection is { } indexed ? Unique(Singular(indexed.Name), used) : repetition.ElementName;
+            var element = repetition.IndexedCollection is { } indexed ? Unique(Singular(indexed.Name), used) :
+                !repetition.Deconstruction.IsDefault ? UniqueLambdaParameter(repetition.ElementName, model, anchor, null, cancellationToken) :
+                repetition.ElementName;
             var collection = repetition.Collection.Syntax.WithoutTrivia().ToString();
             string? materialisedAs = null;
             if (repetition.Materialise)
@@ -451,7 +457,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             {
                 LookupKind.OrDefault or LookupKind.Aggregate => $"{map}.GetValueOrDefault({key})",
                 LookupKind.Indexer => $"{map}[{key}]",
-                LookupKind.OperatorOnLookup => $"{map}[{key}].{query.Operator}()",
+                LookupKind.OperatorOnLookup => $"{map}[{key}]{TakeText(query.Match)}.{query.Operator}()",
                 _ => $"{map}.Contains({key})",
             };
 
@@ -789,6 +795,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                     return false;
                 }
 
+                if (match.Take is not null)
+                {
+                    return false; // Take before First/Single: not a shape worth a fix
+                }
+
                 if (match.HasTail)
                 {
                     // Ordered or projected (Where(key).OrderBy(..).Select(..).FirstOrDefault()): the lookup keeps every row of a key in order.
@@ -835,7 +846,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 // Min/Max/Average. A non-nullable Min/Max/Average throws on an empty set: no fix (the dictionary would give 0).
                 if (!isQueryOperator ||
                     !TryMatchKeyPredicate(invocation, hasSelector: true, isElementKey, allowTail: false, out var source, out var parameter, out var property, out var key, out var selector, out var token, out var match) ||
-                    selector is null || !IsMemberSelector(selector) ||
+                    selector is null || !IsRowExpressionSelector(selector) ||
                     ResultType(invocation, isAsync) is not { } valueType ||
                     !(baseName == "Sum" ? IsSummable(valueType) : valueType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T))
                 {
@@ -884,9 +895,10 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 // source.Where(x => x.Fk == key).ToList() / ToListAsync([cancellationToken]).
                 if (!TryMatchKeyPredicate(invocation, hasSelector: false, isElementKey, allowTail: true, out var source, out var parameter, out var property, out var key, out _, out var token, out var match) ||
                     DatabaseApis.ReceiverOf(invocation) is not { } receiver ||
-                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Select" })
+                    Loops.Unwrap(receiver) is not IInvocationOperation { TargetMethod.Name: "Where" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Select" or "Take" } ||
+                    (match.Take is not null && match.Orderings.IsEmpty))
                 {
-                    return false;
+                    return false; // Take without an ordering: which rows is the database's choice
                 }
 
                 query = new QueryShape(source, key, property, parameter.Type, parameter.Name, LookupKind.OperatorOnLookup, isAsync, token, baseName) { Match = match };
@@ -966,6 +978,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         var orderings = new List<IInvocationOperation>();
         IAnonymousFunctionOperation? projection = null;
+        IInvocationOperation? take = null;
         IAnonymousFunctionOperation? operatorFilter = null;
         if (lambda is not null && !TryMatchEquality(lambda, isElementKey, out _, out _, out _, out _, out _) &&
             IsQueryableCall(receiver, "Where") is not null)
@@ -979,12 +992,23 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         {
             if (allowTail)
             {
-                // Where(key).OrderBy(..).ThenBy(..).Select(..).op(): the operators after the key filter, kept in the batch query.
+                // Where(key).OrderBy(..).ThenBy(..).Select(..).op(): the operators after the key filter, kept in the batch query;
+                // a Take(n) after the orderings (before or after the Select) is applied per key to the lookup's rows.
+                take = PeelTake(ref receiver);
                 if (IsQueryableCall(receiver, "Select") is { } select && TryGetArguments(select, out var selectSource, out var selectLambda, out _, isAsync: false) &&
                     selectLambda.Symbol.Parameters.Length == 1)
                 {
                     projection = selectLambda;
                     receiver = StripConversions(selectSource);
+                }
+
+                if (take is null)
+                {
+                    take = PeelTake(ref receiver);
+                }
+                else if (IsQueryableCall(receiver, "Take") is not null)
+                {
+                    return false;
                 }
 
                 while (orderings.Count < 4 &&
@@ -1015,7 +1039,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             return false;
         }
 
-        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection) { OperatorFilter = operatorFilter };
+        match = new PredicateMatch(lambda, keyConjunct, others, orderings.ToImmutableArray(), projection) { OperatorFilter = operatorFilter, Take = take };
         return true;
     }
 
@@ -1038,7 +1062,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     /// The key filter of the per-element query and what else the batch query keeps: the predicate's other conjuncts
     /// (<c>&amp;&amp; l.IsActive</c>), the orderings and the projection after the <c>Where</c>. None of them may read the element.
     /// </summary>
-    private sealed class PredicateMatch
+    private sealed partial class PredicateMatch
     {
         public PredicateMatch(IAnonymousFunctionOperation predicate, IOperation keyConjunct, ImmutableArray<IOperation> otherConjuncts, ImmutableArray<IInvocationOperation> orderings, IAnonymousFunctionOperation? projection)
         {
@@ -1089,6 +1113,11 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
                 {
                     yield return Projection;
                 }
+
+                if (TakeCount is { } count)
+                {
+                    yield return count;
+                }
             }
         }
 
@@ -1112,36 +1141,6 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
             var replaced = body.ReplaceNode(keySyntax, SyntaxFactory.ParseExpression(contains).WithTriviaFrom(keySyntax));
             return System.Text.RegularExpressions.Regex.Replace(replaced.WithoutTrivia().ToString(), @"\s*\r?\n\s*", " ");
         }
-    }
-
-    /// <summary><c>x =&gt; x.Value</c> (properties and fields of the parameter, conversions): it reads nothing but the row.</summary>
-    private static bool IsMemberSelector(IAnonymousFunctionOperation lambda)
-    {
-        if (lambda.Symbol.Parameters.Length != 1 || lambda.Symbol.IsAsync || lambda.Body.Operations.Length != 1 ||
-            lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } value })
-        {
-            return false;
-        }
-
-        var readsParameter = false;
-        foreach (var operation in value.DescendantsAndSelf())
-        {
-            switch (operation)
-            {
-                case IParameterReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Parameter, lambda.Symbol.Parameters[0]):
-                    readsParameter = true;
-                    break;
-                case IPropertyReferenceOperation { Arguments.Length: 0 }:
-                case IFieldReferenceOperation { Instance: not null }:
-                case IConversionOperation:
-                case IParenthesizedOperation:
-                    break;
-                default:
-                    return false;
-            }
-        }
-
-        return readsParameter;
     }
 
     /// <summary>The operator's result (for an <c>...Async</c> operator, the awaited result).</summary>
@@ -1336,7 +1335,7 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
     }
 
     /// <summary>The per-element repetition the fix supports and where its batch goes.</summary>
-    private sealed class RepetitionShape
+    private sealed partial class RepetitionShape
     {
         public RepetitionShape(ISymbol element, string elementName, IOperation collection, StatementSyntax anchor, bool materialise = false)
         {
@@ -1371,11 +1370,17 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
 
         /// <summary>The key is computed from the element alone (for an indexed loop: from <c>list[i]</c>).</summary>
         public bool IsKey(IOperation key) =>
+            !Deconstruction.IsDefault ? IsKeyOfDeconstructed(key) :
             IndexedCollection is null ? IsKeyOfElement(key, Element) : IsKeyOfIndexedElement(key, (ILocalSymbol)Element, IndexedCollection);
 
         /// <summary>The key's text inside <c>list.Select(name =&gt; ...)</c>: for an indexed loop, <c>list[i]</c> becomes <paramref name="name"/>.</summary>
         public string KeyInLambda(SyntaxNode key, string name)
         {
+            if (!Deconstruction.IsDefault)
+            {
+                return DeconstructedKeyInLambda(key, name);
+            }
+
             if (IndexedCollection is null)
             {
                 return key.WithoutTrivia().ToString();
@@ -1392,9 +1397,14 @@ public sealed partial class PERF003BatchQueryCodeFix : CodeFixProvider
         name.EndsWith("s", StringComparison.Ordinal) && name.Length > 1 ? name.Substring(0, name.Length - 1) :
         name + "Item";
 
-    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition, bool allowIndexLoops = false)
+    private static bool TryMatchRepetition(in LoopContext loop, out RepetitionShape repetition, bool allowIndexLoops = false, bool allowDeconstruction = false)
     {
         repetition = null!;
+        if (allowDeconstruction && loop.Loop is IForEachLoopOperation { IsAsynchronous: false, Syntax: ForEachVariableStatementSyntax } deconstructing)
+        {
+            return RepetitionShape.TryDeconstruct(deconstructing, out repetition);
+        }
+
         if (allowIndexLoops && loop.Loop is IForLoopOperation { Syntax: ForStatementSyntax forSyntax } forLoop)
         {
             // for (var i = 0; i < list.Count; i++) { var order = list[i]; ... } or { ... list[i].Id ... }: the elements of the list, in order.

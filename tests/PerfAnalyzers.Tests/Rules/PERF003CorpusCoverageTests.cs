@@ -24,7 +24,7 @@ namespace PerfAnalyzers.Tests.Rules;
 public class PERF003CorpusCoverageTests(ITestOutputHelper output)
 {
     /// <summary>Diagnostics of the corpus that must get a fix: raise it when a new shape gets one, never lower it silently.</summary>
-    private const int ExpectedWithFix = 38;
+    private const int ExpectedWithFix = 44;
 
     private static string CorpusFolder([CallerFilePath] string path = "") =>
         Path.Combine(Path.GetDirectoryName(path)!, "..", "Corpus", "Perf003Services");

@@ -221,7 +221,6 @@ public class PERF003FixAggregateTests
                     var max = db.Lines.Where(l => l.OrderId == order.Id).[|Max(l => l.Quantity)|];
                     var average = db.Lines.Where(l => l.OrderId == order.Id).[|Average(l => l.Quantity)|];
                     var nullableSum = db.Lines.Where(l => l.OrderId == order.Id).[|Sum(l => (int?)l.Quantity)|];
-                    var computed = db.Lines.Where(l => l.OrderId == order.Id).[|Sum(l => l.Quantity * 2)|];
                     var twoConditions = db.Lines.[|Count(l => l.OrderId == order.Id && l.Quantity > order.CustomerId)|];
                     var byName = db.Customers.[|Any(c => c.Name == order.Status)|];
                 }

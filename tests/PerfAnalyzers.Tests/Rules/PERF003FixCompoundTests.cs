@@ -484,7 +484,7 @@ public class PERF003FixCompoundTests
                 foreach (var order in orders)
                 {
                     var described = db.Lines.Where(l => l.OrderId == order.Id).Select(l => Describe(l)).[|ToList()|];
-                    var top = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Quantity).Take(2).[|ToList()|];
+                    var top = db.Lines.Where(l => l.OrderId == order.Id).Take(2).OrderBy(l => l.Quantity).[|ToList()|];
                     var near = db.Lines.Where(l => l.OrderId == order.Id).OrderBy(l => l.Quantity - order.CustomerId).[|FirstOrDefault()|];
                 }
             }

@@ -169,7 +169,7 @@ public class PERF003FixDapperTests
                     var c = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Id = @id or Id = 0", new { id = order.CustomerId })|];
                     var d = connection.[|QueryFirstOrDefault<Customer>("select Name from Customers where Id = @id", new { id = order.CustomerId })|];
                     var e = connection.[|QueryFirstOrDefault<Customer>("select * from Customers c join Orders o on o.CustomerId = c.Id where o.Id = @id", new { id = order.Id })|];
-                    var f = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Id = @id and Name = @name", new { id = order.CustomerId, name = "x" })|];
+                    var f = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Id = @id and Name = @name", new { id = order.CustomerId, name = order.Id.ToString() })|];
                     var g = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Id = @id", new { id = order.CustomerId }, transaction)|];
                     var h = connection.[|QueryFirstOrDefault<int>("select count(*) from Orders where CustomerId = @id and Id > 0", new { id = order.CustomerId })|];
                     var i = connection.[|QueryFirstOrDefault<Customer>("select * from Customers where Name = @name", new { name = order.Id.ToString() })|];
