@@ -363,7 +363,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             found = loop;
-            if (isSmallConstant || IsOverServices(loop) || SettingsCollections.IsOverSettings(loop) ||
+            if (isSmallConstant || IsOverServices(loop) || ProviderFactories.IsOverFactoryProviders(loop) || SettingsCollections.IsOverSettings(loop) ||
                 ReferenceDataTypes.IsOverReferenceData(loop, context.Options, query.Syntax.SyntaxTree, RuleId))
             {
                 severity = DiagnosticSeverity.Info;
