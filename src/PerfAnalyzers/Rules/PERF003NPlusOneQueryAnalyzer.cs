@@ -321,6 +321,11 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 continue; // a break of this loop always follows the query: at most once per run of the loop
             }
 
+            if (SingleRowReaders.ReadsAtMostOneRow(loop))
+            {
+                continue; // while (reader.Read()) over a "LIMIT 1" command: at most one pass
+            }
+
             var isSmallConstant = false;
             if (TryGetConstantCount(loop, out var count))
             {
