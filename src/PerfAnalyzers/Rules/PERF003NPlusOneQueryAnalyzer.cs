@@ -327,7 +327,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             var isSmallConstant = false;
-            if (TryGetConstantCount(loop, out var count))
+            if (TryGetConstantCount(loop, out var count) || ConstantLocalCollections.TryGetCount(loop, out count))
             {
                 if (count <= maxConstant)
                 {
