@@ -40,9 +40,8 @@ internal static class ProviderFactories
                 case ILocalReferenceOperation local:
                     source = SettingsCollections.SingleInitializer(local);
                     continue;
-                case IInvocationOperation { Instance: { } instance }:
-                    return Loops.Unwrap(instance) is IFieldReferenceOperation or IPropertyReferenceOperation &&
-                           IsFactoryType(instance.Type);
+                case IInvocationOperation producer:
+                    return HandsOutProviders(producer, loop.ElementType);
                 default:
                     return false;
             }
@@ -50,6 +49,15 @@ internal static class ProviderFactories
 
         return false;
     }
+
+    /// <summary>
+    /// <paramref name="call"/> is made on a field or property of a factory or provider type and its elements
+    /// (<paramref name="element"/>) are of an interface type: <c>_indexerFactory.RssEnabled()</c> returning
+    /// <c>List&lt;IIndexer&gt;</c>. Also PERF002's test for a fan-out over configured providers.
+    /// </summary>
+    public static bool HandsOutProviders(IInvocationOperation call, ITypeSymbol? element) =>
+        element is { TypeKind: TypeKind.Interface } && call.Instance is { } instance &&
+        Loops.Unwrap(instance) is IFieldReferenceOperation or IPropertyReferenceOperation && IsFactoryType(instance.Type);
 
     private static bool IsFactoryType(ITypeSymbol? type)
     {
