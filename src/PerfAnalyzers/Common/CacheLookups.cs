@@ -97,7 +97,8 @@ internal static class CacheLookups
     /// A field or property memoised on first use: <c>if (_details == null &amp;&amp; ..) { _details = await load(); }</c>
     /// (bitwarden's request-scoped <c>CurrentContext.GetProviderUserOrganizations</c>, which <c>EventService</c> reaches
     /// per organization): the condition tests the member for null (<c>== null</c>, <c>is null</c>, alone or as one
-    /// operand of <c>&amp;&amp;</c>) and the branch taken assigns that same member. The load runs once per instance.
+    /// operand of <c>&amp;&amp;</c>) and the branch taken assigns that same member. The load runs once per instance, unless
+    /// the type sets the member back to null somewhere (<see cref="MemberResets"/>).
     /// </summary>
     public static bool IsMemoizingTest(IConditionalOperation conditional)
     {
@@ -122,7 +123,7 @@ internal static class CacheLookups
                 {
                     if (SymbolEqualityComparer.Default.Equals(member, assigned))
                     {
-                        return true;
+                        return !MemberResets.IsResetInItsType(assigned);
                     }
                 }
             }
@@ -131,8 +132,9 @@ internal static class CacheLookups
         return false;
     }
 
-    /// <summary><c>_details ??= await load();</c> on a field or property: the load runs only while the member is null.</summary>
-    public static bool IsMemoizingAssignment(ICoalesceAssignmentOperation assignment) => MemberOfThis(assignment.Target) is not null;
+    /// <summary><c>_details ??= await load();</c> on a field or property: the load runs only while the member is null (and nothing in its type sets it back to null).</summary>
+    public static bool IsMemoizingAssignment(ICoalesceAssignmentOperation assignment) =>
+        MemberOfThis(assignment.Target) is { } member && !MemberResets.IsResetInItsType(member);
 
     private static void CollectNullTestedMembers(IOperation condition, List<ISymbol> tested, int depth)
     {

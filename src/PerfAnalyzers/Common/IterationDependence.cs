@@ -463,11 +463,13 @@ internal sealed class IterationDependence
     /// <summary>
     /// A method that returns a <c>Task</c> or <c>ValueTask</c> (with or without a result): an operation on a service
     /// (smartstore's <c>await offloader.OffloadEmbeddedImagesAsync(html, folder.Value, entityTag)</c> per entry), not an
-    /// in-memory accumulation such as <c>command.Parameters.AddWithValue</c> or <c>list.Add</c>.
+    /// in-memory accumulation such as <c>command.Parameters.AddWithValue</c> or <c>list.Add</c>. Not one whose visible body
+    /// stores a parameter in its own object (<see cref="AsyncArgumentStores"/>: <c>await cursor.MoveToAsync(order)</c>).
     /// </summary>
     private static bool IsAsynchronousOperation(IMethodSymbol method) =>
         method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type &&
-        type.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+        type.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } &&
+        !AsyncArgumentStores.StoresArgumentInItsObject(method);
 
     /// <summary><paramref name="name"/> is <paramref name="word"/> or starts with it followed by an upper-case letter (<c>IsValid</c>, not <c>Issue</c>).</summary>
     private static bool StartsWithWord(string name, string word) =>

@@ -851,7 +851,8 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
                 call.TargetMethod.Name is not ("ToList" or "ToArray" or "Where" or "OfType" or "Cast" or "AsEnumerable" or "OrderBy" or
                     "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Distinct" or "Reverse"))
             {
-                return ObserverSources.IsObserverGetter(call.TargetMethod.Name);
+                return ObserverSources.IsObserverGetter(call.TargetMethod.Name) ||
+                       ProviderFactories.HandsOutProviders(call, types.ElementType(call.Type));
             }
 
             source = call.Instance ?? (call.Arguments.Length > 0 ? Loops.Unwrap(call.Arguments[0].Value) : null);

@@ -321,8 +321,13 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 continue; // a break of this loop always follows the query: at most once per run of the loop
             }
 
+            if (SingleRowReaders.ReadsAtMostOneRow(loop))
+            {
+                continue; // while (reader.Read()) over a "LIMIT 1" command: at most one pass
+            }
+
             var isSmallConstant = false;
-            if (TryGetConstantCount(loop, out var count))
+            if (TryGetConstantCount(loop, out var count) || ConstantLocalCollections.TryGetCount(loop, out count))
             {
                 if (count <= maxConstant)
                 {
@@ -363,7 +368,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
 
             found = loop;
-            if (isSmallConstant || IsOverServices(loop) || SettingsCollections.IsOverSettings(loop) ||
+            if (isSmallConstant || IsOverServices(loop) || ProviderFactories.IsOverFactoryProviders(loop) || SettingsCollections.IsOverSettings(loop) ||
                 ReferenceDataTypes.IsOverReferenceData(loop, context.Options, query.Syntax.SyntaxTree, RuleId))
             {
                 severity = DiagnosticSeverity.Info;
