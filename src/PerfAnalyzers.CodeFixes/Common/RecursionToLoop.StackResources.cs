@@ -62,10 +62,11 @@ internal static partial class RecursionToLoop
             }
         }
 
-        // Every path acquires every resource before it can leave the frame or go deeper.
+        // Every path acquires every resource before it can leave the frame or go deeper: no return or self-call before
+        // or in a using declaration (a using after the call would be acquired in the unwinding loop, not counted).
         var calls = new HashSet<SyntaxNode>(selfCalls);
         var lastUsing = block.Statements.IndexOf(usings[usings.Count - 1]);
-        for (var i = 0; i < lastUsing; i++)
+        for (var i = 0; i <= lastUsing; i++)
         {
             if (block.Statements[i].DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
                 .Any(n => n is ReturnStatementSyntax or YieldStatementSyntax || calls.Contains(n)))
