@@ -57,7 +57,7 @@ internal static partial class RecursionToLoop
 
         var normalized = block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .Where(n => n is ReturnStatementSyntax { Expression: { } e } && normalizer.Needs(e) ||
-                        n is LocalDeclarationStatementSyntax declaration && normalizer.IsCoalescedDeclaration(declaration))
+                        n is LocalDeclarationStatementSyntax declaration && (normalizer.IsCoalescedDeclaration(declaration) || normalizer.IsConditionalDeclaration(declaration)))
             .ToList();
         if (normalized.Count == 0)
         {
@@ -65,7 +65,12 @@ internal static partial class RecursionToLoop
         }
 
         var replaced = block.ReplaceNodes(normalized, (original, _) =>
-            MultiLineBlock(original is ReturnStatementSyntax returned ? normalizer.Return(returned.Expression!) : normalizer.SplitCoalesce((LocalDeclarationStatementSyntax)original))
+            MultiLineBlock(original switch
+                {
+                    ReturnStatementSyntax returned => normalizer.Return(returned.Expression!),
+                    LocalDeclarationStatementSyntax declaration when normalizer.IsCoalescedDeclaration(declaration) => normalizer.SplitCoalesce(declaration),
+                    _ => normalizer.SplitConditional((LocalDeclarationStatementSyntax)original),
+                })
                 .WithLeadingTrivia(original.GetLeadingTrivia()).WithAdditionalAnnotations(FlattenAnnotation));
         if (normalizer.Failed)
         {
@@ -139,7 +144,7 @@ internal static partial class RecursionToLoop
         }
     }
 
-    private sealed class Normalizer
+    private sealed partial class Normalizer
     {
         private readonly SemanticModel _model;
         private readonly HashSet<SyntaxNode> _selfCalls;

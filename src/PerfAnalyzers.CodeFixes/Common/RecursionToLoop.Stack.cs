@@ -45,11 +45,17 @@ internal static partial class RecursionToLoop
 
         foreach (var node in block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
-            if (node is GotoStatementSyntax or LabeledStatementSyntax or FixedStatementSyntax or UnsafeStatementSyntax or YieldStatementSyntax ||
-                node is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword })
+            if (node is GotoStatementSyntax or LabeledStatementSyntax or FixedStatementSyntax or UnsafeStatementSyntax or YieldStatementSyntax)
             {
                 return null;
             }
+        }
+
+        // using declarations of the body: each frame's resources are kept until that frame returns (RecursionToLoop.StackResources.cs).
+        var resources = ResourcesPerFrame(model, block, info.Calls.Select(c => c.Invocation.Syntax), cancellationToken);
+        if (resources < 0)
+        {
+            return null;
         }
 
         // Linear recursion: at most one self-call on any path through the body.
@@ -95,10 +101,12 @@ internal static partial class RecursionToLoop
             }
         }
 
-        if (builder.Sites.Count == 0)
+        if (builder.Sites.Count == 0 || resources > 0 && plan.Calls.Values.Any(c => !c.Pushed))
         {
             return null;
         }
+
+        builder.ResourcesPerFrame = resources;
 
         var body = builder.Build(block, method);
         if (body is null)
@@ -310,10 +318,16 @@ internal static partial class RecursionToLoop
 
         public List<FrameValue> Values { get; } = new();
 
+        /// <summary>
+        /// Locals with no value at the call that the call's statement assigns (<c>x = F(..);</c>, from a split
+        /// <c>var x = c ? a : F(..);</c>): not kept in the frame, declared anew where the rest runs.
+        /// </summary>
+        public List<(string Name, ITypeSymbol Type)> AssignedByCall { get; } = new();
+
         public int Index { get; set; }
     }
 
-    private sealed class StackBuilder
+    private sealed partial class StackBuilder
     {
         private readonly SemanticModel _model;
         private readonly IMethodSymbol _method;
@@ -898,9 +912,25 @@ internal static partial class RecursionToLoop
 
                             // The value goes into the frame: it must have one at the call.
                             atCall ??= DataFlow(_model, site.Statement);
-                            if (atCall is null || !atCall.Succeeded || !atCall.DefinitelyAssignedOnEntry.Contains(local))
+                            if (atCall is null || !atCall.Succeeded)
                             {
                                 return false;
+                            }
+
+                            if (!atCall.DefinitelyAssignedOnEntry.Contains(local))
+                            {
+                                // x = F(..); with x unassigned before: the rest assigns it first (RecursionToLoop.ConditionalDeclaration.cs).
+                                if (!IsAssignedByCall(site, local))
+                                {
+                                    return false;
+                                }
+
+                                if (!site.AssignedByCall.Any(a => a.Name == local.Name))
+                                {
+                                    site.AssignedByCall.Add((local.Name, local.Type));
+                                }
+
+                                break;
                             }
 
                             if (seen.Add(local.Name))
@@ -1068,6 +1098,11 @@ internal static partial class RecursionToLoop
                     return null;
                 }
 
+                foreach (var (name, type) in site.AssignedByCall)
+                {
+                    statements.Add(LocalDeclarationStatement(VariableDeclaration(TypeName(type, block.SpanStart), SingletonSeparatedList(VariableDeclarator(Identifier(name))))));
+                }
+
                 statements.AddRange(rest);
                 if (Sites.Count == 1)
                 {
@@ -1088,6 +1123,14 @@ internal static partial class RecursionToLoop
             }
 
             unwind = DropTrailingContinue(unwind);
+            string? resourcesName = null;
+            if (ResourcesPerFrame > 0)
+            {
+                // The deeper frame's rest has run: its resources go, innermost first, before this frame's rest.
+                resourcesName = Fresh("resources");
+                descent = PushResources(descent, resourcesName);
+                unwind.InsertRange(0, DisposeFrame(resourcesName, ResourcesPerFrame));
+            }
 
             var bodyStatements = new List<StatementSyntax>();
             if (_selfName is not null)
@@ -1128,11 +1171,20 @@ internal static partial class RecursionToLoop
                 bodyStatements.Add(LocalDeclarationStatement(VariableDeclaration(returnType.WithoutTrivia(), SingletonSeparatedList(VariableDeclarator(Identifier(resultName))))));
             }
 
-            bodyStatements.Add(WhileStatement(LiteralExpression(SyntaxKind.TrueLiteralExpression), MultiLineBlock(descent)));
+            var loops = new List<StatementSyntax> { WhileStatement(LiteralExpression(SyntaxKind.TrueLiteralExpression), MultiLineBlock(descent)) };
             ExpressionSyntax more = counterName is not null
                 ? BinaryExpression(SyntaxKind.GreaterThanExpression, IdentifierName(counterName), LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(0)))
                 : BinaryExpression(SyntaxKind.GreaterThanExpression, MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(framesName!), IdentifierName("Count")), LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(0)));
-            bodyStatements.Add(WhileStatement(more, MultiLineBlock(unwind)));
+            loops.Add(WhileStatement(more, MultiLineBlock(unwind)));
+            if (resourcesName is not null)
+            {
+                var annotations = _model.GetNullableContext(block.SpanStart).AnnotationsEnabled();
+                bodyStatements.AddRange(GuardResources(resourcesName, Fresh("failure"), Fresh("exception"), annotations, loops));
+            }
+            else
+            {
+                bodyStatements.AddRange(loops);
+            }
             if (resultName is not null)
             {
                 bodyStatements.Add(ReturnStatement(IdentifierName(resultName)));
@@ -1276,6 +1328,9 @@ internal static partial class RecursionToLoop
         public Site? SiteOf(StatementSyntax statement) => Sites.FirstOrDefault(s => s.Statement == statement);
 
         public Plan Plan => _plan;
+
+        /// <summary>How many <c>using</c> resources each frame acquires (RecursionToLoop.StackResources.cs).</summary>
+        public int ResourcesPerFrame { get; set; }
 
         public SemanticModel Model => _model;
 

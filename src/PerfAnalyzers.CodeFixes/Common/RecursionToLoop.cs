@@ -461,12 +461,12 @@ internal static partial class RecursionToLoop
 
         SyntaxNode bodyNode = (SyntaxNode?)block ?? arrow!.Expression;
 
-        foreach (var declaration in bodyNode.DescendantNodes().OfType<LocalDeclarationStatementSyntax>())
+        // using declarations of the body: every round's resources are kept to the end, then disposed innermost first
+        // (RecursionToLoop.StackResources.cs). Not with an accumulator.
+        var resources = block is null ? 0 : ResourcesPerFrame(model, block, info.Calls.Select(c => c.Invocation.Syntax), cancellationToken);
+        if (resources < 0 || resources > 0 && useAccumulator && info.Calls.Any(c => !c.IsTail))
         {
-            if (declaration.UsingKeyword != default)
-            {
-                return null;
-            }
+            return null;
         }
 
         var plan = new Plan(symbol, model, selfName, cancellationToken);
@@ -526,6 +526,13 @@ internal static partial class RecursionToLoop
             statements.RemoveAt(last);
         }
 
+        string? resourcesName = null;
+        if (resources > 0)
+        {
+            resourcesName = UniqueName(method, "resources");
+            statements = PushResources(statements, resourcesName);
+        }
+
         var loop = WhileStatement(LiteralExpression(SyntaxKind.TrueLiteralExpression), MultiLineBlock(statements));
         var bodyStatements = new List<StatementSyntax>();
         if (selfName is not null)
@@ -543,7 +550,18 @@ internal static partial class RecursionToLoop
                 SingletonSeparatedList(VariableDeclarator(Identifier(plan.AccumulatorName)).WithInitializer(EqualsValueClause(Identity(plan.Operator!.Value, symbol.ReturnType)))))));
         }
 
-        bodyStatements.Add(loop);
+        if (resourcesName is not null)
+        {
+            var names = UniqueNames.IdentifiersIn(method);
+            names.Add(resourcesName);
+            var failureName = UniqueNames.Pick("failure", names.Contains);
+            names.Add(failureName);
+            bodyStatements.AddRange(GuardResources(resourcesName, failureName, UniqueNames.Pick("exception", names.Contains), model.GetNullableContext(block!.SpanStart).AnnotationsEnabled(), new List<StatementSyntax> { loop }));
+        }
+        else
+        {
+            bodyStatements.Add(loop);
+        }
 
         if (block is not null)
         {

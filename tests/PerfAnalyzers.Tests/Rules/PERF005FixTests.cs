@@ -485,9 +485,11 @@ public class PERF005FixTests
 
                 return n;
             }
-            public static int D(IDisposable d, int n) { using var scope = d; return n == 0 ? 0 : [|D(d, n - 1)|]; }
         }
         """);
+
+    // A using declaration of the body no longer blocks the fix (issue #17): each round's resource is held to the end and
+    // disposed innermost first, as the recursion did; see RecursionUsingResourceFixTests.
 
     [Fact]
     public Task A_non_tail_self_call_too_gets_the_explicit_stack() => Verify.VerifyFixAsync("""
