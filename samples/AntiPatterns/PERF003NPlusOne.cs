@@ -264,3 +264,50 @@ public class StatementService(IOrderRepository orders, OrderQueries queries)
     public async Task<int> CountOrdersBatched(List<Customer> customers, CancellationToken ct) =>
         (await orders.GetForCustomersAsync(customers.Select(c => c.Id).ToList(), ct)).Count;
 }
+
+public class ReportService(ShopContext db)
+{
+    // PERF003 (with a fix): a computed aggregate per order; the fix groups once and keeps the arithmetic in the query.
+    public Dictionary<int, int> DoubledQuantities(List<Order> orders)
+    {
+        var result = new Dictionary<int, int>();
+        foreach (var order in orders)
+        {
+            result[order.Id] = db.Lines.Where(l => l.OrderId == order.Id).Sum(l => l.Quantity * 2);
+        }
+
+        return result;
+    }
+
+    // PERF003 (with a fix): the query runs once per order inside ToDictionary's value lambda.
+    public Dictionary<int, int> LineCounts(List<Order> orders) =>
+        orders.ToDictionary(o => o.Id, o => db.Lines.Count(l => l.OrderId == o.Id));
+
+    // PERF003 (with a fix): a deconstructing foreach over a dictionary; the keys come from each entry's Key.
+    public int CustomersFound(Dictionary<int, string> names)
+    {
+        var found = 0;
+        foreach (var (id, name) in names)
+        {
+            if (db.Customers.Find(id) is { } customer && customer.Name == name)
+            {
+                found++;
+            }
+        }
+
+        return found;
+    }
+
+    // PERF003 (with a fix): the three newest lines of each order; the fix loads the lines once, ordered, and takes
+    // three per order from a lookup.
+    public List<List<OrderLine>> NewestLines(List<Order> orders)
+    {
+        var result = new List<List<OrderLine>>();
+        foreach (var order in orders)
+        {
+            result.Add(db.Lines.Where(l => l.OrderId == order.Id).OrderByDescending(l => l.Id).Take(3).ToList());
+        }
+
+        return result;
+    }
+}
