@@ -838,6 +838,14 @@ public sealed partial class PERF002UnboundedTaskSpawningAnalyzer : DiagnosticAna
             return true;
         }
 
+        // cond ? _factory.A() : _factory.B(): observers only when both branches are (issue #18, Sonarr ReleaseSearchService).
+        if (source is IConditionalOperation { WhenFalse: { } whenFalse } conditional)
+        {
+            return indirection < 3 &&
+                   IsObserverSource(Loops.Unwrap(conditional.WhenTrue), types, indirection + 1) &&
+                   IsObserverSource(Loops.Unwrap(whenFalse), types, indirection + 1);
+        }
+
         for (var depth = 0; depth < 6 && source is IInvocationOperation call; depth++)
         {
             if (call.TargetMethod.Name == "GetInvocationList")
