@@ -21,6 +21,19 @@ public static class PERF004NonTailRecursion
     // decimal addition rounds: regrouping could change the total, so the prices wait in a stack, added in the same order.
     public static decimal Total(LineItem? item) => item is null ? 0m : item.Price + Total(item.Next);
 
+    // A resource held per frame (a using declaration): the explicit stack keeps each frame's resource and disposes them
+    // innermost first, as the nested calls did.
+    public static string Trail(LineItem? item)
+    {
+        using var buffer = new System.IO.MemoryStream();
+        if (item is null)
+        {
+            return "";
+        }
+
+        return item.AmountCents + ";" + Trail(item.Next);
+    }
+
     // Work after the call: the frames pile up before anything is printed.
     public static void PrintReversed(LineItem? item)
     {
