@@ -116,12 +116,13 @@ internal sealed class DataAccessCalls
     {
         for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
         {
-            switch (parent)
+            switch (parent.Kind) // Kind, not interface tests: this walks every ancestor of every call in a loop
             {
-                case IAnonymousFunctionOperation lambda when IsExpressionTree(lambda):
+                case OperationKind.AnonymousFunction when IsExpressionTree((IAnonymousFunctionOperation)parent):
                     return true;
-                case ILocalFunctionOperation:
-                case IMethodBodyBaseOperation:
+                case OperationKind.LocalFunction:
+                case OperationKind.MethodBody:
+                case OperationKind.ConstructorBody:
                     return false;
             }
         }

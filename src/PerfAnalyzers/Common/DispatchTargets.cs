@@ -205,19 +205,17 @@ internal sealed class DispatchTargets
         while (pending.Count > 0)
         {
             var container = pending.Pop();
-            foreach (var member in container.GetMembers())
+            if (container is INamespaceSymbol containerNamespace)
             {
-                if (member is INamespaceSymbol ns)
+                foreach (var ns in containerNamespace.GetNamespaceMembers())
                 {
                     pending.Push(ns);
-                    continue;
                 }
+            }
 
-                if (member is not INamedTypeSymbol type)
-                {
-                    continue;
-                }
-
+            // Types only: a type's GetMembers() would also build every method, property and field symbol it declares.
+            foreach (var type in container.GetTypeMembers())
+            {
                 pending.Push(type); // nested types
                 if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsAbstract || !IsSourceType(type))
                 {

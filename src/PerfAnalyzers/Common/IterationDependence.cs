@@ -29,6 +29,22 @@ internal sealed class IterationDependence
     /// </summary>
     public static IterationDependence Compute(in LoopContext context, Func<ITypeSymbol?, bool>? isSharedState = null)
     {
+        // The working lists of the computation are borrowed per thread and returned empty (issue #18, analyzer cost: they
+        // were a third of PERF003's allocations on EF-heavy code, and a collection that an allocation starts is charged to
+        // the callback that made it). A nested computation, which does not happen today, would get fresh ones.
+        var scratch = Scratch.Rent();
+        try
+        {
+            return Compute(context, isSharedState, scratch);
+        }
+        finally
+        {
+            Scratch.Return(scratch);
+        }
+    }
+
+    private static IterationDependence Compute(in LoopContext context, Func<ITypeSymbol?, bool>? isSharedState, Scratch scratch)
+    {
         var result = new IterationDependence(isSharedState);
         var region = context.Loop is not null ? (IOperation)context.Loop : context.Lambda!;
 
@@ -63,7 +79,11 @@ internal sealed class IterationDependence
         }
 
         // The region's operations, listed once: the passes below walk them in the same order each time.
-        var operations = new List<IOperation>(region.Descendants());
+        var operations = scratch.Operations;
+        foreach (var operation in region.Descendants())
+        {
+            operations.Add(operation);
+        }
 
         // Locals that outlive one iteration but are assigned in it (a for counter, a cursor, a page number).
         foreach (var operation in operations)
@@ -82,11 +102,9 @@ internal sealed class IterationDependence
             }
         }
 
-        result._references = new Dictionary<IOperation, ISymbol[]>();
-        result._sharedTypes = new Dictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
-        result.Propagate(operations);
-        result._references = null; // only needed while computing; the finished instance is shared read-only across threads
-        result._sharedTypes = null;
+        result._scratch = scratch;
+        result.Propagate(operations, scratch.Candidates);
+        result._scratch = null; // only needed while computing; the finished instance is shared read-only across threads
         return result;
     }
 
@@ -187,11 +205,53 @@ internal sealed class IterationDependence
     private static bool IsOwnKey(ISymbol member, ITypeSymbol type) =>
         member.Name == "Id" || member.Name == type.Name + "Id";
 
-    /// <summary>While computing: the locals and parameters each queried operation reads, collected once per operation.</summary>
-    private Dictionary<IOperation, ISymbol[]>? _references;
+    /// <summary>While computing: the borrowed working lists (see <see cref="Scratch"/>).</summary>
+    private Scratch? _scratch;
 
-    /// <summary>While computing: whether each receiver type is shared state (see <see cref="IsShared"/>).</summary>
-    private Dictionary<ITypeSymbol, bool>? _sharedTypes;
+    /// <summary>
+    /// The working lists of one computation, kept per thread between computations and cleared after each (so that no
+    /// operation or symbol of a finished compilation stays reachable from a thread). Lists grown past
+    /// <see cref="MaxKeptCapacity"/> by a very large loop are dropped rather than kept.
+    /// </summary>
+    private sealed class Scratch
+    {
+        private const int MaxKeptCapacity = 4096;
+
+        [ThreadStatic]
+        private static Scratch? s_cached;
+
+        /// <summary>Every operation of the region, in walk order.</summary>
+        public readonly List<IOperation> Operations = new();
+
+        /// <summary>The operations that can make a symbol dependent.</summary>
+        public readonly List<IOperation> Candidates = new();
+
+        /// <summary>Per queried operation, the range of <see cref="Symbols"/> that holds the locals and parameters it reads.</summary>
+        public readonly Dictionary<IOperation, (int Start, int Count)> References = new();
+
+        /// <summary>The symbols of every range in <see cref="References"/>, one after another.</summary>
+        public readonly List<ISymbol> Symbols = new();
+
+        public static Scratch Rent()
+        {
+            var scratch = s_cached ?? new Scratch();
+            s_cached = null;
+            return scratch;
+        }
+
+        public static void Return(Scratch scratch)
+        {
+            var keep = scratch.Operations.Count <= MaxKeptCapacity && scratch.Symbols.Count <= MaxKeptCapacity;
+            scratch.Operations.Clear();
+            scratch.Candidates.Clear();
+            scratch.References.Clear();
+            scratch.Symbols.Clear();
+            if (keep)
+            {
+                s_cached = scratch;
+            }
+        }
+    }
 
     /// <summary>
     /// <see cref="IsReferencedIn"/> during the computation: the symbols an operation reads do not change from pass to
@@ -199,20 +259,21 @@ internal sealed class IterationDependence
     /// </summary>
     private bool ReadsDependent(IOperation operation)
     {
-        if (_references is null)
+        if (_scratch is not { } scratch)
         {
             return IsReferencedIn(operation);
         }
 
-        if (!_references.TryGetValue(operation, out var read))
+        if (!scratch.References.TryGetValue(operation, out var range))
         {
-            read = ReferencedSymbols(operation);
-            _references.Add(operation, read);
+            range = CollectReferencedSymbols(operation, scratch.Symbols);
+            scratch.References.Add(operation, range);
         }
 
-        foreach (var symbol in read)
+        var symbols = scratch.Symbols;
+        for (var i = range.Start; i < range.Start + range.Count; i++)
         {
-            if (_symbols.Contains(symbol))
+            if (_symbols.Contains(symbols[i]))
             {
                 return true;
             }
@@ -221,9 +282,10 @@ internal sealed class IterationDependence
         return false;
     }
 
-    private static ISymbol[] ReferencedSymbols(IOperation operation)
+    /// <summary>Appends the distinct locals and parameters <paramref name="operation"/> reads to <paramref name="symbols"/>; returns their range.</summary>
+    private static (int Start, int Count) CollectReferencedSymbols(IOperation operation, List<ISymbol> symbols)
     {
-        List<ISymbol>? found = null;
+        var start = symbols.Count;
         foreach (var descendant in operation.DescendantsAndSelf())
         {
             if (ReferencedSymbol(descendant) is not { } symbol)
@@ -231,20 +293,19 @@ internal sealed class IterationDependence
                 continue;
             }
 
-            found ??= new List<ISymbol>();
             var known = false;
-            foreach (var seen in found)
+            for (var i = start; i < symbols.Count && !known; i++)
             {
-                known |= SymbolEqualityComparer.Default.Equals(seen, symbol);
+                known = SymbolEqualityComparer.Default.Equals(symbols[i], symbol);
             }
 
             if (!known)
             {
-                found.Add(symbol);
+                symbols.Add(symbol);
             }
         }
 
-        return found is null ? Array.Empty<ISymbol>() : found.ToArray();
+        return (start, symbols.Count - start);
     }
 
     public bool IsEmpty => _symbols.Count == 0;
@@ -266,10 +327,11 @@ internal sealed class IterationDependence
     }
 
     /// <summary>The local or parameter an operation reads, if it is a plain reference.</summary>
-    public static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+    public static ISymbol? ReferencedSymbol(IOperation operation) => operation.Kind switch
     {
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
+        // Kind first: asked of every operation inside every loop PERF003 looks at.
+        OperationKind.LocalReference => ((ILocalReferenceOperation)operation).Local,
+        OperationKind.ParameterReference => ((IParameterReferenceOperation)operation).Parameter,
         _ => null,
     };
 
@@ -302,18 +364,26 @@ internal sealed class IterationDependence
         return null;
     }
 
-    private void Propagate(List<IOperation> all)
+    private void Propagate(List<IOperation> all, List<IOperation> operations)
     {
         // Only the operations that can make a symbol dependent, listed once (the passes walked every operation each time).
         // Each case below first asks whether it could add anything new, and skips the reads when not: an operation whose
         // symbols are already dependent adds nothing, so every pass adds what it added before (issue #18, PERF003 cost).
-        var operations = new List<IOperation>();
         foreach (var operation in all)
         {
-            if (operation is IVariableDeclaratorOperation or IVariableDeclarationOperation or IDeconstructionAssignmentOperation or
-                IAssignmentOperation or IIsPatternOperation or IForEachLoopOperation or IInvocationOperation)
+            switch (operation.Kind) // Kind, not seven interface tests per operation
             {
-                operations.Add(operation);
+                case OperationKind.VariableDeclarator:
+                case OperationKind.VariableDeclaration:
+                case OperationKind.DeconstructionAssignment:
+                case OperationKind.SimpleAssignment:
+                case OperationKind.CompoundAssignment:
+                case OperationKind.CoalesceAssignment:
+                case OperationKind.IsPattern:
+                case OperationKind.Invocation:
+                case OperationKind.Loop when operation is IForEachLoopOperation:
+                    operations.Add(operation);
+                    break;
             }
         }
 
@@ -322,9 +392,10 @@ internal sealed class IterationDependence
             var before = _symbols.Count;
             foreach (var operation in operations)
             {
-                switch (operation)
+                switch (operation.Kind)
                 {
-                    case IVariableDeclaratorOperation declarator:
+                    case OperationKind.VariableDeclarator:
+                        var declarator = (IVariableDeclaratorOperation)operation;
                         if (declarator.Initializer is { } initializer && !_symbols.Contains(declarator.Symbol) && ReadsDependent(initializer.Value))
                         {
                             _symbols.Add(declarator.Symbol);
@@ -332,15 +403,20 @@ internal sealed class IterationDependence
 
                         break;
 
-                    case IVariableDeclarationOperation { Initializer: { } shared } declaration when ReadsDependent(shared.Value):
-                        foreach (var declarator in declaration.Declarators)
+                    case OperationKind.VariableDeclaration:
+                        var declaration = (IVariableDeclarationOperation)operation;
+                        if (declaration.Initializer is { } shared && ReadsDependent(shared.Value))
                         {
-                            _symbols.Add(declarator.Symbol);
+                            foreach (var sharing in declaration.Declarators)
+                            {
+                                _symbols.Add(sharing.Symbol);
+                            }
                         }
 
                         break;
 
-                    case IDeconstructionAssignmentOperation deconstruction:
+                    case OperationKind.DeconstructionAssignment:
+                        var deconstruction = (IDeconstructionAssignmentOperation)operation;
                         if (ReadsDependent(deconstruction.Value))
                         {
                             AddDeclaredOrAssignedLocals(deconstruction.Target);
@@ -348,7 +424,10 @@ internal sealed class IterationDependence
 
                         break;
 
-                    case IAssignmentOperation assignment:
+                    case OperationKind.SimpleAssignment:
+                    case OperationKind.CompoundAssignment:
+                    case OperationKind.CoalesceAssignment:
+                        var assignment = (IAssignmentOperation)operation;
                         if (RootSymbol(assignment.Target) is { } assigned && !_symbols.Contains(assigned) && ReadsDependent(assignment.Value) && !IsShared(assigned))
                         {
                             _symbols.Add(assigned);
@@ -356,7 +435,8 @@ internal sealed class IterationDependence
 
                         break;
 
-                    case IIsPatternOperation isPattern:
+                    case OperationKind.IsPattern:
+                        var isPattern = (IIsPatternOperation)operation;
                         if (ReadsDependent(isPattern.Value))
                         {
                             AddDeclaredOrAssignedLocals(isPattern.Pattern);
@@ -364,7 +444,8 @@ internal sealed class IterationDependence
 
                         break;
 
-                    case IForEachLoopOperation forEach:
+                    case OperationKind.Loop:
+                        var forEach = (IForEachLoopOperation)operation; // only foreach loops are listed
                         if (ReadsDependent(forEach.Collection))
                         {
                             foreach (var local in forEach.Locals)
@@ -375,8 +456,8 @@ internal sealed class IterationDependence
 
                         break;
 
-                    case IInvocationOperation invocation:
-                        PropagateThroughCall(invocation);
+                    case OperationKind.Invocation:
+                        PropagateThroughCall((IInvocationOperation)operation);
                         break;
                 }
             }
@@ -517,19 +598,7 @@ internal sealed class IterationDependence
             return _isSharedState(null);
         }
 
-        // Asked once per type while computing (each pass asked again for the same receivers).
-        if (_sharedTypes is null)
-        {
-            return _isSharedState(type);
-        }
-
-        if (!_sharedTypes.TryGetValue(type, out var shared))
-        {
-            shared = _isSharedState(type);
-            _sharedTypes.Add(type, shared);
-        }
-
-        return shared;
+        return _isSharedState(type); // PERF003 answers this once per type and compilation
     }
 
     private void AddDeclaredOrAssignedLocals(IOperation target)

@@ -19,13 +19,16 @@ internal static class Loops
         var parent = operation.Parent;
         while (parent is not null)
         {
-            switch (parent)
+            // Switched on Kind, not on the interfaces: this walk runs for every call the rules see, and a failed interface
+            // test per case and ancestor was most of its cost (issue #18, PERF003 on EF-heavy code).
+            switch (parent.Kind)
             {
-                case ILoopOperation loop when IsRepeatedPart(loop, child):
-                    context = LoopContext.ForLoop(loop);
+                case OperationKind.Loop when IsRepeatedPart((ILoopOperation)parent, child):
+                    context = LoopContext.ForLoop((ILoopOperation)parent);
                     return true;
 
-                case IAnonymousFunctionOperation lambda:
+                case OperationKind.AnonymousFunction:
+                    var lambda = (IAnonymousFunctionOperation)parent;
                     if (isPerElementCall is not null && TryGetInvocationTakingLambda(lambda, out var invocation) && isPerElementCall(invocation))
                     {
                         context = LoopContext.ForLambda(invocation, lambda);
@@ -35,8 +38,9 @@ internal static class Loops
                     context = default;
                     return false;
 
-                case ILocalFunctionOperation:
-                case IMethodBodyBaseOperation:
+                case OperationKind.LocalFunction:
+                case OperationKind.MethodBody:
+                case OperationKind.ConstructorBody:
                     context = default;
                     return false;
             }

@@ -89,8 +89,12 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             Apis = apis;
             Calls = calls;
             var repositories = calls.GetPatterns(null);
-            _isSharedState = type => apis.IsDbContext(type) || apis.IsDbSet(type) || (type is { TypeKind: TypeKind.Interface or TypeKind.Class } && repositories.Matches(type));
+            Func<ITypeSymbol?, bool> isShared = type => apis.IsDbContext(type) || apis.IsDbSet(type) || (type is { TypeKind: TypeKind.Interface or TypeKind.Class } && repositories.Matches(type));
+            // Answered once per type and compilation: every loop's dependence asks it for the same few receiver types.
+            _isSharedState = type => type is null ? isShared(null) : _sharedTypes.GetOrAdd(type, isShared);
         }
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _sharedTypes = new(SymbolEqualityComparer.Default);
 
         public DatabaseApis Apis { get; }
 
@@ -267,11 +271,29 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         return new TreePatterns(patterns, patterns.IsQuerySource);
     }
 
+    /// <summary>The kind and context properties of every diagnostic, built once per (kind, loop or lambda) pair rather than per diagnostic.</summary>
+    private static readonly ImmutableDictionary<string, string?>[] BaseProperties = BuildBaseProperties();
+
+    private static ImmutableDictionary<string, string?>[] BuildBaseProperties()
+    {
+        DatabaseCallKind[] kinds = [DatabaseCallKind.None, DatabaseCallKind.Read, DatabaseCallKind.Write];
+        var result = new ImmutableDictionary<string, string?>[kinds.Length * 2];
+        foreach (var kind in kinds)
+        {
+            foreach (var isLambda in new[] { false, true })
+            {
+                result[((int)kind * 2) + (isLambda ? 1 : 0)] = ImmutableDictionary<string, string?>.Empty
+                    .Add(KindProperty, kind.ToString())
+                    .Add(ContextProperty, isLambda ? "Lambda" : "Loop");
+            }
+        }
+
+        return result;
+    }
+
     private static void Report(OperationAnalysisContext context, Location location, string what, in LoopContext loop, DatabaseCallKind kind, string advice, DiagnosticSeverity severity, string? innerCall)
     {
-        var properties = ImmutableDictionary<string, string?>.Empty
-            .Add(KindProperty, kind.ToString())
-            .Add(ContextProperty, loop.IsLambda ? "Lambda" : "Loop");
+        var properties = BaseProperties[((int)kind * 2) + (loop.IsLambda ? 1 : 0)];
         if (innerCall is not null)
         {
             properties = properties.Add(ViaProperty, "Call");

@@ -215,6 +215,7 @@ public class AnalyzerThroughputBenchmarks
             // analyzers' whole cost, including what they make the compiler compute lazily.
             var process = System.Diagnostics.Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var collectionsBefore = GC.CollectionCount(0);
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var result = analysis.GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
             process.Refresh();
@@ -228,12 +229,13 @@ public class AnalyzerThroughputBenchmarks
             var byId = result.GetAllDiagnostics().GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}");
             Console.WriteLine($"// pass {pass} on {codebase} ({lines:N0} lines): wall {stopwatch.Elapsed.TotalMilliseconds / perKLines:0.0} ms/kLOC, " +
                               $"process CPU {cpuPass / perKLines:0.0} ms/kLOC; diagnostics: {string.Join(", ", byId)}; " +
-                              $"clock correction {CpuTimedAnalyzer.ClockPairNanoseconds} ns per callback; load average {LoadAverage()}");
+                              $"clock correction {CpuTimedAnalyzer.ClockPairNanoseconds} ns per callback; gen-0 collections {GC.CollectionCount(0) - collectionsBefore}; load average {LoadAverage()}");
             foreach (var analyzer in wrapped)
             {
                 var wall = result.AnalyzerTelemetryInfo[analyzer].ExecutionTime;
                 Console.WriteLine($"//   {analyzer.Inner.GetType().Name}: own CPU {analyzer.CpuTime.TotalMilliseconds / perKLines:0.000} ms/kLOC " +
-                                  $"({analyzer.CpuTime.TotalMilliseconds:0} ms, {analyzer.Callbacks:N0} callbacks); own wall {wall.TotalMilliseconds / perKLines:0.000} ms/kLOC");
+                                  $"({analyzer.CpuTime.TotalMilliseconds:0} ms, {analyzer.Callbacks:N0} callbacks); own wall {wall.TotalMilliseconds / perKLines:0.000} ms/kLOC; " +
+                                  $"allocated {analyzer.AllocatedBytes / 1024.0 / perKLines:0.0} KB/kLOC; {analyzer.CallbacksWithCollection} callbacks saw a gen-0 collection");
             }
         }
     }
