@@ -11,15 +11,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003ConditionalBranchesTests
 {
-    private static Task Verify(string code, params DiagnosticResult[] expected)
-    {
-        var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer> { Sources = { code, PERF003Model.Source } };
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
-
     [Fact]
-    public Task Both_branches_querying_per_element_are_reported_once() => Verify("""
+    public Task Both_branches_querying_per_element_are_reported_once() => PERF003Model.Verify("""
         using System.Collections.Generic;
         using System.Linq;
         using System.Threading.Tasks;

@@ -12,15 +12,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003LoopBreakJumpTests
 {
-    private static Task Verify(string code, params DiagnosticResult[] expected)
-    {
-        var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer> { Sources = { code, PERF003Model.Source } };
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
-
     [Fact]
-    public Task A_continue_that_skips_the_break_keeps_the_query_reported() => Verify("""
+    public Task A_continue_that_skips_the_break_keeps_the_query_reported() => PERF003Model.Verify("""
         using System;
         using System.Collections.Generic;
 

@@ -14,15 +14,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003LoopBreakTests
 {
-    private static Task Verify(string code, params DiagnosticResult[] expected)
-    {
-        var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer> { Sources = { code, PERF003Model.Source } };
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
-
     [Fact]
-    public Task Save_followed_by_a_break_of_the_loop_is_not_reported() => Verify("""
+    public Task Save_followed_by_a_break_of_the_loop_is_not_reported() => PERF003Model.Verify("""
         using System;
         using System.Collections.Generic;
         using System.Threading.Tasks;
@@ -65,7 +58,7 @@ public class PERF003LoopBreakTests
         """);
 
     [Fact]
-    public Task Query_before_a_conditional_break_or_before_a_break_of_an_inner_loop_is_reported() => Verify("""
+    public Task Query_before_a_conditional_break_or_before_a_break_of_an_inner_loop_is_reported() => PERF003Model.Verify("""
         using System;
         using System.Collections.Generic;
         using System.Linq;

@@ -1,3 +1,6 @@
+using PerfAnalyzers.Rules;
+using PerfAnalyzers.Tests.Verifiers;
+
 namespace PerfAnalyzers.Tests.Rules;
 
 /// <summary>The entity model the PERF003 test snippets query: customers, their orders and order lines, on EF Core.</summary>
@@ -46,4 +49,12 @@ internal static class PERF003Model
             public DbSet<Product> Products => Set<Product>();
         }
         """;
+
+    /// <summary>Runs PERF003 on <paramref name="code"/> beside this model and expects exactly <paramref name="expected"/>.</summary>
+    public static Task Verify(string code, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer> { Sources = { code, Source } };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
 }

@@ -13,15 +13,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003QueryableTypeTests
 {
-    private static Task Verify(string code, params DiagnosticResult[] expected)
-    {
-        var test = new AnalyzerTest<PERF003NPlusOneQueryAnalyzer> { Sources = { code, PERF003Model.Source } };
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
-
     [Fact]
-    public Task Query_composed_by_a_generic_extension_is_reported() => Verify("""
+    public Task Query_composed_by_a_generic_extension_is_reported() => PERF003Model.Verify("""
         using System.Collections.Generic;
         using System.Linq;
         using Microsoft.EntityFrameworkCore;
@@ -48,7 +41,7 @@ public class PERF003QueryableTypeTests
         Expect.Diagnostic("PERF003").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning));
 
     [Fact]
-    public Task Filter_over_an_array_of_entities_is_in_memory() => Verify("""
+    public Task Filter_over_an_array_of_entities_is_in_memory() => PERF003Model.Verify("""
         using System.Collections.Generic;
         using System.Linq;
 
@@ -69,7 +62,7 @@ public class PERF003QueryableTypeTests
         """);
 
     [Fact]
-    public Task Each_loop_of_a_method_gets_its_own_dependence() => Verify("""
+    public Task Each_loop_of_a_method_gets_its_own_dependence() => PERF003Model.Verify("""
         using System.Collections.Generic;
         using System.Linq;
         using Microsoft.EntityFrameworkCore;
