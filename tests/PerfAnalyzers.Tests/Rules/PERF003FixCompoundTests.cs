@@ -11,36 +11,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixCompoundTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    private static Task VerifyFix(string code, string fixedCode, string? batchFixed = null)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-        };
-        if (batchFixed is not null)
-        {
-            test.BatchFixedSources.Add(Usings + batchFixed);
-            test.BatchFixedSources.Add(PERF003Model.Source);
-        }
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     [Fact]
-    public Task Count_with_an_element_independent_conjunct_keeps_it_in_the_batch_filter() => VerifyFix("""
+    public Task Count_with_an_element_independent_conjunct_keeps_it_in_the_batch_filter() => PERF003Model.VerifyFix("""
         class C
         {
             Dictionary<int, int> M(ShopContext db, List<Order> orders, int minimum)
@@ -77,7 +49,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task Async_Any_and_FirstOrDefault_by_key_with_a_conjunct() => VerifyFix("""
+    public Task Async_Any_and_FirstOrDefault_by_key_with_a_conjunct() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<int> M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -118,7 +90,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task OrderBy_and_ThenBy_after_the_key_Where_stay_in_the_batch_query() => VerifyFix("""
+    public Task OrderBy_and_ThenBy_after_the_key_Where_stay_in_the_batch_query() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -151,7 +123,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task Ordered_projection_FirstOrDefaultAsync_carries_the_key_through_the_Select() => VerifyFix("""
+    public Task Ordered_projection_FirstOrDefaultAsync_carries_the_key_through_the_Select() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<List<string>> M(ShopContext db, IReadOnlyList<Order> orders, CancellationToken ct)
@@ -194,7 +166,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task Projection_into_a_DTO_with_ToList() => VerifyFix("""
+    public Task Projection_into_a_DTO_with_ToList() => PERF003Model.VerifyFix("""
         record LineDto(int Id, int Quantity);
 
         class C
@@ -230,7 +202,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task A_DTO_filled_in_the_loop_gets_both_queries_batched_one_by_one_and_by_Fix_All() => VerifyFix("""
+    public Task A_DTO_filled_in_the_loop_gets_both_queries_batched_one_by_one_and_by_Fix_All() => PERF003Model.VerifyFix("""
         class OrderView
         {
             public int Id { get; set; }
@@ -284,7 +256,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task The_operator_predicate_after_the_key_Where_becomes_a_second_Where() => VerifyFix("""
+    public Task The_operator_predicate_after_the_key_Where_becomes_a_second_Where() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<int> M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -328,7 +300,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task An_operator_predicate_that_reads_the_element_gets_no_fix() => VerifyNoFix("""
+    public Task An_operator_predicate_that_reads_the_element_gets_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -342,7 +314,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task A_foreach_over_an_array_a_method_returns_is_listed_once_before_the_loop() => VerifyFix("""
+    public Task A_foreach_over_an_array_a_method_returns_is_listed_once_before_the_loop() => PERF003Model.VerifyFix("""
         class C
         {
             static int[] OpenOrderIds() => new[] { 1, 2, 3 };
@@ -382,7 +354,7 @@ public class PERF003FixCompoundTests
     {
         Sources =
         {
-            Usings + """
+            PERF003Model.FixUsings + """
                 class C
                 {
                     void M(ShopContext db, List<Order> orders)
@@ -398,7 +370,7 @@ public class PERF003FixCompoundTests
         },
         FixedSources =
         {
-            Usings + """
+            PERF003Model.FixUsings + """
                 class C
                 {
                     void M(ShopContext db, List<Order> orders)
@@ -427,7 +399,7 @@ public class PERF003FixCompoundTests
     // ---- Look-alikes without a fix ----
 
     [Fact]
-    public Task A_conjunct_that_reads_the_element_gets_no_fix() => VerifyNoFix("""
+    public Task A_conjunct_that_reads_the_element_gets_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -441,7 +413,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task A_conjunct_that_calls_a_method_or_reads_a_static_property_gets_no_fix() => VerifyNoFix("""
+    public Task A_conjunct_that_calls_a_method_or_reads_a_static_property_gets_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -456,7 +428,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task A_conjunct_reading_a_local_of_the_loop_or_one_the_loop_changes_gets_no_fix() => VerifyNoFix("""
+    public Task A_conjunct_reading_a_local_of_the_loop_or_one_the_loop_changes_gets_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -474,7 +446,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task A_projection_calling_a_method_Take_after_the_Where_and_an_ordering_by_the_element_get_no_fix() => VerifyNoFix("""
+    public Task A_projection_calling_a_method_Take_after_the_Where_and_an_ordering_by_the_element_get_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             static string Describe(Line line) => line.Product + line.Quantity;
@@ -492,7 +464,7 @@ public class PERF003FixCompoundTests
         """);
 
     [Fact]
-    public Task Assigning_the_key_member_or_a_nested_member_of_the_element_gets_no_fix() => VerifyNoFix("""
+    public Task Assigning_the_key_member_or_a_nested_member_of_the_element_gets_no_fix() => PERF003Model.VerifyNoFix("""
         class OrderView
         {
             private int _customerId;
@@ -537,7 +509,7 @@ public class PERF003FixCompoundTests
     {
         Sources =
         {
-            Usings + """
+            PERF003Model.FixUsings + """
                 class C
                 {
                     void M(ShopContext db, List<Order> orders)
@@ -554,7 +526,7 @@ public class PERF003FixCompoundTests
         },
         FixedSources =
         {
-            Usings + """
+            PERF003Model.FixUsings + """
                 class C
                 {
                     void M(ShopContext db, List<Order> orders)

@@ -11,36 +11,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixComputedSelectorTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    private static Task VerifyFix(string code, string fixedCode, string? batchFixed = null)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-        };
-        if (batchFixed is not null)
-        {
-            test.BatchFixedSources.Add(Usings + batchFixed);
-            test.BatchFixedSources.Add(PERF003Model.Source);
-        }
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     [Fact]
-    public Task Sum_of_a_product_of_two_columns_keeps_the_expression_in_the_group() => VerifyFix("""
+    public Task Sum_of_a_product_of_two_columns_keeps_the_expression_in_the_group() => PERF003Model.VerifyFix("""
         class C
         {
             int[] M(ShopContext db, List<Order> orders)
@@ -79,7 +51,7 @@ public class PERF003FixComputedSelectorTests
         """);
 
     [Fact]
-    public Task Fix_all_of_a_computed_Sum_and_a_computed_nullable_Max() => VerifyFix("""
+    public Task Fix_all_of_a_computed_Sum_and_a_computed_nullable_Max() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<string> M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -126,7 +98,7 @@ public class PERF003FixComputedSelectorTests
         """);
 
     [Fact]
-    public Task Selectors_that_call_a_method_or_read_the_element_or_a_local_get_no_fix() => VerifyNoFix("""
+    public Task Selectors_that_call_a_method_or_read_the_element_or_a_local_get_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders, int factor)

@@ -10,31 +10,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixDeconstructionTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    private static Task VerifyFix(string code, string fixedCode)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-        };
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     [Fact]
-    public Task Find_by_the_key_of_a_deconstructed_dictionary_entry() => VerifyFix("""
+    public Task Find_by_the_key_of_a_deconstructed_dictionary_entry() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, Dictionary<int, string> newNames)
@@ -73,7 +50,7 @@ public class PERF003FixDeconstructionTests
         """);
 
     [Fact]
-    public Task Fix_all_in_a_loop_over_tuples_with_the_key_in_the_second_place() => VerifyFix("""
+    public Task Fix_all_in_a_loop_over_tuples_with_the_key_in_the_second_place() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<List<string>> M(ShopContext db, List<(string Label, int OrderId, int CustomerId)> rows, CancellationToken ct)
@@ -116,7 +93,7 @@ public class PERF003FixDeconstructionTests
         """);
 
     [Fact]
-    public Task Other_variable_in_the_filter_lazy_source_and_nested_or_custom_deconstruction_get_no_fix() => VerifyNoFix("""
+    public Task Other_variable_in_the_filter_lazy_source_and_nested_or_custom_deconstruction_get_no_fix() => PERF003Model.VerifyNoFix("""
         class Pair
         {
             public int Id { get; set; }

@@ -11,36 +11,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixExpressionBodyTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    private static Task VerifyFix(string code, string fixedCode, string? batchFixed = null)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-        };
-        if (batchFixed is not null)
-        {
-            test.BatchFixedSources.Add(Usings + batchFixed);
-            test.BatchFixedSources.Add(PERF003Model.Source);
-        }
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     [Fact]
-    public Task Select_in_an_expression_bodied_method_gets_a_block_body_and_the_batch_before_the_return() => VerifyFix("""
+    public Task Select_in_an_expression_bodied_method_gets_a_block_body_and_the_batch_before_the_return() => PERF003Model.VerifyFix("""
         class C
         {
             List<int> M(ShopContext db, List<Order> orders) =>
@@ -63,7 +35,7 @@ public class PERF003FixExpressionBodyTests
         """);
 
     [Fact]
-    public Task ToDictionary_value_selector_in_an_expression_bodied_method() => VerifyFix("""
+    public Task ToDictionary_value_selector_in_an_expression_bodied_method() => PERF003Model.VerifyFix("""
         class C
         {
             public Dictionary<int, bool> HasOrders(ShopContext db, List<Customer> customers) => customers.ToDictionary(c => c.Id, c => db.Orders.[|Any(o => o.CustomerId == c.Id && o.Status == "open")|]);
@@ -85,7 +57,7 @@ public class PERF003FixExpressionBodyTests
         """);
 
     [Fact]
-    public Task ToLookup_element_selector_in_a_block_and_a_void_local_function() => VerifyFix("""
+    public Task ToLookup_element_selector_in_a_block_and_a_void_local_function() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -117,7 +89,7 @@ public class PERF003FixExpressionBodyTests
         """);
 
     [Fact]
-    public Task Fix_all_of_two_queries_in_one_expression_bodied_method() => VerifyFix("""
+    public Task Fix_all_of_two_queries_in_one_expression_bodied_method() => PERF003Model.VerifyFix("""
         class C
         {
             List<string> M(ShopContext db, Order[] orders) =>
@@ -146,7 +118,7 @@ public class PERF003FixExpressionBodyTests
         """);
 
     [Fact]
-    public Task Expression_bodied_property_lazy_source_and_queryable_ToDictionary_get_no_fix() => VerifyNoFix("""
+    public Task Expression_bodied_property_lazy_source_and_queryable_ToDictionary_get_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             private readonly ShopContext _db;

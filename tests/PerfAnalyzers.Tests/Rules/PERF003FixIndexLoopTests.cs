@@ -11,28 +11,10 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixIndexLoopTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
     private const int Orders = 12;
 
-    private static Task VerifyFix(string code, string fixedCode) => new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-    {
-        Sources = { Usings + code, PERF003Model.Source },
-        FixedSources = { Usings + fixedCode, PERF003Model.Source },
-    }.RunAsync();
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     [Fact]
-    public Task Element_local_first_in_the_body_is_the_element_of_the_keys() => VerifyFix("""
+    public Task Element_local_first_in_the_body_is_the_element_of_the_keys() => PERF003Model.VerifyFix("""
         class C
         {
             List<string> M(ShopContext db, List<Order> orders)
@@ -69,7 +51,7 @@ public class PERF003FixIndexLoopTests
         """);
 
     [Fact]
-    public Task Keys_read_through_the_index_become_a_Select_over_the_array_and_Fix_All_batches_both() => VerifyFix("""
+    public Task Keys_read_through_the_index_become_a_Select_over_the_array_and_Fix_All_batches_both() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<int[]> M(ShopContext db, int[] orderIds, IReadOnlyList<Order> orders, CancellationToken ct)
@@ -118,7 +100,7 @@ public class PERF003FixIndexLoopTests
         """);
 
     [Fact]
-    public Task Other_for_loops_get_no_fix() => VerifyNoFix("""
+    public Task Other_for_loops_get_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders, int[] ids)

@@ -11,31 +11,8 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixTakePerKeyTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    private static Task VerifyFix(string code, string fixedCode)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-        };
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     [Fact]
-    public Task Ordered_Take_then_Select_ToListAsync_takes_n_per_key_from_the_lookup() => VerifyFix("""
+    public Task Ordered_Take_then_Select_ToListAsync_takes_n_per_key_from_the_lookup() => PERF003Model.VerifyFix("""
         class C
         {
             async Task M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -73,7 +50,7 @@ public class PERF003FixTakePerKeyTests
         """);
 
     [Fact]
-    public Task Fix_all_of_Take_with_a_constant_count_and_Take_after_Select() => VerifyFix("""
+    public Task Fix_all_of_Take_with_a_constant_count_and_Take_after_Select() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -116,7 +93,7 @@ public class PERF003FixTakePerKeyTests
         """);
 
     [Fact]
-    public Task Take_without_an_ordering_or_before_it_or_with_a_count_not_a_constant_or_negative_or_before_First_gets_no_fix() => VerifyNoFix("""
+    public Task Take_without_an_ordering_or_before_it_or_with_a_count_not_a_constant_or_negative_or_before_First_gets_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders, int count)

@@ -7,38 +7,10 @@ namespace PerfAnalyzers.Tests.Rules;
 
 public class PERF003FixTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    private static Task VerifyFix(string code, string fixedCode, string? batchFixed = null)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-        };
-        if (batchFixed is not null)
-        {
-            test.BatchFixedSources.Add(Usings + batchFixed);
-            test.BatchFixedSources.Add(PERF003Model.Source);
-        }
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     // ---- Key lookup: FirstOrDefault / First / Single / SingleOrDefault ----
 
     [Fact]
-    public Task FirstOrDefault_key_lookup_becomes_one_Contains_query_and_a_dictionary() => VerifyFix("""
+    public Task FirstOrDefault_key_lookup_becomes_one_Contains_query_and_a_dictionary() => PERF003Model.VerifyFix("""
         class C
         {
             List<string> M(ShopContext db, List<Order> orders)
@@ -73,7 +45,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task First_and_Single_use_the_indexer_and_reversed_equality_is_understood() => VerifyFix("""
+    public Task First_and_Single_use_the_indexer_and_reversed_equality_is_understood() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, Order[] orders)
@@ -118,7 +90,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task Async_lookup_becomes_ToDictionaryAsync_with_the_same_token() => VerifyFix("""
+    public Task Async_lookup_becomes_ToDictionaryAsync_with_the_same_token() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<int> M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -159,7 +131,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task Names_already_in_use_get_a_number() => VerifyFix("""
+    public Task Names_already_in_use_get_a_number() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders, List<int> customerKeys)
@@ -188,7 +160,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task Fix_all_batches_every_query_of_a_loop_and_of_several_loops() => VerifyFix("""
+    public Task Fix_all_batches_every_query_of_a_loop_and_of_several_loops() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders, List<Line> lines)
@@ -233,7 +205,7 @@ public class PERF003FixTests
     // ---- Find ----
 
     [Fact]
-    public Task Find_by_conventional_key_becomes_a_dictionary() => VerifyFix("""
+    public Task Find_by_conventional_key_becomes_a_dictionary() => PERF003Model.VerifyFix("""
         class C
         {
             async Task M(ShopContext db, List<Order> orders, List<Line> lines)
@@ -274,7 +246,7 @@ public class PERF003FixTests
     // ---- One-to-many ----
 
     [Fact]
-    public Task Where_ToList_becomes_ToLookup_sync_and_async() => VerifyFix("""
+    public Task Where_ToList_becomes_ToLookup_sync_and_async() => PERF003Model.VerifyFix("""
         class C
         {
             async Task M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -315,7 +287,7 @@ public class PERF003FixTests
     // ---- Per-element lambda ----
 
     [Fact]
-    public Task Select_lambda_lookup_is_batched_before_the_statement() => VerifyFix("""
+    public Task Select_lambda_lookup_is_batched_before_the_statement() => PERF003Model.VerifyFix("""
         class C
         {
             List<Customer> M(ShopContext db, List<Order> orders)
@@ -336,7 +308,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task Select_lambda_with_a_block_body_is_fixed_but_an_async_one_is_not() => VerifyFix("""
+    public Task Select_lambda_with_a_block_body_is_fixed_but_an_async_one_is_not() => PERF003Model.VerifyFix("""
         class C
         {
             List<string> M(ShopContext db, Order[] orders)
@@ -374,7 +346,7 @@ public class PERF003FixTests
         {
             Sources =
             {
-                Usings + """
+                PERF003Model.FixUsings + """
                 var db = new ShopContext(new DbContextOptions<ShopContext>());
                 var orders = db.Orders.ToList();
                 foreach (var order in orders)
@@ -386,7 +358,7 @@ public class PERF003FixTests
             },
             FixedSources =
             {
-                Usings + """
+                PERF003Model.FixUsings + """
                 var db = new ShopContext(new DbContextOptions<ShopContext>());
                 var orders = db.Orders.ToList();
                 var customerKeys = orders.Select(order => order.CustomerId).Distinct().ToList();
@@ -449,7 +421,7 @@ public class PERF003FixTests
         {
             Sources =
             {
-                Usings + """
+                PERF003Model.FixUsings + """
                 partial class C
                 {
                     void M(ShopContext db, List<Order> orders)
@@ -466,7 +438,7 @@ public class PERF003FixTests
                     }
                 }
                 """,
-                Usings + """
+                PERF003Model.FixUsings + """
                 partial class C
                 {
                     async Task N(ShopContext db, Line[] lines)
@@ -482,7 +454,7 @@ public class PERF003FixTests
             },
             FixedSources =
             {
-                Usings + """
+                PERF003Model.FixUsings + """
                 partial class C
                 {
                     void M(ShopContext db, List<Order> orders)
@@ -501,7 +473,7 @@ public class PERF003FixTests
                     }
                 }
                 """,
-                Usings + """
+                PERF003Model.FixUsings + """
                 partial class C
                 {
                     async Task N(ShopContext db, Line[] lines)
@@ -520,7 +492,7 @@ public class PERF003FixTests
         }.RunAsync();
 
     [Fact]
-    public Task Generic_entity_through_Set_of_T_is_fixed_with_its_key() => VerifyFix("""
+    public Task Generic_entity_through_Set_of_T_is_fixed_with_its_key() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, Line[] lines)
@@ -547,7 +519,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_for_ConfigureAwait_async_foreach_or_a_token_made_in_the_loop() => VerifyNoFix("""
+    public Task No_fix_for_ConfigureAwait_async_foreach_or_a_token_made_in_the_loop() => PERF003Model.VerifyNoFix("""
         class C
         {
             async Task M(ShopContext db, List<Order> orders, IAsyncEnumerable<Order> stream)
@@ -574,7 +546,7 @@ public class PERF003FixTests
     // ---- No fix where behaviour could change ----
 
     [Fact]
-    public Task No_fix_for_a_string_column_lookup() => VerifyNoFix("""
+    public Task No_fix_for_a_string_column_lookup() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Customer> people)
@@ -588,7 +560,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task A_call_or_lazy_collection_is_listed_once_before_the_loop() => VerifyFix("""
+    public Task A_call_or_lazy_collection_is_listed_once_before_the_loop() => PERF003Model.VerifyFix("""
         class C
         {
             IEnumerable<Order> Load() => new List<Order>();
@@ -633,7 +605,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_when_the_key_is_not_computed_from_the_element_alone() => VerifyNoFix("""
+    public Task No_fix_when_the_key_is_not_computed_from_the_element_alone() => PERF003Model.VerifyNoFix("""
         class C
         {
             int Offset(Order o) => o.CustomerId;
@@ -652,7 +624,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_when_the_loop_writes_or_changes_the_element() => VerifyNoFix("""
+    public Task No_fix_when_the_loop_writes_or_changes_the_element() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -673,7 +645,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_for_other_query_shapes_loops_and_lazy_lambdas() => VerifyNoFix("""
+    public Task No_fix_for_other_query_shapes_loops_and_lazy_lambdas() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders, int[] ids)
@@ -698,7 +670,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_when_the_source_projects_joins_or_pages() => VerifyNoFix("""
+    public Task No_fix_when_the_source_projects_joins_or_pages() => PERF003Model.VerifyNoFix("""
         public class CustomerRow
         {
             public int Id { get; set; }
@@ -719,7 +691,7 @@ public class PERF003FixTests
         """);
 
     [Fact]
-    public Task No_fix_for_string_keys_or_configured_keys() => VerifyNoFix("""
+    public Task No_fix_for_string_keys_or_configured_keys() => PERF003Model.VerifyNoFix("""
         using System.ComponentModel.DataAnnotations;
 
         public class Tag

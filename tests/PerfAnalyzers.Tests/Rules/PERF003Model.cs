@@ -1,3 +1,4 @@
+using PerfAnalyzers.CodeFixes;
 using PerfAnalyzers.Rules;
 using PerfAnalyzers.Tests.Verifiers;
 
@@ -57,4 +58,38 @@ internal static class PERF003Model
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
+
+    /// <summary>The usings the PERF003 fix tests put before each snippet (and its fixed form).</summary>
+    public const string FixUsings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.EntityFrameworkCore;
+
+        """;
+
+    /// <summary>
+    /// Applies the PERF003 fix to <paramref name="code"/> (after <see cref="FixUsings"/>, beside this model) and expects
+    /// <paramref name="fixedCode"/>; Fix All is expected to give <paramref name="batchFixed"/>, or the same when null.
+    /// </summary>
+    public static Task VerifyFix(string code, string fixedCode, string? batchFixed = null)
+    {
+        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
+        {
+            Sources = { FixUsings + code, Source },
+            FixedSources = { FixUsings + fixedCode, Source },
+        };
+        if (batchFixed is not null)
+        {
+            test.BatchFixedSources.Add(FixUsings + batchFixed);
+            test.BatchFixedSources.Add(Source);
+        }
+
+        return test.RunAsync();
+    }
+
+    /// <summary>Expects no PERF003 fix to change <paramref name="code"/>.</summary>
+    public static Task VerifyNoFix(string code) => VerifyFix(code, code);
 }
