@@ -32,28 +32,7 @@ public class PERF003CorpusCoverageTests(ITestOutputHelper output)
     [Fact]
     public async Task Corpus_coverage_of_the_PERF003_fix()
     {
-        var workspace = new AdhocWorkspace();
-        var projectId = ProjectId.CreateNewId("Corpus");
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
-            "Corpus",
-            "Corpus",
-            LanguageNames.CSharp,
-            filePath: "/Corpus/Corpus.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestReferences.Default));
-        foreach (var file in Directory.GetFiles(CorpusFolder(), "*.cs.txt").OrderBy(f => f, StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(file).Replace(".cs.txt", ".cs", StringComparison.Ordinal);
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId, name), name, SourceText.From(File.ReadAllText(file), Encoding.UTF8), filePath: "/Corpus/" + name);
-        }
-
-        var project = solution.GetProject(projectId)!;
-        var compilation = (await project.GetCompilationAsync())!;
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, "The corpus does not compile:\n" + string.Join("\n", errors));
+        var (project, compilation) = await CorpusProject.LoadAsync(CorpusFolder());
 
         var diagnostics = (await compilation
                 .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new PERF003NPlusOneQueryAnalyzer()), project.AnalyzerOptions)
@@ -86,7 +65,7 @@ public class PERF003CorpusCoverageTests(ITestOutputHelper output)
 
             // The fix alone must leave code that compiles with no new errors.
             var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
-            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetProject(projectId)!;
+            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetProject(project.Id)!;
             var fixedErrors = (await changed.GetCompilationAsync())!.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             var fixedText = (await changed.GetDocument(document.Id)!.GetTextAsync()).ToString();
             Assert.True(fixedErrors.Count == 0, $"The fix at {where} does not compile:\n" + string.Join("\n", fixedErrors) + "\n" + fixedText);

@@ -38,28 +38,7 @@ public class RecursionCorpusCoverageTests(ITestOutputHelper output)
     [Fact]
     public async Task Corpus_coverage_of_the_PERF004_and_PERF005_fixes()
     {
-        var workspace = new AdhocWorkspace();
-        var projectId = ProjectId.CreateNewId("Corpus");
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
-            "Corpus",
-            "Corpus",
-            LanguageNames.CSharp,
-            filePath: "/Corpus/Corpus.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestReferences.Default));
-        foreach (var file in Directory.GetFiles(CorpusFolder(), "*.cs.txt").OrderBy(f => f, StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(file).Replace(".cs.txt", ".cs", StringComparison.Ordinal);
-            solution = solution.AddDocument(DocumentId.CreateNewId(projectId, name), name, SourceText.From(File.ReadAllText(file), Encoding.UTF8), filePath: "/Corpus/" + name);
-        }
-
-        var project = solution.GetProject(projectId)!;
-        var compilation = (await project.GetCompilationAsync())!;
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, "The corpus does not compile:\n" + string.Join("\n", errors));
+        var (project, compilation) = await CorpusProject.LoadAsync(CorpusFolder());
         var baseline = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.Id + " " + d.GetMessage()).ToHashSet(StringComparer.Ordinal);
 
         var diagnostics = (await compilation
@@ -102,7 +81,7 @@ public class RecursionCorpusCoverageTests(ITestOutputHelper output)
 
             // The fix alone must leave code that compiles with no new errors (and no new warnings, nullable ones included).
             var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
-            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetProject(projectId)!;
+            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetProject(project.Id)!;
             var fixedDiagnostics = (await changed.GetCompilationAsync())!.GetDiagnostics();
             var fixedErrors = fixedDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             var newWarnings = fixedDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning && !baseline.Contains(d.Id + " " + d.GetMessage())).ToList();
