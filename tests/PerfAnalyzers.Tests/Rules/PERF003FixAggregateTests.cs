@@ -11,34 +11,10 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixAggregateTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
-
-    internal static Task VerifyFix(string code, string fixedCode, string? editorConfig = null)
-    {
-        var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
-        {
-            Sources = { Usings + code, PERF003Model.Source },
-            FixedSources = { Usings + fixedCode, PERF003Model.Source },
-            EditorConfig = editorConfig,
-        };
-
-        return test.RunAsync();
-    }
-
-    private static Task VerifyNoFix(string code) => VerifyFix(code, code);
-
     // ---- Count / LongCount / Sum / nullable Min, Max, Average ----
 
     [Fact]
-    public Task Count_with_a_key_predicate_becomes_one_grouped_query_and_a_dictionary() => VerifyFix("""
+    public Task Count_with_a_key_predicate_becomes_one_grouped_query_and_a_dictionary() => PERF003Model.VerifyFix("""
         class C
         {
             List<int> M(ShopContext db, List<Order> orders)
@@ -75,7 +51,7 @@ public class PERF003FixAggregateTests
         """);
 
     [Fact]
-    public Task Where_then_LongCount_and_Sum_are_grouped_too() => VerifyFix("""
+    public Task Where_then_LongCount_and_Sum_are_grouped_too() => PERF003Model.VerifyFix("""
         class C
         {
             void M(ShopContext db, Order[] orders)
@@ -114,7 +90,7 @@ public class PERF003FixAggregateTests
         """);
 
     [Fact]
-    public Task Async_count_and_nullable_Max_keep_the_token() => VerifyFix("""
+    public Task Async_count_and_nullable_Max_keep_the_token() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<int> M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -159,7 +135,7 @@ public class PERF003FixAggregateTests
         """);
 
     [Fact]
-    public Task Any_becomes_a_set_of_the_keys_that_have_rows() => VerifyFix("""
+    public Task Any_becomes_a_set_of_the_keys_that_have_rows() => PERF003Model.VerifyFix("""
         class C
         {
             async Task<int> M(ShopContext db, List<Order> orders, List<Customer> customers)
@@ -210,7 +186,7 @@ public class PERF003FixAggregateTests
         """);
 
     [Fact]
-    public Task Min_Max_Average_of_non_nullable_values_throw_on_an_empty_set_and_get_no_fix() => VerifyNoFix("""
+    public Task Min_Max_Average_of_non_nullable_values_throw_on_an_empty_set_and_get_no_fix() => PERF003Model.VerifyNoFix("""
         class C
         {
             void M(ShopContext db, List<Order> orders)
@@ -231,7 +207,7 @@ public class PERF003FixAggregateTests
     // ---- First/Single by a column that is not the key: a lookup ----
 
     [Fact]
-    public Task FirstOrDefault_and_SingleOrDefault_by_a_non_key_column_use_a_lookup() => VerifyFix("""
+    public Task FirstOrDefault_and_SingleOrDefault_by_a_non_key_column_use_a_lookup() => PERF003Model.VerifyFix("""
         class C
         {
             async Task M(ShopContext db, List<Customer> customers, CancellationToken ct)
@@ -266,7 +242,7 @@ public class PERF003FixAggregateTests
     // ---- batch_size: the key list in chunks ----
 
     [Fact]
-    public Task Batch_size_chunks_the_keys_sync_and_async() => VerifyFix("""
+    public Task Batch_size_chunks_the_keys_sync_and_async() => PERF003Model.VerifyFix("""
         class C
         {
             async Task M(ShopContext db, List<Order> orders, CancellationToken ct)
@@ -334,7 +310,7 @@ public class PERF003FixAggregateTests
         editorConfig: "perf_analyzers.PERF003.batch_size = 500");
 
     [Fact]
-    public Task Through_call_diagnostics_get_no_fix() => VerifyNoFix("""
+    public Task Through_call_diagnostics_get_no_fix() => PERF003Model.VerifyNoFix("""
         public interface IOrderRepository
         {
             Task<int> CountLinesAsync(int orderId);
@@ -359,7 +335,7 @@ public class PERF003FixAggregateTests
             OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication,
             Sources =
             {
-                Usings + """
+                PERF003Model.FixUsings + """
                 var db = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Options);
                 var orders = new List<Order>();
                 foreach (var order in orders)
@@ -377,7 +353,7 @@ public class PERF003FixAggregateTests
             },
             FixedSources =
             {
-                Usings + """
+                PERF003Model.FixUsings + """
                 var db = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Options);
                 var orders = new List<Order>();
                 var lineKeys = orders.Select(order => order.Id).Distinct().ToList();

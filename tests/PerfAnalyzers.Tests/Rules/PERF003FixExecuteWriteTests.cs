@@ -8,7 +8,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixExecuteWriteTests
 {
-    private static Task VerifyFix(string code, string fixedCode, string? editorConfig = null) => PERF003FixAggregateTests.VerifyFix(code, fixedCode, editorConfig);
+    private static Task VerifyFix(string code, string fixedCode, string? editorConfig = null) => PERF003Model.VerifyFix(code, fixedCode, editorConfig: editorConfig);
 
     private static Task VerifyNoFix(string code) => VerifyFix(code, code);
 

@@ -9,7 +9,7 @@ public class PERF003FixExplicitLoadTests
 {
     private const int Orders = 12;
 
-    private static Task VerifyFix(string code, string fixedCode) => PERF003FixAggregateTests.VerifyFix(code, fixedCode);
+    private static Task VerifyFix(string code, string fixedCode) => PERF003Model.VerifyFix(code, fixedCode);
 
     private static Task VerifyNoFix(string code) => VerifyFix(code, code);
 

@@ -8,7 +8,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixLoopSourceTests
 {
-    private static Task VerifyFix(string code, string fixedCode) => PERF003FixAggregateTests.VerifyFix(code, fixedCode);
+    private static Task VerifyFix(string code, string fixedCode) => PERF003Model.VerifyFix(code, fixedCode);
 
     [Fact]
     public Task An_IEnumerable_record_property_is_materialised_once_before_the_loop() => VerifyFix("""

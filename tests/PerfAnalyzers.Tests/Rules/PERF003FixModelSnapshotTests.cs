@@ -8,7 +8,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixModelSnapshotTests
 {
-    private static Task VerifyFix(string code, string fixedCode) => PERF003FixAggregateTests.VerifyFix(code, fixedCode);
+    private static Task VerifyFix(string code, string fixedCode) => PERF003Model.VerifyFix(code, fixedCode);
 
     private const string Snapshot = """
         class ShopContextModelSnapshot

@@ -6,7 +6,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003FixSaveChangesTests
 {
-    private static Task VerifyFix(string code, string fixedCode) => PERF003FixAggregateTests.VerifyFix(code, fixedCode);
+    private static Task VerifyFix(string code, string fixedCode) => PERF003Model.VerifyFix(code, fixedCode);
 
     private static Task VerifyNoFix(string code) => VerifyFix(code, code);
 

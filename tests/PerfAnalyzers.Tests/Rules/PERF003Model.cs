@@ -71,21 +71,17 @@ internal static class PERF003Model
         """;
 
     /// <summary>
-    /// Applies the PERF003 fix to <paramref name="code"/> (after <see cref="FixUsings"/>, beside this model) and expects
-    /// <paramref name="fixedCode"/>; Fix All is expected to give <paramref name="batchFixed"/>, or the same when null.
+    /// Applies the PERF003 fix to <paramref name="code"/> (after <see cref="FixUsings"/>, beside this model, with
+    /// <paramref name="editorConfig"/> when given) and expects <paramref name="fixedCode"/>, from the fix and from Fix All.
     /// </summary>
-    public static Task VerifyFix(string code, string fixedCode, string? batchFixed = null)
+    public static Task VerifyFix(string code, string fixedCode, string? editorConfig = null)
     {
         var test = new CodeFixTest<PERF003NPlusOneQueryAnalyzer, PERF003BatchQueryCodeFix>
         {
             Sources = { FixUsings + code, Source },
             FixedSources = { FixUsings + fixedCode, Source },
+            EditorConfig = editorConfig,
         };
-        if (batchFixed is not null)
-        {
-            test.BatchFixedSources.Add(FixUsings + batchFixed);
-            test.BatchFixedSources.Add(Source);
-        }
 
         return test.RunAsync();
     }
