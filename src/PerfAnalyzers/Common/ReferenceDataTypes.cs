@@ -21,15 +21,17 @@ internal static class ReferenceDataTypes
 
     private static readonly ConcurrentDictionary<string, HashSet<string>> Parsed = new(StringComparer.Ordinal);
 
-    public static bool IsOverReferenceData(in LoopContext loop, AnalyzerOptions options, SyntaxTree tree, string ruleId)
-    {
-        if (loop.ElementType is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named)
-        {
-            return false;
-        }
+    public static bool IsOverReferenceData(in LoopContext loop, AnalyzerOptions options, SyntaxTree tree, string ruleId) =>
+        IsOverReferenceData(loop, NamesFor(options, tree, ruleId));
 
+    /// <summary>Whether <paramref name="loop"/> repeats over elements whose type is named in <paramref name="names"/> (from <see cref="NamesFor"/>).</summary>
+    public static bool IsOverReferenceData(in LoopContext loop, HashSet<string> names) =>
+        loop.ElementType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named && names.Contains(named.Name);
+
+    /// <summary>The reference data type names configured for <paramref name="tree"/> and rule <paramref name="ruleId"/>.</summary>
+    public static HashSet<string> NamesFor(AnalyzerOptions options, SyntaxTree tree, string ruleId)
+    {
         var raw = RuleOptions.TryGetRaw(options, tree, ruleId, Option, out var configured) ? configured : Default;
-        var names = Parsed.GetOrAdd(raw, static value => new HashSet<string>(RuleOptions.SplitNames(value), StringComparer.Ordinal));
-        return names.Contains(named.Name);
+        return Parsed.GetOrAdd(raw, static value => new HashSet<string>(RuleOptions.SplitNames(value), StringComparer.Ordinal));
     }
 }

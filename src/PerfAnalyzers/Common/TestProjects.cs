@@ -27,14 +27,18 @@ internal static class TestProjects
     /// fixture (<see cref="IsTestMember"/>) enclosing <paramref name="containing"/> (through lambdas and local functions).
     /// Data in tests is small by construction, so a cost that grows with it is not worth a warning there.
     /// </summary>
-    public static DiagnosticSeverity LowerInTestCode(DiagnosticSeverity severity, AnalyzerOptions options, SyntaxTree tree, ISymbol? containing)
+    public static DiagnosticSeverity LowerInTestCode(DiagnosticSeverity severity, AnalyzerOptions options, SyntaxTree tree, ISymbol? containing) =>
+        severity != DiagnosticSeverity.Warning ? severity : LowerInTestCode(severity, IsTestCode(options, tree), containing);
+
+    /// <summary><see cref="LowerInTestCode(DiagnosticSeverity, AnalyzerOptions, SyntaxTree, ISymbol?)"/> with the tree's <see cref="IsTestCode"/> already read.</summary>
+    public static DiagnosticSeverity LowerInTestCode(DiagnosticSeverity severity, bool isTestCode, ISymbol? containing)
     {
         if (severity != DiagnosticSeverity.Warning)
         {
             return severity;
         }
 
-        if (IsTestCode(options, tree))
+        if (isTestCode)
         {
             return DiagnosticSeverity.Info;
         }

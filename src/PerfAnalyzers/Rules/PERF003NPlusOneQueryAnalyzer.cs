@@ -81,7 +81,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     private sealed class State
     {
         private readonly ConditionalWeakTable<IOperation, IterationDependence> _dependence = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, TypePatterns> _patternsByTree = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, TreeSettings> _settingsByTree = new();
         private readonly Func<ITypeSymbol?, bool> _isSharedState;
 
         public State(DatabaseApis apis, DataAccessCalls calls)
@@ -100,16 +100,15 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
         public DataAccessCalls Calls { get; }
 
-        /// <summary>The data-access type patterns configured for a syntax tree, read once per tree.</summary>
-        public TypePatterns PatternsOf(AnalyzerOptions options, SyntaxTree tree)
+        /// <summary>What the options say for a syntax tree, read once per tree.</summary>
+        public TreeSettings SettingsOf(AnalyzerOptions options, SyntaxTree tree)
         {
-            if (_patternsByTree.TryGetValue(tree, out var patterns))
+            if (_settingsByTree.TryGetValue(tree, out var settings))
             {
-                return patterns;
+                return settings;
             }
 
-            RuleOptions.TryGetRaw(options, tree, RuleId, "data_access_types", out var raw);
-            return _patternsByTree.GetOrAdd(tree, Calls.GetPatterns(raw));
+            return _settingsByTree.GetOrAdd(tree, new TreeSettings(options, tree, Calls));
         }
 
         /// <summary>The iteration dependence of a loop or per-element lambda, computed once per repetition.</summary>
@@ -158,12 +157,12 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
                 ? "'" + DescribeCall(invocation) + "' reaches the database through '" + inner + "' and"
                 : "'" + DescribeCall(invocation) + "' is a data-access call that";
             var advice = kind == DatabaseCallKind.Write ? CallWriteAdvice : CallReadAdvice;
-            Report(context, InvocationLocation(invocation), what, loop, kind, advice, severity, through.InnerCall ?? string.Empty);
+            Report(context, state, InvocationLocation(invocation), what, loop, kind, advice, severity, through.InnerCall ?? string.Empty);
             return;
         }
 
         var directAdvice = isSaveChanges ? SaveAdvice : kind == DatabaseCallKind.Write ? WriteAdvice : ReadAdvice;
-        Report(context, InvocationLocation(invocation), "'" + DescribeCall(invocation) + "'", loop, kind, directAdvice, severity, innerCall: null);
+        Report(context, state, InvocationLocation(invocation), "'" + DescribeCall(invocation) + "'", loop, kind, directAdvice, severity, innerCall: null);
     }
 
     /// <summary>Whether <paramref name="invocation"/> (inside a repetition) is a round-trip PERF003 reports, and how.</summary>
@@ -249,7 +248,36 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         var what = "'foreach' over '" + Shorten(syntax.Expression.ToString()) + "'";
-        Report(context, syntax.ForEachKeyword.GetLocation(), what, loop, DatabaseCallKind.Read, ReadAdvice, severity, innerCall: null);
+        Report(context, state, syntax.ForEachKeyword.GetLocation(), what, loop, DatabaseCallKind.Read, ReadAdvice, severity, innerCall: null);
+    }
+
+    /// <summary>
+    /// PERF003's options for one syntax tree. Read once per tree and compilation (issue #18): each read of an option
+    /// builds its key and looks it up in the tree's options, which PERF003 did several times per call in a loop.
+    /// </summary>
+    private sealed class TreeSettings
+    {
+        public TreeSettings(AnalyzerOptions options, SyntaxTree tree, DataAccessCalls calls)
+        {
+            RuleOptions.TryGetRaw(options, tree, RuleId, "data_access_types", out var raw);
+            Patterns = calls.GetPatterns(raw);
+            MaxConstantIterations = RuleOptions.GetInt32(options, tree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
+            var batchSize = RuleOptions.GetInt32(options, tree, RuleId, BatchSizeOption, 0, min: 1);
+            BatchSize = batchSize > 0 ? batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            ReferenceDataNames = ReferenceDataTypes.NamesFor(options, tree, RuleId);
+            IsTestCode = TestProjects.IsTestCode(options, tree);
+        }
+
+        public TypePatterns Patterns { get; }
+
+        public int MaxConstantIterations { get; }
+
+        /// <summary><c>batch_size</c> as the diagnostic's property carries it, or null when not set to a valid value.</summary>
+        public string? BatchSize { get; }
+
+        public HashSet<string> ReferenceDataNames { get; }
+
+        public bool IsTestCode { get; }
     }
 
     private readonly struct TreePatterns
@@ -267,7 +295,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
     private static TreePatterns ReadPatterns(OperationAnalysisContext context, State state)
     {
-        var patterns = state.PatternsOf(context.Options, context.Operation.Syntax.SyntaxTree);
+        var patterns = state.SettingsOf(context.Options, context.Operation.Syntax.SyntaxTree).Patterns;
         return new TreePatterns(patterns, patterns.IsQuerySource);
     }
 
@@ -291,8 +319,9 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         return result;
     }
 
-    private static void Report(OperationAnalysisContext context, Location location, string what, in LoopContext loop, DatabaseCallKind kind, string advice, DiagnosticSeverity severity, string? innerCall)
+    private static void Report(OperationAnalysisContext context, State state, Location location, string what, in LoopContext loop, DatabaseCallKind kind, string advice, DiagnosticSeverity severity, string? innerCall)
     {
+        var settings = state.SettingsOf(context.Options, location.SourceTree ?? context.Operation.Syntax.SyntaxTree);
         var properties = BaseProperties[((int)kind * 2) + (loop.IsLambda ? 1 : 0)];
         if (innerCall is not null)
         {
@@ -303,14 +332,13 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        var batchSize = RuleOptions.GetInt32(context.Options, location.SourceTree ?? context.Operation.Syntax.SyntaxTree, RuleId, BatchSizeOption, 0, min: 1);
-        if (batchSize > 0)
+        if (settings.BatchSize is { } batchSize)
         {
-            properties = properties.Add(BatchSizeProperty, batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            properties = properties.Add(BatchSizeProperty, batchSize);
         }
 
         var descriptor = Descriptors.PERF003NPlusOneQuery;
-        severity = TestProjects.LowerInTestCode(severity, context.Options, location.SourceTree ?? context.Operation.Syntax.SyntaxTree, context.ContainingSymbol);
+        severity = TestProjects.LowerInTestCode(severity, settings.IsTestCode, context.ContainingSymbol);
         context.ReportDiagnostic(Diagnostic.Create(
             descriptor, location, severity, additionalLocations: null, properties, what, DescribeLoop(loop), advice));
     }
@@ -326,7 +354,8 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     {
         var apis = state.Apis;
         severity = DiagnosticSeverity.Warning;
-        var maxConstant = RuleOptions.GetInt32(context.Options, query.Syntax.SyntaxTree, RuleId, "max_constant_iterations", DefaultMaxConstantIterations, min: 0);
+        var settings = state.SettingsOf(context.Options, query.Syntax.SyntaxTree);
+        var maxConstant = settings.MaxConstantIterations;
         IOperation current = query;
         var exited = ExitedFunction(query);
         var broken = BrokenLoops.LoopBrokenAfter(query.Syntax);
@@ -391,7 +420,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
 
             found = loop;
             if (isSmallConstant || IsOverServices(loop) || ProviderFactories.IsOverFactoryProviders(loop) || SettingsCollections.IsOverSettings(loop) ||
-                ReferenceDataTypes.IsOverReferenceData(loop, context.Options, query.Syntax.SyntaxTree, RuleId))
+                ReferenceDataTypes.IsOverReferenceData(loop, settings.ReferenceDataNames))
             {
                 severity = DiagnosticSeverity.Info;
             }
