@@ -235,7 +235,8 @@ public class AnalyzerThroughputBenchmarks
                 var wall = result.AnalyzerTelemetryInfo[analyzer].ExecutionTime;
                 Console.WriteLine($"//   {analyzer.Inner.GetType().Name}: own CPU {analyzer.CpuTime.TotalMilliseconds / perKLines:0.000} ms/kLOC " +
                                   $"({analyzer.CpuTime.TotalMilliseconds:0} ms, {analyzer.Callbacks:N0} callbacks); own wall {wall.TotalMilliseconds / perKLines:0.000} ms/kLOC; " +
-                                  $"allocated {analyzer.AllocatedBytes / 1024.0 / perKLines:0.0} KB/kLOC; {analyzer.CallbacksWithCollection} callbacks saw a gen-0 collection");
+                                  $"allocated {analyzer.AllocatedBytes / 1024.0 / perKLines:0.0} KB/kLOC; {analyzer.CallbacksWithCollection} callbacks saw a gen-0 collection; " +
+                                  $"own CPU without them {analyzer.CpuTimeWithoutCollections.TotalMilliseconds / perKLines:0.000} ms/kLOC");
             }
         }
     }
