@@ -57,9 +57,11 @@ public abstract partial class StateMachineCore<TValues>
         var mailbox = OpenMailbox;
         lock (mailbox)
         {
-            if (_status != (int)StateMachineStatus.Running)
+            // Read once: Start sets the status without this lock, so a second read could see Running and call it "full".
+            var current = (StateMachineStatus)Volatile.Read(ref _status);
+            if (current != StateMachineStatus.Running)
             {
-                var refused = StatusToPost((StateMachineStatus)_status);
+                var refused = StatusToPost(current);
                 CountRefused(envelope.Kind, refused);
                 return new ValueTask<PostStatus>(refused);
             }
@@ -268,9 +270,12 @@ public abstract partial class StateMachineCore<TValues>
         hasEvicted = false;
         lock (mailbox)
         {
-            if (_status != (int)StateMachineStatus.Running)
+            // Read once: Start sets the status without this lock. Read twice, a sender racing with Start saw NotStarted, then
+            // Running, and was told Rejected ("full") by an empty mailbox (LockFreeSenderTests, 1 failure in CI on 8 Dec 2026).
+            var current = (StateMachineStatus)Volatile.Read(ref _status);
+            if (current != StateMachineStatus.Running)
             {
-                return StatusToPost((StateMachineStatus)_status);
+                return StatusToPost(current);
             }
 
             if (TryReserveLocked(mailbox))

@@ -465,6 +465,47 @@ public class LockFreeSenderTests
             Assert.Equal(accepted.Order(), machine.Order.Order());
         }
     }
+
+    /// <summary>
+    /// A sender refused under the lock while Start runs is told NotStarted, never Rejected: the status was read twice
+    /// there (NotStarted, then Running), so an empty mailbox answered "full" (1 failure of the test above in CI on
+    /// 8 Dec 2026; before the fix this test saw about one Rejected per 300 rounds, so 3,000 rounds all but always fail).
+    /// Each round starts the machine after a different spin, so that Start lands at every point of the senders' posts.
+    /// </summary>
+    [Fact]
+    public async Task Senders_racing_with_Start_are_never_told_the_mailbox_is_full()
+    {
+        var rejected = 0;
+        for (var round = 0; round < 3000; round++)
+        {
+            var machine = new StreamMachine();
+            using var go = new ManualResetEventSlim();
+            var senders = Enumerable.Range(0, 2).Select(sender => Task.Factory.StartNew(() =>
+            {
+                go.Wait();
+                for (var sequence = 0; sequence < 400; sequence++)
+                {
+                    var status = machine.TryPost(new Work(sender, sequence, sequence));
+                    if (status == PostStatus.Rejected)
+                    {
+                        Interlocked.Increment(ref rejected);
+                    }
+
+                    if (status != PostStatus.NotStarted)
+                    {
+                        break;
+                    }
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            go.Set();
+            Thread.SpinWait(50 * (round % 40));
+            machine.Start();
+            await Task.WhenAll(senders).WaitAsync(Patience);
+            await machine.StopAsync().WaitAsync(Patience);
+        }
+
+        Assert.Equal(0, rejected);
+    }
 }
 
 /// <summary>Reads its own mailbox depth from inside every handler (a Reject mailbox of <see cref="Capacity"/>).</summary>
@@ -487,3 +528,4 @@ public partial class DepthProbeMachine
         }
     }
 }
+
