@@ -21,9 +21,6 @@ internal static class ReferenceDataTypes
 
     private static readonly ConcurrentDictionary<string, HashSet<string>> Parsed = new(StringComparer.Ordinal);
 
-    public static bool IsOverReferenceData(in LoopContext loop, AnalyzerOptions options, SyntaxTree tree, string ruleId) =>
-        IsOverReferenceData(loop, NamesFor(options, tree, ruleId));
-
     /// <summary>Whether <paramref name="loop"/> repeats over elements whose type is named in <paramref name="names"/> (from <see cref="NamesFor"/>).</summary>
     public static bool IsOverReferenceData(in LoopContext loop, HashSet<string> names) =>
         loop.ElementType is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface } named && names.Contains(named.Name);

@@ -184,11 +184,11 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return false; // a call on a test double that configures or checks it (NSubstitute `Returns`, `Received()`): no round-trip
         }
 
-        var patterns = ReadPatterns(context, state);
-        kind = state.Apis.Classify(invocation, patterns.IsQuerySource);
+        var settings = state.SettingsOf(context.Options, context.Operation.Syntax.SyntaxTree);
+        kind = state.Apis.Classify(invocation, settings.Patterns.IsQuerySource);
         if (kind == DatabaseCallKind.None)
         {
-            through = state.Calls.Classify(invocation, patterns.Patterns);
+            through = state.Calls.Classify(invocation, settings.Patterns);
             if (!through.IsRoundTrip)
             {
                 return false;
@@ -198,7 +198,7 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         }
 
         isSaveChanges = !through.IsRoundTrip && invocation.TargetMethod.Name is "SaveChanges" or "SaveChangesAsync";
-        return TryFindPerElementRepetition(context, invocation, state, isSaveChanges, through.IsRoundTrip, out loop, out severity);
+        return TryFindPerElementRepetition(invocation, state, settings, isSaveChanges, through.IsRoundTrip, out loop, out severity);
     }
 
     /// <summary>
@@ -236,13 +236,13 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var patterns = ReadPatterns(context, state);
-        if (!state.Apis.IsDatabaseQuery(forEach.Collection, patterns.IsQuerySource))
+        var settings = state.SettingsOf(context.Options, context.Operation.Syntax.SyntaxTree);
+        if (!state.Apis.IsDatabaseQuery(forEach.Collection, settings.Patterns.IsQuerySource))
         {
             return;
         }
 
-        if (!TryFindPerElementRepetition(context, forEach, state, isSaveChanges: false, isThroughCall: false, out var loop, out var severity))
+        if (!TryFindPerElementRepetition(forEach, state, settings, isSaveChanges: false, isThroughCall: false, out var loop, out var severity))
         {
             return;
         }
@@ -278,25 +278,6 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
         public HashSet<string> ReferenceDataNames { get; }
 
         public bool IsTestCode { get; }
-    }
-
-    private readonly struct TreePatterns
-    {
-        public TreePatterns(TypePatterns patterns, Func<IOperation, bool> isQuerySource)
-        {
-            Patterns = patterns;
-            IsQuerySource = isQuerySource;
-        }
-
-        public TypePatterns Patterns { get; }
-
-        public Func<IOperation, bool> IsQuerySource { get; }
-    }
-
-    private static TreePatterns ReadPatterns(OperationAnalysisContext context, State state)
-    {
-        var patterns = state.SettingsOf(context.Options, context.Operation.Syntax.SyntaxTree).Patterns;
-        return new TreePatterns(patterns, patterns.IsQuerySource);
     }
 
     /// <summary>The kind and context properties of every diagnostic, built once per (kind, loop or lambda) pair rather than per diagnostic.</summary>
@@ -350,11 +331,10 @@ public sealed class PERF003NPlusOneQueryAnalyzer : DiagnosticAnalyzer
     /// <paramref name="severity"/> is Info when the repetition is small by construction (a constant count up to
     /// <see cref="MaxSmallConstantIterations"/>, or a collection of injected services).
     /// </summary>
-    private static bool TryFindPerElementRepetition(OperationAnalysisContext context, IOperation query, State state, bool isSaveChanges, bool isThroughCall, out LoopContext found, out DiagnosticSeverity severity)
+    private static bool TryFindPerElementRepetition(IOperation query, State state, TreeSettings settings, bool isSaveChanges, bool isThroughCall, out LoopContext found, out DiagnosticSeverity severity)
     {
         var apis = state.Apis;
         severity = DiagnosticSeverity.Warning;
-        var settings = state.SettingsOf(context.Options, query.Syntax.SyntaxTree);
         var maxConstant = settings.MaxConstantIterations;
         IOperation current = query;
         var exited = ExitedFunction(query);
