@@ -22,18 +22,7 @@ internal static class FixApplier
         where TFix : CodeFixProvider, new()
     {
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer());
-        var workspace = new AdhocWorkspace();
-        var projectId = ProjectId.CreateNewId("Test");
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
-            "Test",
-            "Test",
-            LanguageNames.CSharp,
-            filePath: "/Test/Test.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestReferences.Default));
+        var solution = AdhocProject.Create("Test", out var projectId, allowUnsafe: true);
         var documentId = DocumentId.CreateNewId(projectId, "Test0.cs");
         solution = solution.AddDocument(documentId, "Test0.cs", SourceText.From(source, Encoding.UTF8), filePath: "/Test/Test0.cs");
         solution = solution.AddAnalyzerConfigDocument(

@@ -14,15 +14,7 @@ namespace PerfAnalyzers.Tests.Rules;
 /// </summary>
 public class PERF003RunTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Microsoft.EntityFrameworkCore;
-
-        """;
+    private const string Usings = PERF003Model.FixUsings;
 
     /// <summary>Opens contexts on a shared connection and seeds 5 customers, 12 orders (one of a missing customer), 0-2 lines per order, 3 products.</summary>
     private const string Harness = """

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
 namespace PerfAnalyzers.Tests.Verifiers;
@@ -14,18 +13,7 @@ internal static class CorpusProject
 {
     public static async Task<(Project Project, Compilation Compilation)> LoadAsync(string folder)
     {
-        var workspace = new AdhocWorkspace();
-        var projectId = ProjectId.CreateNewId("Corpus");
-        var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
-            projectId,
-            VersionStamp.Default,
-            "Corpus",
-            "Corpus",
-            LanguageNames.CSharp,
-            filePath: "/Corpus/Corpus.csproj",
-            compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestReferences.Default));
+        var solution = AdhocProject.Create("Corpus", out var projectId);
         foreach (var file in Directory.GetFiles(folder, "*.cs.txt").OrderBy(f => f, StringComparer.Ordinal))
         {
             var name = Path.GetFileName(file).Replace(".cs.txt", ".cs", StringComparison.Ordinal);
